@@ -1,0 +1,56 @@
+# ECAR: `make run` sets up from nothing and serves the portal; `make test` sets up and runs every check.
+SHELL := /bin/bash
+PY_VERSION := $(shell cat .python-version)
+PYTHON ?= $(shell command -v python$(PY_VERSION) 2>/dev/null || ls -d $$HOME/.pyenv/versions/$(PY_VERSION)*/bin/python 2>/dev/null | tail -1)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+-include .env
+export
+
+.PHONY: run test lint format bench seed migrate messages clean
+
+$(STAMP): requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python $(PY_VERSION) introuvable (pyenv install $(PY_VERSION))"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+seed: migrate
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py seed_demo
+
+run: export DJANGO_DEBUG ?= true
+run: seed
+	@echo "Portail ECAR : http://$(HOST):$(PORT)/admin/  (Ctrl+C pour arrêter)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/admin_changelist.py
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

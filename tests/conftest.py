@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import UserFactory
+from workshop import roles
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="gerant", role=roles.MANAGER)
+
+
+@pytest.fixture
+def adviser(db):
+    return UserFactory(username="conseiller", role=roles.ADVISER)
+
+
+@pytest.fixture
+def mechanic(db):
+    return UserFactory(username="mecanicien", role=roles.MECHANIC)
+
+
+@pytest.fixture
+def accountant(db):
+    return UserFactory(username="comptable", role=roles.ACCOUNTANT)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def manager_client(login, manager):
+    return login(manager)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+from unfold.decorators import display
+
+from workshop.models import Car
+from workshop.validators import normalise_phone, normalise_plate, normalise_vin
+
+from .base import EcarModelAdmin, NormalisedSearchMixin
+
+
+@admin.register(Car)
+class CarAdmin(NormalisedSearchMixin, EcarModelAdmin):
+    normalised_search = {"plate": normalise_plate, "vin": normalise_vin, "owner__phone": normalise_phone}
+    list_display = ("plate", "plate_arabic_column", "make", "model", "year", "fuel", "mileage", "owner_column")
+    list_filter = (("fuel", ChoicesDropdownFilter), "make", ("next_service_date", RangeDateFilter))
+    search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("owner", ("plate", "vin"), ("make", "model"), ("year", "fuel"), "mileage")}),
+        (_("Prochain entretien"), {"fields": (("next_service_date", "next_service_mileage"),)}),
+        (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
+    )
+
+    @display(description=_("plaque (arabe)"))
+    def plate_arabic_column(self, obj):
+        return obj.plate_arabic
+
+    @display(description=_("propriétaire"), ordering="owner__last_name")
+    def owner_column(self, obj):
+        return obj.owner.display_name

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
+from unfold.decorators import display
+
+from workshop.models import Car, Customer
+from workshop.validators import normalise_phone, normalise_plate
+
+from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin
+
+
+class CarInline(EcarTabularInline):
+    model = Car
+    fields = ("plate", "make", "model", "year", "fuel", "mileage", "vin")
+    show_change_link = True
+
+
+@admin.register(Customer)
+class CustomerAdmin(NormalisedSearchMixin, EcarModelAdmin):
+    normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate}
+    list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
+    list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
+    search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id", "cars__plate")
+    inlines = [CarInline]
+    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("user",)
+    fieldsets = (
+        (None, {"fields": ("kind", ("first_name", "last_name"), "company_name", "tax_id", "stamp_exempt")}),
+        (_("Coordonnées"), {"fields": (("phone", "email"), "address", "city")}),
+        (
+            _("Préférences"),
+            {"fields": ("preferred_language", ("sms_consent", "email_consent"), "user", "notes")},
+        ),
+        (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
+    )
+
+    @display(description=_("client"), ordering="last_name")
+    def display_name_column(self, obj):
+        return obj.display_name
+
+    @display(
+        description=_("type"),
+        ordering="kind",
+        label={"individual": "info", "business": "success", "public": "warning"},
+    )
+    def kind_badge(self, obj):
+        return obj.kind, obj.get_kind_display()
+
+    @display(description=_("téléphone"), ordering="phone")
+    def phone_column(self, obj):
+        return obj.phone_display
+
+    @display(description=_("matricule fiscal"), ordering="tax_id")
+    def tax_id_column(self, obj):
+        return obj.tax_id_display

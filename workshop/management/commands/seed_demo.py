@@ -1,0 +1,35 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+from workshop.demo import DEMO_PASSWORD, ensure_demo_users, seed
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration (idempotent) et un compte par rôle."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=60, help="Nombre de clients (défaut : 60).")
+        parser.add_argument("--batch-size", type=int, default=5000)
+
+    def handle(self, *args, customers, batch_size, **options):
+        started = time.monotonic()
+        logins = ensure_demo_users()
+        interactive = sys.stdout.isatty()
+
+        def progress(done, total):
+            if interactive:
+                self.stdout.write(f"\r  {done}/{total} clients", ending="")
+                self.stdout.flush()
+
+        report = seed(customers=customers, batch_size=batch_size, progress=progress)
+        if interactive:
+            self.stdout.write("")
+        self.stdout.write(
+            f"Ajoutés : {report.customers} clients, {report.cars} véhicules, {report.services} ordres de "
+            f"réparation, {report.items} lignes ({time.monotonic() - started:.1f} s)."
+        )
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"))
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {role}")

@@ -1,0 +1,28 @@
+"""Domain models, one module per aggregate."""
+
+from .billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from .cars import Car
+from .catalogue import LabourOperation, Part
+from .common import DocumentSequence, TvaRate
+from .customers import Customer
+from .jobs import Service, ServiceItem
+from .notifications import Notification
+from .profile import WorkshopProfile
+
+__all__ = [
+    "Car",
+    "CreditNote",
+    "CreditNoteLine",
+    "Customer",
+    "DocumentSequence",
+    "Invoice",
+    "InvoiceLine",
+    "LabourOperation",
+    "Notification",
+    "Part",
+    "Payment",
+    "Service",
+    "ServiceItem",
+    "TvaRate",
+    "WorkshopProfile",
+]

@@ -1,0 +1,56 @@
+from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 3}
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+
+
+class TvaRate(models.IntegerChoices):
+    STANDARD = 19, "19 %"
+    INTERMEDIATE = 13, "13 %"
+    REDUCED = 7, "7 %"
+    EXEMPT = 0, _("0 % (exonéré)")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DocumentSequence(models.Model):
+    """One counter per series and year (`OR-2026`, `F-2026`, `AV-2026`): numbers without gaps."""
+
+    key = models.CharField(max_length=20, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("séquence de numérotation")
+        verbose_name_plural = _("séquences de numérotation")
+
+    def __str__(self):
+        return f"{self.key}: {self.last_value}"
+
+    @classmethod
+    def next_value(cls, key: str) -> int:
+        """Atomically take the next number of a series.
+
+        The upsert locks the counter row until the caller's transaction ends, so concurrent callers queue
+        and a rolled-back caller gives its number back: the series stays uninterrupted.
+        """
+        return cls.reserve(key, 1).start
+
+    @classmethod
+    def reserve(cls, key: str, count: int) -> range:
+        """Take `count` consecutive numbers at once (bulk loads), under the same lock as `next_value`."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (key, last_value) VALUES (%s, %s) "
+                f"ON CONFLICT (key) DO UPDATE SET last_value = {table}.last_value + %s RETURNING last_value",
+                [key, count, count],
+            )
+            last = cursor.fetchone()[0]
+        return range(last - count + 1, last + 1)
