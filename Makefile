@@ -46,8 +46,14 @@ test: lint
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecar_bench
+
 bench: $(STAMP)
-	$(BIN)/python bench/admin_changelist.py
+	@createdb -h 127.0.0.1 -U postgres ecar_bench 2>/dev/null || true
+	@for script in bench/*.py; do \
+		echo "== $$script"; \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script || exit 1; \
+	done
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var

@@ -16,7 +16,7 @@ from workshop.demo import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 
 print(f"database: {connection.vendor}")
 for username, *_ in DEMO_USERS:
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     assert client.login(username=username, password=DEMO_PASSWORD), username
     response = client.get("/admin/")
     assert response.status_code == 200, (username, response.status_code)
