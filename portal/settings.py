@@ -113,7 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue first; unfold (which ships none) after it.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "portal" / "unfold_locale"]
 TIME_ZONE = "Africa/Tunis"
 USE_I18N = True
 USE_TZ = True

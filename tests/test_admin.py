@@ -141,3 +141,18 @@ def test_car_search_by_plate_in_any_spelling(manager_client, term):
     html = manager_client.get(reverse("admin:workshop_car_changelist"), {"q": term}).content.decode()
     assert f"/{car.pk}/change/" in html
     assert f"/{other.pk}/change/" not in html
+
+
+def test_admin_speaks_french_including_unfolds_own_strings(manager_client):
+    html = manager_client.get(reverse("admin:workshop_service_changelist")).content.decode()
+    assert "Ordres de réparation" in html
+    assert "Appliquer les filtres" in html and "Apply Filters" not in html
+    assert "Thème clair/sombre" in html
+
+
+def test_arabic_screens_are_right_to_left(login, manager):
+    client = login(manager)
+    client.cookies["django_language"] = "ar"
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'dir="rtl"' in html
+    assert "portal/admin.css" in html
