@@ -15,8 +15,8 @@ export
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PY_VERSION) introuvable (pyenv install $(PY_VERSION))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -r requirements.txt
 	@touch $(STAMP)
 
 venv: $(STAMP)

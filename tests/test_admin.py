@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -156,3 +157,22 @@ def test_arabic_screens_are_right_to_left(login, manager):
     html = client.get(reverse("admin:index")).content.decode()
     assert 'dir="rtl"' in html
     assert "portal/admin.css" in html
+
+
+@pytest.mark.parametrize("name", ["auth_user", "auth_group"])
+def test_user_and_role_lists_query_count_does_not_grow(login, superuser, name, django_assert_max_num_queries):
+    client = login(superuser)
+    url = reverse(f"admin:{name}_changelist")
+
+    def build(n):
+        for _ in range(n):
+            if name == "auth_user":
+                f.UserFactory(role="Mécanicien")
+            else:
+                Group.objects.create(name=f"Équipe {Group.objects.count()}")
+
+    build(3)
+    few, _ = _queries(client, url)
+    build(27)
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
