@@ -176,3 +176,12 @@ def test_user_and_role_lists_query_count_does_not_grow(login, superuser, name, d
     build(27)
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_an_english_browser_still_gets_the_french_admin_until_the_user_picks_a_language(manager_client):
+    url = reverse("admin:workshop_customer_changelist")
+    html = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Enregistrer" in manager_client.get(reverse("admin:workshop_customer_add")).content.decode()
+    assert "Rechercher" in html or "Tapez pour rechercher" in html
+    manager_client.cookies["django_language"] = "en"
+    assert "Type to search" in manager_client.get(url).content.decode()
