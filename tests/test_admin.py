@@ -185,3 +185,11 @@ def test_an_english_browser_still_gets_the_french_admin_until_the_user_picks_a_l
     assert "Rechercher" in html or "Tapez pour rechercher" in html
     manager_client.cookies["django_language"] = "en"
     assert "Type to search" in manager_client.get(url).content.decode()
+
+
+def test_mechanics_appear_by_their_full_name(manager_client):
+    mechanic = f.UserFactory(first_name="Karim", last_name="Jaziri", role="Mécanicien")
+    service = f.ServiceFactory(mechanic=mechanic)
+    assert "Karim Jaziri" in manager_client.get(reverse("admin:workshop_service_changelist")).content.decode()
+    page = manager_client.get(reverse("admin:workshop_service_change", args=[service.pk])).content.decode()
+    assert "Karim Jaziri" in page

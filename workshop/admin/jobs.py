@@ -110,7 +110,14 @@ class ServiceAdmin(NormalisedSearchMixin, EcarModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":
             kwargs["queryset"] = get_user_model().objects.filter(groups__name=MECHANIC, is_active=True).distinct()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @display(description=_("mécanicien"), ordering="mechanic__last_name")
+    def mechanic_column(self, obj):
+        return (obj.mechanic.get_full_name() or obj.mechanic.get_username()) if obj.mechanic else "—"
 
     @display(description=_("véhicule"), ordering="car__plate")
     def plate_column(self, obj):
