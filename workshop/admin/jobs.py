@@ -70,7 +70,7 @@ class ServiceAdmin(NormalisedSearchMixin, EcarModelAdmin):
         "customer_column",
         "kind",
         "status_badge",
-        "mechanic",
+        "mechanic_column",
         "total_column",
     )
     list_filter = (
