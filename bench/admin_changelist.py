@@ -26,6 +26,8 @@ PAGES = [
     ("clients, non filtré", "/admin/workshop/customer/", {}),
     ("clients, ville = Sfax", "/admin/workshop/customer/", {"city": "Sfax"}),
     ("clients, recherche téléphone", "/admin/workshop/customer/", {"q": "20 000 000"}),
+    ("clients, recherche nom", "/admin/workshop/customer/", {"q": "Sfax Logistique"}),
+    ("ordres, recherche référence partielle", "/admin/workshop/service/", {"q": "2026-0004"}),
 ]
 
 

@@ -193,3 +193,15 @@ def test_mechanics_appear_by_their_full_name(manager_client):
     assert "Karim Jaziri" in manager_client.get(reverse("admin:workshop_service_changelist")).content.decode()
     page = manager_client.get(reverse("admin:workshop_service_change", args=[service.pk])).content.decode()
     assert "Karim Jaziri" in page
+
+
+def test_customer_search_by_plate_needs_no_distinct_over_the_whole_table(manager_client):
+    customer = f.CustomerFactory()
+    f.CarFactory.create_batch(2, owner=customer)
+    plate = customer.cars.first().plate
+    with CaptureQueriesContext(connection) as ctx:
+        html = manager_client.get(reverse("admin:workshop_customer_changelist"), {"q": plate}).content.decode()
+    assert html.count(f"/{customer.pk}/change/") >= 1
+    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "workshop_customer"' in q["sql"]]
+    assert any('"workshop_customer"."last_name"' in sql for sql in listing)
+    assert not any('DISTINCT "workshop_customer"."id"' in sql for sql in listing)

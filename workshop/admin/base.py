@@ -110,21 +110,29 @@ class PrimedAutocompleteInlineMixin:
 
 
 class NormalisedSearchMixin:
-    """Search also by the normal form of what was typed: `20 123 456` finds `+21620123456`.
+    """A search that reads as a phone, plate or VIN looks that identifier up by its normal form.
 
-    `normalised_search` maps a lookup to the normaliser whose output it matches exactly.
+    `20 123 456` finds `+21620123456` and `123 تونس 4567` finds `123 TU 4567` through their unique indexes,
+    instead of Django's word-by-word `icontains` (where the word `TU` matches every plate). Anything else
+    falls back to the ordinary search. Lookups across a to-many relation go through a subquery, so the list
+    never needs DISTINCT. `normalised_search` maps a lookup to the normaliser whose output it matches.
     """
 
     normalised_search: dict = {}
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
+        identifier_matches = None
         for lookup, normaliser in self.normalised_search.items():
             try:
                 value = normaliser(term)
             except ValidationError:
                 continue
-            results |= queryset.filter(**{lookup: value})
-            may_have_duplicates = may_have_duplicates or "__" in lookup
-        return results, may_have_duplicates
+            if "__" in lookup:
+                matches = queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
+            else:
+                matches = queryset.filter(**{lookup: value})
+            identifier_matches = matches if identifier_matches is None else identifier_matches | matches
+        if identifier_matches is not None:
+            return identifier_matches, False
+        return super().get_search_results(request, queryset, search_term)

@@ -20,7 +20,7 @@ class CustomerAdmin(NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
     list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
-    search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id", "cars__plate")
+    search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id")
     inlines = [CarInline]
     readonly_fields = ("created_at", "updated_at")
     autocomplete_fields = ("user",)
