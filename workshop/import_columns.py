@@ -14,7 +14,10 @@ COLUMNS = {
     "first_name": (_("Prénom"), ("prenom", "firstname")),
     "company_name": (_("Société"), ("societe", "company", "companyname", "raisonsociale", "entreprise")),
     "phone": (_("Téléphone"), ("telephone", "phone", "tel", "gsm", "mobile", "portable")),
-    "email": (_("Email"), ("email", "mail", "courriel", "adresseemail", "adressemail")),
+    "email": (
+        "Email",  # the same word in both languages (and Django would translate it to « Courriel »)
+        ("email", "mail", "courriel", "adresseemail", "adressemail"),
+    ),
     "address": (_("Adresse"), ("adresse", "address")),
     "city": (_("Ville"), ("ville", "city")),
     "tax_id": (_("Matricule fiscal"), ("matriculefiscal", "taxid", "mf", "matriculefiscale")),
@@ -22,7 +25,7 @@ COLUMNS = {
     "make": (_("Marque"), ("marque", "make", "brand")),
     "model": (_("Modèle"), ("modele", "model")),
     "year": (_("Année"), ("annee", "year")),
-    "vin": (_("VIN"), ("vin", "chassis", "ndechassis", "numerodechassis", "nchassis")),
+    "vin": ("VIN", ("vin", "chassis", "ndechassis", "numerodechassis", "nchassis")),
     "mileage": (_("Kilométrage"), ("kilometrage", "mileage", "km", "odometer")),
 }
 # The column our own rejects file adds: re-importing a fixed rejects file must not complain about it.

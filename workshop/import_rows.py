@@ -148,6 +148,8 @@ class RowResolver:
                 errors.append((self.label("vin"), _message(error)))
         if make := _text(self._cell(cells, "make")):
             car["make"] = make
+        else:
+            errors.append((self.label("make"), _("La marque est obligatoire pour un véhicule.")))
         if model := _text(self._cell(cells, "model")):
             car["model"] = model
         if year := self._cell(cells, "year"):
