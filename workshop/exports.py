@@ -23,6 +23,10 @@ class ListExport(Resource):
 
     select_related: tuple[str, ...] = ()
 
+    @classmethod
+    def get_display_name(cls):
+        return cls.__name__
+
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 

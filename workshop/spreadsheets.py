@@ -116,8 +116,10 @@ def _open_csv(stream, file_name: str) -> Table:
 
     def rows():
         try:
-            for cells in reader:
-                yield reader.line_num, [cell.strip() for cell in cells]
+            # The spreadsheet's row number counts records, not lines: a cell may hold a line break.
+            for number, cells in enumerate(reader, start=2):
+                if any(cell.strip() for cell in cells):
+                    yield number, [cell.strip() for cell in cells]
         except (UnicodeDecodeError, csv.Error) as error:
             raise SpreadsheetError(
                 _("Le fichier « %(name)s » est illisible vers la ligne %(line)s : %(error)s")
@@ -177,7 +179,9 @@ def _open_xlsx(stream, file_name: str) -> Table:
         try:
             for number, values in enumerate(rows_iter, start=2):
                 state["row"] = number
-                yield number, [cell_text(value) for value in values]
+                cells = [cell_text(value) for value in values]
+                if any(cells):
+                    yield number, cells
         finally:
             workbook.close()
 

@@ -149,7 +149,7 @@ class CustomerImportAdmin(EcarModelAdmin):
         """GET: the dry run's report. POST: import for real (all-or-nothing unless `skip_invalid`)."""
         self._check(request)
         record = get_object_or_404(CustomerImport, pk=pk)
-        form = ConfirmForm(request.POST or None)
+        form = ConfirmForm(request.POST if request.method == "POST" else None)
         status = 200
         if request.method == "POST" and form.is_valid():
             if record.status == CustomerImport.Status.IMPORTED:
