@@ -97,7 +97,7 @@ def test_invoice_export_amounts_are_three_decimal_numbers_and_dates_are_dates(ma
 
     sheet = xlsx_sheet(export(manager_client, models.Invoice, XLSX))
     header = [cell.value for cell in sheet[1]]
-    cells = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    cells = dict(zip(header, sheet[2], strict=True))
     assert cells["Total TTC"].value == 1190 and cells["Total TTC"].number_format == "#,##0.000"
     assert cells["Reste dû"].value == Decimal("690.5") or cells["Reste dû"].value == 690.5
     assert cells["Date"].is_date and cells["Date"].value.date() == date(2026, 1, 31)

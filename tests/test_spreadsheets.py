@@ -25,7 +25,7 @@ def test_csv_sniffs_the_delimiter_and_keeps_spreadsheet_row_numbers():
 
 
 def test_quoted_multiline_cell_keeps_the_following_row_numbers_true():
-    _headers, rows = read('Nom;Adresse\r\nA;"1 rue\r\nbis"\r\nB;x\r\n'.encode())
+    _headers, rows = read(b'Nom;Adresse\r\nA;"1 rue\r\nbis"\r\nB;x\r\n')
     assert rows == [(2, ["A", "1 rue\r\nbis"]), (3, ["B", "x"])]
 
 
