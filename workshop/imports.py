@@ -16,8 +16,9 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from workshop.bulk_writes import insert_with_history
 from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
 from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
 from workshop.models import Car, Customer, CustomerImport
@@ -191,7 +192,7 @@ def _flush(resolver: RowResolver, report: ImportReport, user, reason: str) -> No
     pending = resolver.take_pending()
     history = {"default_user": user, "default_change_reason": reason, "batch_size": 500}
     if pending.new_customers:
-        bulk_create_with_history(pending.new_customers, Customer, **history)
+        insert_with_history(pending.new_customers, Customer, user=user, reason=reason)
     if pending.changed_customers:
         for customer in pending.changed_customers:
             customer.updated_at = now
@@ -202,7 +203,7 @@ def _flush(resolver: RowResolver, report: ImportReport, user, reason: str) -> No
         if car.owner_id is None:  # owner created just above: take its new id (the owner is cached, no query)
             car.owner_id = car.owner.pk
     if pending.new_cars:
-        bulk_create_with_history(pending.new_cars, Car, **history)
+        insert_with_history(pending.new_cars, Car, user=user, reason=reason)
     if pending.changed_cars:
         for car in pending.changed_cars:
             car.updated_at = now
