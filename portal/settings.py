@@ -241,6 +241,12 @@ UNFOLD = {
                         "link": reverse_lazy("admin:workshop_car_changelist"),
                         "permission": _can("workshop.view_car"),
                     },
+                    {
+                        "title": _("Imports"),
+                        "icon": "upload_file",
+                        "link": reverse_lazy("admin:workshop_customerimport_changelist"),
+                        "permission": _can("workshop.view_customerimport"),
+                    },
                 ],
             },
             {
@@ -263,6 +269,12 @@ UNFOLD = {
                         "icon": "payments",
                         "link": reverse_lazy("admin:workshop_payment_changelist"),
                         "permission": _can("workshop.view_payment"),
+                    },
+                    {
+                        "title": _("Export comptable"),
+                        "icon": "request_quote",
+                        "link": reverse_lazy("accounting_export"),
+                        "permission": _can("workshop.export_billing"),
                     },
                 ],
             },

@@ -4,9 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from workshop.admin.accounting import accounting_export_view
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "admin/comptabilite/export/",
+        admin.site.admin_view(accounting_export_view),
+        name="accounting_export",
+    ),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

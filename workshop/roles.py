@@ -34,6 +34,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("creditnote", READ),
         *_perms("payment", READ),
         *_perms("notification", EDIT),
+        "workshop.import_customers",
+        "workshop.export_lists",
+        *_perms("customerimport", READ),
     ],
     MECHANIC: [
         *_perms("service", ("view", "change")),
@@ -56,10 +59,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("creditnote", EDIT),
         *_perms("creditnoteline", CRUD),
         *_perms("workshopprofile", READ),
+        "workshop.export_lists",
+        "workshop.export_billing",
     ],
 }
 MANAGER_APPS = ("workshop", "reports")
 MANAGER_EXTRA = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+
+
+# Who may move data in and out in bulk. Managers hold every workshop permission; advisers import and export
+# the lists they work on (customers, cars, repair orders); accountants export everything, billing included.
+BILLING_MODELS = frozenset({"invoice", "payment", "creditnote"})
+
+
+def can_import_customers(user) -> bool:
+    return user.has_perms(
+        ["workshop.import_customers", "workshop.add_customer", "workshop.change_customer", "workshop.add_car"]
+    )
+
+
+def can_export(user, model) -> bool:
+    """A changelist export: the user must see the list and hold the export permission of its kind."""
+    name = model._meta.model_name
+    permission = "workshop.export_billing" if name in BILLING_MODELS else "workshop.export_lists"
+    return user.has_perm(permission) and user.has_perm(f"workshop.view_{name}")
+
+
+def can_export_accounting(user) -> bool:
+    return user.has_perms(["workshop.export_billing", "workshop.view_invoice", "workshop.view_payment"])
 
 
 def _resolve(codenames: list[str]) -> list[Permission]:

@@ -1,5 +1,5 @@
 """The admin is the product: one module per aggregate, registered on import."""
 
-from . import billing, cars, catalogue, customers, jobs, notifications, profile, users
+from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, users
 
-__all__ = ["billing", "cars", "catalogue", "customers", "jobs", "notifications", "profile", "users"]
+__all__ = ["billing", "cars", "catalogue", "customers", "imports", "jobs", "notifications", "profile", "users"]

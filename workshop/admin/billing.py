@@ -6,6 +6,7 @@ from unfold.decorators import display
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 
 from .base import EcarModelAdmin, EcarTabularInline, money
+from .exports import ListExportMixin
 
 INVOICE_COLOURS = {
     "draft": "info",
@@ -54,7 +55,7 @@ class PaymentInline(EcarTabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(EcarModelAdmin):
+class InvoiceAdmin(ListExportMixin, EcarModelAdmin):
     list_display = (
         "number_column",
         "issue_date",
@@ -116,7 +117,7 @@ class InvoiceAdmin(EcarModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(EcarModelAdmin):
+class PaymentAdmin(ListExportMixin, EcarModelAdmin):
     list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference")
     list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
@@ -143,7 +144,7 @@ class CreditNoteLineInline(EcarTabularInline):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(EcarModelAdmin):
+class CreditNoteAdmin(ListExportMixin, EcarModelAdmin):
     list_display = ("number_column", "issue_date", "invoice", "customer_name", "status", "ttc_column", "is_total")
     list_filter = ("status", ("issue_date", RangeDateFilter), "is_total")
     search_fields = ("number", "invoice__number", "customer_name", "reason")

@@ -7,10 +7,11 @@ from workshop.models import Car
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin
 
 from .base import EcarModelAdmin, NormalisedSearchMixin
+from .exports import ListExportMixin
 
 
 @admin.register(Car)
-class CarAdmin(NormalisedSearchMixin, EcarModelAdmin):
+class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"plate": normalise_plate, "vin": normalise_vin, "owner__phone": normalise_phone}
     list_display = ("plate", "plate_arabic_column", "make", "model", "year", "fuel", "mileage", "owner_column")
     list_filter = (("fuel", ChoicesDropdownFilter), "make", ("next_service_date", RangeDateFilter))

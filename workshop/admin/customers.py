@@ -7,6 +7,7 @@ from workshop.models import Car, Customer
 from workshop.validators import normalise_phone, normalise_plate
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin
+from .exports import ListExportMixin
 
 
 class CarInline(EcarTabularInline):
@@ -16,7 +17,7 @@ class CarInline(EcarTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(NormalisedSearchMixin, EcarModelAdmin):
+class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
     list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")

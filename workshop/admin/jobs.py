@@ -10,6 +10,7 @@ from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, PrimedAutocompleteInlineMixin, money
+from .exports import ListExportMixin
 
 STATUS_COLOURS = {
     "received": "info",
@@ -61,7 +62,7 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(NormalisedSearchMixin, EcarModelAdmin):
+class ServiceAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
     list_display = (
         "reference",

@@ -5,6 +5,7 @@ from .cars import Car
 from .catalogue import LabourOperation, Part
 from .common import DocumentSequence, TvaRate
 from .customers import Customer
+from .imports import CustomerImport
 from .jobs import Service, ServiceItem
 from .notifications import Notification
 from .profile import WorkshopProfile
@@ -14,6 +15,7 @@ __all__ = [
     "CreditNote",
     "CreditNoteLine",
     "Customer",
+    "CustomerImport",
     "DocumentSequence",
     "Invoice",
     "InvoiceLine",

@@ -1,0 +1,150 @@
+"""The accountant's export per period: one row per invoice with TVA per rate, one per payment, one per credit note."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests import factories as f
+from workshop.accounting import accounting_csv, accounting_workbook
+
+JANUARY = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
+
+
+def line(invoice, rate, ht):
+    tva = (Decimal(ht) * rate / 100).quantize(Decimal("0.001"))
+    return f.InvoiceLineFactory(invoice=invoice, tva_rate=rate, total_ht=Decimal(ht), total_tva=tva)
+
+
+@pytest.fixture
+def january(db):
+    invoice = f.IssuedInvoiceFactory(
+        number="F-2026-00001",
+        customer_name="Transport Sahel SARL",
+        total_ht=Decimal("1350.000"),
+        total_tva=Decimal("233.000"),
+        total_ttc=Decimal("1583.000"),
+        stamp_duty=Decimal("1.000"),
+        net_to_pay=Decimal("1584.000"),
+        amount_paid=Decimal("1000.000"),
+        amount_withheld=Decimal("15.840"),
+    )
+    line(invoice, 19, "1000.000")
+    line(invoice, 19, "100.000")
+    line(invoice, 13, "100.000")
+    line(invoice, 7, "100.000")
+    line(invoice, 0, "50.000")
+    f.PaymentFactory(
+        invoice=invoice, date=date(2026, 1, 20), amount=Decimal("1000.000"), withholding_amount=Decimal("15.840")
+    )
+    f.IssuedInvoiceFactory(number="F-2025-00099", issue_date=date(2025, 12, 31))  # outside the period
+    f.InvoiceFactory()  # a draft: never in the books
+    f.IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00001", total_ttc=Decimal("119.000"))
+    return invoice
+
+
+def rows_of(data: bytes):
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_invoice_rows_split_ht_and_tva_by_rate_and_compute_the_balance(january):
+    header, *rows = rows_of(accounting_csv(part="invoices", **JANUARY))
+    assert len(rows) == 1
+    values = dict(zip(header, rows[0], strict=True))
+    assert values["Numéro"] == "F-2026-00001" and values["Date"] == "15/01/2026"
+    assert values["Matricule fiscal"] == "1234567ABM000"
+    assert (values["Base HT 19 %"], values["TVA 19 %"]) == ("1100,000", "209,000")
+    assert (values["Base HT 13 %"], values["TVA 13 %"]) == ("100,000", "13,000")
+    assert (values["Base HT 7 %"], values["TVA 7 %"]) == ("100,000", "7,000")
+    assert (values["Base HT 0 %"], values["TVA 0 %"]) == ("50,000", "0,000")
+    assert values["Timbre fiscal"] == "1,000" and values["Total TTC"] == "1583,000"
+    assert (values["Encaissé"], values["Retenue à la source"]) == ("1000,000", "15,840")
+    assert values["Solde"] == "568,160"
+
+
+def test_payment_rows(january):
+    header, *rows = rows_of(accounting_csv(part="payments", **JANUARY))
+    values = dict(zip(header, rows[0], strict=True))
+    assert (values["Date"], values["Facture"], values["Mode"]) == ("20/01/2026", "F-2026-00001", "Espèces")
+    assert (values["Montant encaissé"], values["Retenue à la source"], values["Total réglé"]) == (
+        "1000,000",
+        "15,840",
+        "1015,840",
+    )
+
+
+def test_workbook_has_three_sheets_with_numbers_and_dates(january):
+    workbook = load_workbook(io.BytesIO(accounting_workbook(**JANUARY)))
+    assert workbook.sheetnames == ["Factures", "Paiements", "Avoirs"]
+    invoices = workbook["Factures"]
+    header = [cell.value for cell in invoices[1]]
+    cells = dict(zip(header, invoices[2], strict=True))
+    assert cells["Date"].is_date and cells["Date"].number_format == "DD/MM/YYYY"
+    assert cells["TVA 19 %"].value == 209 and cells["TVA 19 %"].number_format == "#,##0.000"
+    assert workbook["Avoirs"].max_row == 2 and workbook["Avoirs"]["A2"].value == "AV-2026-00001"
+
+
+def test_each_part_is_one_query_whatever_the_period_holds(january):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            accounting_workbook(**JANUARY)
+        return len(ctx)
+
+    few = count()
+    for _ in range(20):
+        invoice = f.IssuedInvoiceFactory()
+        line(invoice, 19, "10.000")
+        f.PaymentFactory(invoice=invoice, date=date(2026, 1, 5))
+    assert count() == few == 3
+
+
+def test_admin_page_downloads_the_period_for_accountants(login, accountant, january):
+    client = login(accountant)
+    url = reverse("accounting_export")
+    assert client.get(url).status_code == 200
+    response = client.get(url, {"start": "2026-01-01", "end": "2026-01-31", "format": "xlsx"})
+    assert response.status_code == 200
+    assert "comptabilite-20260101-20260131.xlsx" in response["Content-Disposition"]
+    response = client.get(url, {"start": "2026-01-01", "end": "2026-01-31", "format": "payments"})
+    assert rows_of(response.content)[1][1] == "F-2026-00001"
+    assert client.get(url, {"start": "2026-02-01", "end": "2026-01-01", "format": "xlsx"}).status_code == 400
+
+
+@pytest.mark.parametrize("role", ["adviser", "mechanic"])
+def test_admin_page_is_refused_to_other_roles(login, request, role):
+    client = login(request.getfixturevalue(role))
+    assert client.get(reverse("accounting_export")).status_code == 403
+
+
+def test_command_writes_the_workbook_or_the_csv_files(january, tmp_path):
+    target = tmp_path / "compta.xlsx"
+    call_command(
+        "export_accounting", "--from", "2026-01-01", "--to", "2026-01-31", "--output", str(target), stdout=io.StringIO()
+    )
+    assert load_workbook(target).sheetnames == ["Factures", "Paiements", "Avoirs"]
+    call_command(
+        "export_accounting",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path),
+        stdout=io.StringIO(),
+    )
+    assert (tmp_path / "comptabilite-20260101-20260131-invoices.csv").exists()
+    assert (tmp_path / "comptabilite-20260101-20260131-payments.csv").exists()
+    with pytest.raises(CommandError, match="Date invalide"):
+        call_command("export_accounting", "--from", "janvier", "--to", "2026-01-31")

@@ -1,0 +1,78 @@
+"""Insert many validated rows with their audit history, as fast as the database allows.
+
+On PostgreSQL, ids are taken from the table's sequence in one query and rows plus their `+` history rows go in
+through COPY, several times faster than INSERT for big imports. Elsewhere (SQLite), simple-history's
+`bulk_create_with_history`. Either way the history rows are the ones simple-history would write: same fields,
+history user, change reason and date.
+"""
+
+from django.db import connections, models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateField,
+    models.DecimalField,
+    models.ForeignKey,
+)
+HISTORY_OWN_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+
+
+def insert_with_history(objs: list, model, *, user=None, reason: str = "", using: str = "default") -> None:
+    """Create `objs` (unsaved, already validated) and one creation history row each; sets their pks."""
+    if not objs:
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=500, default_user=user, default_change_reason=reason)
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(objs)]
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        # Plain values go to COPY as they are (psycopg adapts them); only other field types need Django's prep.
+        stamped = [
+            field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ]
+        prepared = {field.attname for field in fields if not isinstance(field, PLAIN_FIELDS)}
+        attnames = [field.attname for field in fields]
+        rows = []
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="insert_with_history")
+            for field in stamped:
+                field.pre_save(obj, True)
+            row = [obj.pk, *(getattr(obj, name) for name in attnames)]
+            if prepared:
+                for index, field in enumerate(fields, start=1):
+                    if field.attname in prepared:
+                        row[index] = field.get_db_prep_save(row[index], connection)
+            rows.append(row)
+            obj._state.adding = False
+            obj._state.db = using
+        _copy(cursor, table, ["id", *(field.column for field in fields)], rows, quote)
+        history_model = get_history_manager_for_model(model).model
+        tracked = [f for f in history_model._meta.concrete_fields if f.name not in HISTORY_OWN_FIELDS]
+        now = timezone.now()
+        user_id = user.pk if user is not None else None
+        history_rows = (
+            (*(getattr(obj, field.attname) for field in tracked), now, reason, "+", user_id) for obj in objs
+        )
+        columns = [field.column for field in tracked]
+        columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+        _copy(cursor, history_model._meta.db_table, columns, history_rows, quote)
+
+
+def _copy(cursor, table: str, columns: list[str], rows, quote) -> None:
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -1,0 +1,258 @@
+"""Read and write the spreadsheets garages and accountants use: CSV (`,` or `;`, UTF-8 or Windows-1252) and XLSX.
+
+Reading streams: a CSV is decoded line by line, an XLSX is opened read-only, so a 100,000-row file never sits
+in memory. Writing gives accountants real numbers (3 decimals) and real dates, not text.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+READABLE_EXTENSIONS = (".csv", ".xlsx")
+_SNIFF_BYTES = 64 * 1024
+_CHUNK_BYTES = 1024 * 1024
+MONEY_FORMAT = "#,##0.000"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read; the message says why, in French, for the person who sent it."""
+
+
+@dataclass
+class Table:
+    """A header row and a lazy stream of (spreadsheet row number, cells as stripped strings)."""
+
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    progress: callable = field(default=lambda: None)  # fraction of the file read, or None when unknown
+
+
+def open_table(stream, file_name: str) -> Table:
+    """Open an uploaded or local file (binary, seekable) by its extension."""
+    extension = PurePath(file_name or "").suffix.lower()
+    if extension not in READABLE_EXTENSIONS:
+        raise SpreadsheetError(
+            _("Format de fichier non pris en charge : « %(name)s ». Envoyez un fichier CSV (.csv) ou Excel (.xlsx).")
+            % {"name": file_name}
+        )
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    if not head:
+        raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name})
+    if extension == ".xlsx":
+        return _open_xlsx(stream, file_name)
+    if head.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError(
+            _("« %(name)s » est un classeur Excel nommé .csv : renommez-le en .xlsx ou enregistrez-le en CSV.")
+            % {"name": file_name}
+        )
+    return _open_csv(stream, file_name)
+
+
+def _detect_encoding(stream, file_name: str) -> str:
+    """UTF-8 (with or without BOM) when every byte decodes, else Windows-1252 (what French Excel writes)."""
+    stream.seek(0)
+    if stream.read(3) == codecs.BOM_UTF8:
+        stream.seek(0)
+        return "utf-8-sig"
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(_CHUNK_BYTES):
+            if b"\x00" in chunk:
+                raise SpreadsheetError(
+                    _("« %(name)s » n'est pas un fichier texte CSV (UTF-8 ou Windows-1252).") % {"name": file_name}
+                )
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    stream.seek(0)
+    return encoding
+
+
+def _sniff_delimiter(sample: str) -> str:
+    header = sample.splitlines()[0] if sample else ""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        counts = {delimiter: header.count(delimiter) for delimiter in ";,\t"}
+        return max(counts, key=counts.get) if any(counts.values()) else ";"
+
+
+def _open_csv(stream, file_name: str) -> Table:
+    encoding = _detect_encoding(stream, file_name)
+    size = _size_of(stream)
+    sample = stream.read(_SNIFF_BYTES)
+    stream.seek(0)
+    try:
+        text_sample = sample.decode(encoding, errors="ignore")
+    except LookupError:  # pragma: no cover - both encodings exist
+        text_sample = ""
+    delimiter = _sniff_delimiter(text_sample)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name}) from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise SpreadsheetError(
+            _("Le fichier « %(name)s » est illisible : %(error)s") % {"name": file_name, "error": error}
+        ) from None
+
+    def rows():
+        try:
+            # The spreadsheet's row number counts records, not lines: a cell may hold a line break.
+            for number, cells in enumerate(reader, start=2):
+                if any(cell.strip() for cell in cells):
+                    yield number, [cell.strip() for cell in cells]
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise SpreadsheetError(
+                _("Le fichier « %(name)s » est illisible vers la ligne %(line)s : %(error)s")
+                % {"name": file_name, "line": reader.line_num + 1, "error": error}
+            ) from None
+        finally:
+            text.detach()
+
+    def progress():
+        return min(stream.tell() / size, 1.0) if size else None
+
+    return Table(headers=[h.strip() for h in headers], rows=rows(), progress=progress)
+
+
+def _size_of(stream) -> int:
+    position = stream.tell()
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
+def cell_text(value) -> str:
+    """An Excel cell as the text a person would have typed: 20123456.0 -> `20123456`, dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _open_xlsx(stream, file_name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        total = sheet.max_row
+        rows_iter = sheet.iter_rows(values_only=True)
+        first = next(rows_iter, None)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError) as error:
+        raise SpreadsheetError(
+            _("Le classeur Excel « %(name)s » est illisible ou endommagé (%(error)s).")
+            % {"name": file_name, "error": type(error).__name__}
+        ) from None
+    if first is None:
+        workbook.close()
+        raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name})
+    headers = [cell_text(value) for value in first]
+    state = {"row": 1}
+
+    def rows():
+        try:
+            for number, values in enumerate(rows_iter, start=2):
+                state["row"] = number
+                cells = [cell_text(value) for value in values]
+                if any(cells):
+                    yield number, cells
+        finally:
+            workbook.close()
+
+    def progress():
+        return min(state["row"] / total, 1.0) if total else None
+
+    return Table(headers=headers, rows=rows(), progress=progress)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def _native(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return value
+
+
+def _csv_text(value) -> str:
+    """French Excel reads `1234,500` as a number and `31/01/2026` as a date."""
+    value = _native(value)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.3f}".replace(".", ",")
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def write_csv(headers, rows) -> bytes:
+    """`;`-separated UTF-8 with a BOM: what French Excel and bookkeeping software open without a wizard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_text(value) for value in row])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(sheets) -> bytes:
+    """`sheets`: (title, headers, rows). Amounts become numbers shown with 3 decimals, dates real dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=str(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            cells = []
+            for value in row:
+                value = _native(value)
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+                elif isinstance(value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
