@@ -307,3 +307,8 @@ UNFOLD = {
         ],
     },
 }
+
+# --- Documents and reports ----------------------------------------------------------------------
+ECAR_ESTIMATE_VALID_DAYS = int(os.environ.get("ECAR_ESTIMATE_VALID_DAYS", "15"))
+# The dashboard's figures are computed at most once per this many seconds (per visibility scope).
+ECAR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ECAR_DASHBOARD_CACHE_SECONDS", "60"))
