@@ -17,6 +17,9 @@ class ReportAccess(models.Model):
             ("view_activity_reports", _("Voir les rapports d'activité de l'atelier")),
         ]
 
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
 
 FINANCIAL = "reports.view_financial_reports"
 ACTIVITY = "reports.view_activity_reports"

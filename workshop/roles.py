@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("creditnote", READ),
         *_perms("payment", READ),
         *_perms("notification", EDIT),
+        "reports.view_activity_reports",
     ],
     MECHANIC: [
         *_perms("service", ("view", "change")),
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("creditnote", EDIT),
         *_perms("creditnoteline", CRUD),
         *_perms("workshopprofile", READ),
+        "reports.view_financial_reports",
     ],
 }
 MANAGER_APPS = ("workshop", "reports")
