@@ -103,7 +103,7 @@ class ReportView(PermissionRequiredMixin, View):
             )
         return described
 
-    def render_page(self, request, filterset, *, table, summary, status=200):
+    def render_page(self, request, filterset, *, table, summary, status=200, prompt=""):
         query = request.GET.copy()
         query.pop("_export", None)
         query.pop("page", None)
@@ -117,6 +117,7 @@ class ReportView(PermissionRequiredMixin, View):
             "export_links": [(fmt.upper(), f"?{_with(query, '_export', fmt)}") for fmt in exports.FORMATS],
             "reports": available_reports(request.user),
             "form_media": filterset.form.media,
+            "prompt": prompt,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -230,11 +231,17 @@ class StatementReport(ReportView):
     filterset_class = StatementFilterSet
     table_class = StatementTable
 
+    def get(self, request, *args, **kwargs):
+        if "customer" not in request.GET:  # first visit: ask for a customer before complaining about one
+            filterset = self.filterset_class(None, queryset=self.base_queryset(), request=request)
+            prompt = _("Choisissez un client et une période.")
+            return self.render_page(request, filterset, table=None, summary=[], prompt=prompt)
+        return super().get(request, *args, **kwargs)
+
     def build(self, cleaned, queryset):
-        customer = cleaned.get("customer")
-        if customer is None:
-            return [], {}
-        result = statement(customer_id=customer.pk, date_from=cleaned["date_from"], date_to=cleaned["date_to"])
+        result = statement(
+            customer_id=cleaned["customer"].pk, date_from=cleaned["date_from"], date_to=cleaned["date_to"]
+        )
         return result["rows"], result
 
     def summary(self, cleaned, totals):
