@@ -1,7 +1,7 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Concat, NullIf, TruncMonth, TruncWeek
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, NullIf, TruncMonth, TruncWeek
 
 from reports.financial import IN_FORCE, MONEY_FIELD, money_sum
 from workshop.models import Service, ServiceItem
@@ -73,8 +73,8 @@ def parts(lines):
             cost=money_sum(cost),
         )
         .annotate(margin=F("revenue") - F("cost"))
-        .annotate(
-            margin_rate=ExpressionWrapper(F("margin") * 100 / NullIf(F("revenue"), ZERO), output_field=MONEY_FIELD)
+        .annotate(  # a percentage, not money: computed in floating point on every database
+            margin_rate=Cast("margin", FloatField()) * 100.0 / NullIf(Cast("revenue", FloatField()), 0.0)
         )
         .order_by("-sold_quantity", "part_reference")
     )

@@ -212,6 +212,7 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
     within = {"issue_date__range": (date_from, date_to)}
     entries = (
         invoices.filter(**within)
+        .order_by()
         .annotate(
             entry_date=F("issue_date"),
             kind=Value("invoice", output_field=CharField()),
@@ -222,6 +223,7 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
         .values("entry_date", "kind", "document", "debit", "credit")
         .union(
             credit_notes.filter(**within)
+            .order_by()
             .annotate(
                 entry_date=F("issue_date"),
                 kind=Value("credit_note", output_field=CharField()),
@@ -231,6 +233,7 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
             )
             .values("entry_date", "kind", "document", "debit", "credit"),
             payments.filter(date__range=(date_from, date_to))
+            .order_by()
             .annotate(
                 entry_date=F("date"),
                 kind=Value("payment", output_field=CharField()),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.templatetags.document_tags import tnd
 from workshop.models import Service
 from workshop.models.common import TvaRate
+from workshop.money import to_millimes
 
 NUMERIC_ATTRS = {"th": {"class": "ecar-num"}, "td": {"class": "ecar-num"}, "tf": {"class": "ecar-num"}}
 
@@ -25,7 +26,7 @@ class MoneyColumn(tables.Column):
         return tnd(value)
 
     def value(self, value):
-        return value
+        return to_millimes(value) if value is not None else None
 
 
 class CountColumn(tables.Column):
