@@ -1,20 +1,21 @@
-"""The admin index: today's workshop at a glance."""
+"""The admin index: the manager's dashboard (figures from reports.dashboard, cached briefly)."""
 
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
 def dashboard_callback(request, context):
-    from workshop.models import Service
+    from reports import dashboard
 
     if not request.user.has_perm("workshop.view_service"):
         return context
-    today = timezone.localdate()
-    services = Service.objects.visible_to(request.user)
-    by_status = dict(services.filter(received_at__date=today).values_list("status").annotate(n=Count("id")).order_by())
-    context["today_cards"] = [
-        {"title": label, "value": by_status.get(value, 0)} for value, label in Service.Status.choices
-    ]
+    figures = dashboard.figures(request.user)
+    context.update(figures)
     context["dashboard_title"] = _("Aujourd'hui à l'atelier")
+    context["jobs_chart"] = dashboard.chart(
+        figures["jobs_per_week"]["labels"], figures["jobs_per_week"]["values"], _("Ordres reçus")
+    )
+    if "revenue_per_month" in figures:
+        context["revenue_chart"] = dashboard.chart(
+            figures["revenue_per_month"]["labels"], figures["revenue_per_month"]["values"], _("Chiffre d'affaires HT")
+        )
     return context

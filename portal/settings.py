@@ -279,6 +279,48 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Rapports"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Chiffre d'affaires"),
+                        "icon": "trending_up",
+                        "link": reverse_lazy("reports:revenue"),
+                        "permission": _can("reports.view_financial_reports"),
+                    },
+                    {
+                        "title": _("Récapitulatif TVA"),
+                        "icon": "account_balance",
+                        "link": reverse_lazy("reports:tva"),
+                        "permission": _can("reports.view_financial_reports"),
+                    },
+                    {
+                        "title": _("Créances clients"),
+                        "icon": "hourglass_bottom",
+                        "link": reverse_lazy("reports:receivables"),
+                        "permission": _can("reports.view_financial_reports"),
+                    },
+                    {
+                        "title": _("Relevé de compte"),
+                        "icon": "person_search",
+                        "link": reverse_lazy("reports:statement"),
+                        "permission": _can("reports.view_financial_reports"),
+                    },
+                    {
+                        "title": _("Pièces vendues"),
+                        "icon": "inventory_2",
+                        "link": reverse_lazy("reports:parts"),
+                        "permission": _can("reports.view_financial_reports"),
+                    },
+                    {
+                        "title": _("Activité de l'atelier"),
+                        "icon": "build",
+                        "link": reverse_lazy("reports:activity"),
+                        "permission": _can("reports.view_activity_reports"),
+                    },
+                ],
+            },
+            {
                 "title": _("Catalogue"),
                 "items": [
                     {
@@ -321,3 +363,8 @@ UNFOLD = {
         ],
     },
 }
+
+# --- Documents and reports ----------------------------------------------------------------------
+ECAR_ESTIMATE_VALID_DAYS = int(os.environ.get("ECAR_ESTIMATE_VALID_DAYS", "15"))
+# The dashboard's figures are computed at most once per this many seconds (per visibility scope).
+ECAR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ECAR_DASHBOARD_CACHE_SECONDS", "60"))

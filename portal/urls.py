@@ -14,6 +14,7 @@ urlpatterns = [
         admin.site.admin_view(accounting_export_view),
         name="accounting_export",
     ),
+    path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,6 +1,6 @@
 """Every test's data comes from here."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from workshop import models
+from workshop.money import line_amounts
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -185,19 +186,122 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     message = "Votre véhicule est prêt."
 
 
+def _line_totals(spec: dict) -> dict:
+    """A document line's stored amounts, from its quantity, price, discount and rate."""
+    quantity = Decimal(str(spec.get("quantity", "1")))
+    unit_price = Decimal(str(spec.get("unit_price", "100.000")))
+    discount = Decimal(str(spec.get("discount_percent", "0")))
+    tva_rate = spec.get("tva_rate", 19)
+    total_ht, total_tva, total_ttc = line_amounts(
+        quantity=quantity, unit_price=unit_price, discount_percent=discount, tva_rate=tva_rate
+    )
+    return {
+        **spec,
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "discount_percent": discount,
+        "tva_rate": tva_rate,
+        "total_ht": total_ht,
+        "total_tva": total_tva,
+        "total_ttc": total_ttc,
+    }
+
+
+def _set_document_totals(document, lines, stamp: Decimal) -> None:
+    document.total_ht = sum((line.total_ht for line in lines), Decimal("0.000"))
+    document.total_tva = sum((line.total_tva for line in lines), Decimal("0.000"))
+    document.total_ttc = document.total_ht + document.total_tva
+    document.stamp_duty = stamp
+    document.net_to_pay = document.total_ttc + stamp
+
+
 class IssuedInvoiceFactory(InvoiceFactory):
-    number = factory.Sequence(lambda n: f"F-2026-{n + 1:05d}")
+    """An invoice as issuing leaves it: number, dates, frozen identities, lines and their totals.
+
+    `lines` takes a list of dicts (quantity, unit_price, discount_percent, tva_rate, kind, part, unit_cost,
+    reference, description); the invoice totals are their sums plus the stamp (1.000, or 0 when `stamp_exempt`).
+    `lines=[]` makes no lines and keeps the totals given to the factory.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
     status = models.Invoice.Status.ISSUED
-    issue_date = date(2026, 1, 15)
-    due_date = date(2026, 2, 14)
-    customer_tax_id = "1234567ABM000"
+    number = factory.Sequence(lambda n: f"F-2026-{n + 1:05d}")
+    issue_date = factory.LazyFunction(date.today)
+    due_date = factory.LazyAttribute(lambda o: o.issue_date + timedelta(days=30))
+    issued_at = factory.LazyFunction(timezone.now)
+    customer_city = factory.LazyAttribute(lambda o: o.customer.city)
+    customer_tax_id = factory.LazyAttribute(lambda o: o.customer.tax_id)
+    customer_phone = factory.LazyAttribute(lambda o: o.customer.phone or "")
+    seller_address = "12 rue de l'Industrie, Charguia II, Tunis"
+    seller_rne = "1234567A"
+    seller_phone = "+216 71 123 456"
+    seller_rib = "08 006 0123456789012 34"
+
+    @factory.post_generation
+    def lines(self, create, extracted, **kwargs):
+        if extracted == []:  # no lines: the test states the totals itself
+            return
+        specs = extracted if extracted is not None else [{}]
+        built = []
+        for position, spec in enumerate(specs, start=1):
+            values = _line_totals(spec)
+            values.setdefault("description", f"Ligne {position}")
+            built.append(models.InvoiceLine(invoice=self, position=position, **values))
+        if create:
+            models.InvoiceLine.objects.bulk_create(built)
+        stamp = Decimal("0.000") if self.stamp_exempt else Decimal("1.000")
+        _set_document_totals(self, built, stamp)
+        if create:
+            self.save()
 
 
 class IssuedCreditNoteFactory(CreditNoteFactory):
-    number = factory.Sequence(lambda n: f"AV-2026-{n + 1:05d}")
-    status = models.CreditNote.Status.ISSUED
-    issue_date = date(2026, 1, 20)
+    """An issued credit note crediting the given invoice lines' `quantity` (all lines, whole, by default)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
     invoice = factory.SubFactory(IssuedInvoiceFactory)
+    status = models.CreditNote.Status.ISSUED
+    number = factory.Sequence(lambda n: f"AV-2026-{n + 1:05d}")
+    issue_date = factory.LazyFunction(date.today)
+    customer_address = factory.LazyAttribute(lambda o: o.invoice.customer_address)
+    seller_name = factory.LazyAttribute(lambda o: o.invoice.seller_name)
+    seller_tax_id = factory.LazyAttribute(lambda o: o.invoice.seller_tax_id)
+    is_total = True
+
+    @factory.post_generation
+    def lines(self, create, extracted, **kwargs):
+        if extracted == []:  # no lines: the test states the totals itself
+            return
+        invoice_lines = list(self.invoice.lines.all()) if extracted is None else extracted
+        built = []
+        for position, invoice_line in enumerate(invoice_lines, start=1):
+            values = _line_totals(
+                {
+                    "quantity": invoice_line.quantity,
+                    "unit_price": invoice_line.unit_price,
+                    "discount_percent": invoice_line.discount_percent,
+                    "tva_rate": invoice_line.tva_rate,
+                }
+            )
+            built.append(
+                models.CreditNoteLine(
+                    credit_note=self,
+                    invoice_line=invoice_line,
+                    position=position,
+                    description=invoice_line.description,
+                    kind=invoice_line.kind,
+                    **values,
+                )
+            )
+        if create:
+            models.CreditNoteLine.objects.bulk_create(built)
+        _set_document_totals(self, built, Decimal("1.000") if self.is_total else Decimal("0.000"))
+        if create:
+            self.save()
 
 
 # --- Spreadsheets as garages send them (imports) -------------------------------------------------

@@ -79,6 +79,7 @@ def test_customer_export_has_french_headers_and_only_the_filtered_rows(manager_c
 @pytest.mark.django_db
 def test_invoice_export_amounts_are_three_decimal_numbers_and_dates_are_dates(manager_client):
     f.IssuedInvoiceFactory(
+        lines=[],
         total_ht=Decimal("1000.000"),
         total_tva=Decimal("190.000"),
         total_ttc=Decimal("1190.000"),

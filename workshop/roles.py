@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workshop.import_customers",
         "workshop.export_lists",
         *_perms("customerimport", READ),
+        "reports.view_activity_reports",
     ],
     MECHANIC: [
         *_perms("service", ("view", "change")),
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("workshopprofile", READ),
         "workshop.export_lists",
         "workshop.export_billing",
+        "reports.view_financial_reports",
     ],
 }
 MANAGER_APPS = ("workshop", "reports")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import display
 
+from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 
 from .base import EcarModelAdmin, EcarTabularInline, money
@@ -55,7 +56,7 @@ class PaymentInline(EcarTabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ListExportMixin, EcarModelAdmin):
+class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, EcarModelAdmin):
     list_display = (
         "number_column",
         "issue_date",
@@ -144,7 +145,7 @@ class CreditNoteLineInline(EcarTabularInline):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(ListExportMixin, EcarModelAdmin):
+class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin):
     list_display = ("number_column", "issue_date", "invoice", "customer_name", "status", "ttc_column", "is_total")
     list_filter = ("status", ("issue_date", RangeDateFilter), "is_total")
     search_fields = ("number", "invoice__number", "customer_name", "reason")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
+from reports.admin_actions import ServiceDocumentsMixin
 from workshop.models import Service, ServiceItem
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
@@ -62,7 +63,7 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
     list_display = (
         "reference",

@@ -1,0 +1,80 @@
+"""Workshop activity and parts figures, aggregated by the database."""
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, NullIf, TruncMonth, TruncWeek
+
+from reports.financial import IN_FORCE, MONEY_FIELD, money_sum
+from workshop.models import Service, ServiceItem
+from workshop.money import ZERO
+
+SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
+
+
+def _activity_keys(group: str, prefix: str = "") -> dict:
+    mechanic_name = Concat(f"{prefix}mechanic__first_name", Value(" "), f"{prefix}mechanic__last_name")
+    return {
+        "mechanic": {"group": F(f"{prefix}mechanic_id"), "mechanic_name": mechanic_name},
+        "status": {"group": F(f"{prefix}status")},
+        "kind": {"group": F(f"{prefix}kind")},
+        "week": {"group": TruncWeek(f"{prefix}received_at")},
+        "month": {"group": TruncMonth(f"{prefix}received_at")},
+    }[group]
+
+
+def activity(services, *, group: str) -> list[dict]:
+    """Jobs, completions, deliveries, mean time from reception to delivery and labour hours sold, per group.
+
+    Two grouped queries (jobs; labour lines of invoiced or delivered jobs) merged on the group key: the
+    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python.
+    """
+    turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
+    jobs = (
+        services.order_by()
+        .values(**_activity_keys(group))
+        .annotate(
+            jobs=Count("id"),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+            delivered=Count("id", filter=Q(delivered_at__isnull=False)),
+            turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
+            total_ht=money_sum("total_ht"),
+        )
+    )
+    hours = dict(_labour_hours(services, group))
+    rows = list(jobs)
+    for row in rows:
+        row["labour_hours"] = hours.get(row["group"], ZERO)
+    rows.sort(key=lambda row: (row["group"] is None, row["group"]), reverse=group in ("week", "month"))
+    return rows
+
+
+def _labour_hours(services, group: str):
+    key = _activity_keys(group, "service__")["group"]
+    return (
+        ServiceItem.objects.filter(kind=ServiceItem.Kind.LABOUR, service__in=services.filter(status__in=SOLD))
+        .order_by()
+        .annotate(group_key=key)
+        .values("group_key")
+        .annotate(hours=Sum("quantity"))
+        .values_list("group_key", "hours")
+    )
+
+
+def parts(lines):
+    """Catalogue parts sold on invoices in force: quantity, revenue, cost (from each line's unit cost), margin."""
+    cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
+    return (
+        lines.filter(invoice__status__in=IN_FORCE, kind="part", part__isnull=False)
+        .order_by()
+        .values("part_id", part_reference=F("part__reference"), part_name=F("part__name"), part_brand=F("part__brand"))
+        .annotate(
+            sold_quantity=Sum("quantity"),
+            invoices=Count("invoice_id", distinct=True),
+            revenue=money_sum("total_ht"),
+            cost=money_sum(cost),
+        )
+        .annotate(margin=F("revenue") - F("cost"))
+        .annotate(  # a percentage, not money: computed in floating point on every database
+            margin_rate=Cast("margin", FloatField()) * 100.0 / NullIf(Cast("revenue", FloatField()), 0.0)
+        )
+        .order_by("-sold_quantity", "part_reference")
+    )

@@ -1,0 +1,137 @@
+"""The manager's dashboard figures: a fixed set of grouped queries, cached briefly.
+
+Every figure is one aggregate or one short list, so the page costs the same on 100 rows or 500 000; the
+result is cached for ECAR_DASHBOARD_CACHE_SECONDS per visibility scope (all jobs, or one mechanic's).
+"""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, Count, F, When
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from reports.financial import IN_FORCE, OPEN, balance_expression, money_sum
+from reports.models import FINANCIAL
+from workshop.models import Invoice, Service
+
+READY = (Service.Status.COMPLETED, Service.Status.INVOICED)
+CLOSED = (Service.Status.DELIVERED, Service.Status.CANCELLED)
+LIST_SIZE = 8
+MONTHS = 12
+WEEKS = 12
+
+
+def _months_back(first_of_month, count):
+    months = [first_of_month]
+    for _ in range(count - 1):
+        previous = (months[-1] - timedelta(days=1)).replace(day=1)
+        months.append(previous)
+    return list(reversed(months))
+
+
+def job_figures(services) -> dict:
+    today = timezone.localdate()
+    by_status_today = dict(
+        services.filter(received_at__date=today).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    open_by_status = dict(services.exclude(status__in=CLOSED).order_by().values_list("status").annotate(n=Count("id")))
+    waiting = list(
+        services.filter(status=Service.Status.WAITING_PARTS)
+        .order_by("received_at")
+        .values("pk", "reference", "received_at", plate=F("car__plate"))[:LIST_SIZE]
+    )
+    ready = list(
+        services.filter(status__in=READY)
+        .order_by("completed_at", "received_at")
+        .values("pk", "reference", "completed_at", plate=F("car__plate"))[:LIST_SIZE]
+    )
+    week_start = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    weeks = dict(
+        services.filter(received_at__date__gte=week_start)
+        .annotate(week=TruncWeek("received_at"))
+        .order_by()
+        .values_list("week")
+        .annotate(n=Count("id"))
+    )
+    weeks = {(key.date() if hasattr(key, "date") else key): n for key, n in weeks.items()}
+    week_days = [week_start + timedelta(weeks=i) for i in range(WEEKS)]
+    return {
+        "today_by_status": [
+            {"status": value, "label": str(label), "count": by_status_today.get(value, 0)}
+            for value, label in Service.Status.choices
+        ],
+        "received_today": sum(by_status_today.values()),
+        "in_workshop": sum(open_by_status.values()),
+        "waiting_parts_count": open_by_status.get(Service.Status.WAITING_PARTS, 0),
+        "ready_count": sum(open_by_status.get(status, 0) for status in READY),
+        "waiting_parts": waiting,
+        "ready": ready,
+        "jobs_per_week": {
+            "labels": [date_format(day, "d/m") for day in week_days],
+            "values": [weeks.get(day, 0) for day in week_days],
+        },
+    }
+
+
+def money_figures() -> dict:
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    months = _months_back(this_month, MONTHS)
+    revenue = dict(
+        Invoice.objects.filter(status__in=IN_FORCE, issue_date__gte=months[0])
+        .annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values_list("month")
+        .annotate(ht=money_sum("total_ht"))
+    )
+    revenue = {(key.date() if hasattr(key, "date") else key): value for key, value in revenue.items()}
+    receivables = Invoice.objects.filter(status__in=OPEN).aggregate(
+        due=money_sum(balance_expression()),
+        overdue=money_sum(_overdue_balance(today)),
+    )
+    current = revenue.get(this_month, 0)
+    previous = revenue.get(months[-2], 0)
+    change = round((current - previous) * 100 / previous, 1) if previous else None
+    return {
+        "revenue_this_month": current,
+        "revenue_last_month": previous,
+        "revenue_change": change,
+        "receivables_due": receivables["due"],
+        "receivables_overdue": receivables["overdue"],
+        "revenue_per_month": {
+            "labels": [date_format(month, "M Y") for month in months],
+            "values": [float(revenue.get(month, 0)) for month in months],  # chart.js data, not money
+        },
+    }
+
+
+def _overdue_balance(today):
+    return Case(When(due_date__lt=today, then=balance_expression()), default=None)
+
+
+def figures(user) -> dict:
+    """All the dashboard's figures for this user, from the cache when fresh."""
+    scope = "all" if user.has_perm("workshop.view_all_services") else f"mechanic:{user.pk}"
+    financial = user.has_perm(FINANCIAL)
+    key = f"ecar:dashboard:{scope}:{int(financial)}:{timezone.localdate().isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = job_figures(Service.objects.visible_to(user))
+    if financial:
+        result.update(money_figures())
+    cache.set(key, result, settings.ECAR_DASHBOARD_CACHE_SECONDS)
+    return result
+
+
+def chart(labels, values, label: str, colour: str = "var(--color-primary-600)") -> str:
+    return json.dumps(
+        {
+            "labels": labels,
+            "datasets": [{"label": label, "data": values, "backgroundColor": colour, "borderColor": colour}],
+        }
+    )

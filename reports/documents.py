@@ -1,0 +1,298 @@
+"""PDF documents (invoice, credit note, estimate, job card) rendered by WeasyPrint from Django templates.
+
+One FontConfiguration and one compiled stylesheet serve every render: building them is the slow part.
+Resources (logo, static files) are read from disk by our own URL fetcher; nothing is fetched from the network.
+The PDF of an issued document carries fixed metadata (its issue date, an identifier derived from its number),
+so it is byte-for-byte the same every time it is produced.
+"""
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports.words import amount_in_words
+from workshop.models import CreditNote, Invoice, Service, WorkshopProfile
+from workshop.money import ZERO, to_millimes
+from workshop.validators import format_tax_id
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
+BASE_URL = "ecar:/"  # relative URLs resolve under this scheme, which only our fetcher serves
+ISSUED_INVOICE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID, Invoice.Status.CANCELLED)
+
+
+class LocalFileFetcher(URLFetcher):
+    """Serve `/static/…`, `/media/…` and `ecar:/…` from disk; refuse every other URL (no network access)."""
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme not in ("ecar", "file", ""):
+            raise ValueError(f"External resources are not fetched in documents: {url}")
+        path = _local_path(unquote(parsed.path))
+        if path is None:
+            raise ValueError(f"No local file for {url}")
+        mime_type, _encoding = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type or "application/octet-stream"})
+
+
+def _local_path(url_path: str) -> Path | None:
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    media_prefix = "/" + settings.MEDIA_URL.strip("/") + "/"
+    if url_path.startswith(media_prefix):
+        root = Path(settings.MEDIA_ROOT).resolve()
+        path = (root / url_path.removeprefix(media_prefix)).resolve()
+        return path if path.is_file() and root in path.parents else None
+    if url_path.startswith(static_prefix):
+        found = finders.find(url_path.removeprefix(static_prefix))
+        return Path(found) if found else None
+    return None
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet() -> CSS:
+    return CSS(filename=str(STYLESHEET), font_config=_font_config(), url_fetcher=LocalFileFetcher())
+
+
+@dataclass(frozen=True)
+class PdfIdentity:
+    """What makes a PDF reproducible: a stable identifier and a fixed date."""
+
+    key: str
+    created: datetime | None = None
+
+    @property
+    def identifier(self) -> bytes:
+        return hashlib.sha256(self.key.encode()).hexdigest()[:32].encode()
+
+    @property
+    def w3c_date(self) -> str | None:
+        return self.created.isoformat(timespec="seconds") if self.created else None
+
+
+def _render(template_name: str, context: dict):
+    """Lay out one document (WeasyPrint's Document), in French whatever the user's language."""
+    with translation.override("fr"):
+        html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFileFetcher()).render(
+        stylesheets=[_stylesheet()], font_config=_font_config()
+    )
+    return document
+
+
+def _write(document, identity: PdfIdentity) -> bytes:
+    document.metadata.created = identity.w3c_date
+    document.metadata.modified = identity.w3c_date
+    document.metadata.generator = "ECAR"
+    document.metadata.authors = []
+    return document.write_pdf(pdf_identifier=identity.identifier)
+
+
+def render_pdf(template_name: str, context: dict, *, identity: PdfIdentity) -> bytes:
+    return _write(_render(template_name, context), identity)
+
+
+def render_many(documents: list[tuple[str, dict]], *, identity: PdfIdentity) -> bytes:
+    """Several documents in one PDF; each keeps its own page numbering."""
+    rendered = [_render(template_name, context) for template_name, context in documents]
+    pages = [page for document in rendered for page in document.pages]
+    return _write(rendered[0].copy(pages), identity)
+
+
+# --- Contexts --------------------------------------------------------------------------------------
+
+
+def _tva_breakdown(lines) -> list[dict]:
+    """Base and tax per TVA rate, summed by the database."""
+    return list(
+        lines.order_by().values("tva_rate").annotate(base=Sum("total_ht"), tax=Sum("total_tva")).order_by("-tva_rate")
+    )
+
+
+def _seller(document, profile: WorkshopProfile | None) -> dict:
+    """Issued documents print their frozen copy of the seller; drafts print the current profile."""
+    if document.seller_name or profile is None:
+        return {
+            "name": document.seller_name,
+            "address": document.seller_address,
+            "city": "",
+            "tax_id": format_tax_id(document.seller_tax_id),
+            "rne": document.seller_rne,
+            "phone": document.seller_phone,
+            "rib": document.seller_rib,
+            "email": profile.email if profile else "",
+            "bank_name": profile.bank_name if profile else "",
+        }
+    return _seller_from_profile(profile)
+
+
+def _customer(document) -> dict:
+    customer = document.customer
+    if document.customer_name:
+        return {
+            "name": document.customer_name,
+            "address": document.customer_address,
+            "city": document.customer_city,
+            "tax_id": format_tax_id(document.customer_tax_id),
+            "phone": document.customer_phone,
+        }
+    return {
+        "name": customer.display_name,
+        "address": customer.address,
+        "city": customer.city,
+        "tax_id": customer.tax_id_display if customer.tax_id else "",
+        "phone": customer.phone_display if customer.phone else "",
+    }
+
+
+def _common(profile: WorkshopProfile | None) -> dict:
+    return {
+        "profile": profile,
+        "logo_url": profile.logo.url if profile and profile.logo else "",
+        "footer": profile.invoice_footer if profile else "",
+    }
+
+
+def invoice_context(invoice: Invoice, profile: WorkshopProfile | None = None) -> dict:
+    profile = profile or WorkshopProfile.load()
+    lines = invoice.lines.all()
+    return {
+        **_common(profile),
+        "document": invoice,
+        "title": "Facture",
+        "is_draft": invoice.status == Invoice.Status.DRAFT,
+        "seller": _seller(invoice, profile),
+        "customer": _customer(invoice),
+        "lines": list(lines.order_by("position", "id")),
+        "tva_breakdown": _tva_breakdown(lines),
+        "amount_in_words": amount_in_words(invoice.net_to_pay),
+    }
+
+
+def credit_note_context(credit_note: CreditNote, profile: WorkshopProfile | None = None) -> dict:
+    profile = profile or WorkshopProfile.load()
+    lines = credit_note.lines.all()
+    return {
+        **_common(profile),
+        "document": credit_note,
+        "title": "Avoir",
+        "is_draft": credit_note.status == CreditNote.Status.DRAFT,
+        "seller": _seller(credit_note, profile),
+        "customer": _customer(credit_note),
+        "lines": list(lines.order_by("position", "id")),
+        "tva_breakdown": _tva_breakdown(lines),
+        "amount_in_words": amount_in_words(credit_note.net_to_pay),
+    }
+
+
+def service_context(service: Service, profile: WorkshopProfile | None = None) -> dict:
+    """Estimate and job card share this: the job, its car and customer, its lines and their totals."""
+    profile = profile or WorkshopProfile.load()
+    items = service.items.all()
+    stamp = ZERO if service.customer.stamp_exempt else to_millimes(settings.ECAR_STAMP_DUTY)
+    return {
+        **_common(profile),
+        "service": service,
+        "car": service.car,
+        "customer_obj": service.customer,
+        "seller": _seller_from_profile(profile),
+        "customer": _customer_of_service(service),
+        "lines": list(items.select_related("part", "labour").order_by("position", "id")),
+        "tva_breakdown": _tva_breakdown(items),
+        "stamp_duty": stamp,
+        "net_to_pay": service.total_ttc + stamp,
+        "amount_in_words": amount_in_words(service.total_ttc + stamp),
+    }
+
+
+def _seller_from_profile(profile: WorkshopProfile | None) -> dict:
+    if profile is None:
+        return {}
+    return {
+        "name": profile.name,
+        "address": profile.address,
+        "city": profile.city,
+        "tax_id": profile.tax_id_display,
+        "rne": profile.rne,
+        "phone": profile.phone,
+        "rib": profile.rib,
+        "email": profile.email,
+        "bank_name": profile.bank_name,
+    }
+
+
+def _customer_of_service(service: Service) -> dict:
+    customer = service.customer
+    return {
+        "name": customer.display_name,
+        "address": customer.address,
+        "city": customer.city,
+        "tax_id": customer.tax_id_display if customer.tax_id else "",
+        "phone": customer.phone_display if customer.phone else "",
+    }
+
+
+# --- Public entry points ------------------------------------------------------------------------------
+
+
+def _day_start(day) -> datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(0, 0)))
+
+
+def invoice_identity(invoice: Invoice) -> PdfIdentity:
+    if invoice.number:
+        return PdfIdentity(key=f"invoice:{invoice.number}", created=_day_start(invoice.issue_date))
+    return PdfIdentity(key=f"invoice-draft:{invoice.pk}:{invoice.updated_at.isoformat()}", created=None)
+
+
+def invoice_pdf(invoice: Invoice, profile: WorkshopProfile | None = None) -> bytes:
+    return render_pdf("documents/invoice.html", invoice_context(invoice, profile), identity=invoice_identity(invoice))
+
+
+def invoices_pdf(invoices: list[Invoice]) -> bytes:
+    """The selected invoices, in the given order, as one PDF (the admin's bulk action)."""
+    profile = WorkshopProfile.load()
+    key = "invoices:" + ",".join(invoice.number or f"draft-{invoice.pk}" for invoice in invoices)
+    return render_many(
+        [("documents/invoice.html", invoice_context(invoice, profile)) for invoice in invoices],
+        identity=PdfIdentity(key=key),
+    )
+
+
+def credit_note_pdf(credit_note: CreditNote, profile: WorkshopProfile | None = None) -> bytes:
+    key = f"credit-note:{credit_note.number}" if credit_note.number else f"credit-note-draft:{credit_note.pk}"
+    identity = PdfIdentity(key=key, created=_day_start(credit_note.issue_date) if credit_note.number else None)
+    return render_pdf("documents/credit_note.html", credit_note_context(credit_note, profile), identity=identity)
+
+
+def estimate_pdf(service: Service, profile: WorkshopProfile | None = None) -> bytes:
+    context = {**service_context(service, profile), "title": "Devis", "valid_days": settings.ECAR_ESTIMATE_VALID_DAYS}
+    return render_pdf("documents/estimate.html", context, identity=PdfIdentity(key=f"estimate:{service.reference}"))
+
+
+def job_card_pdf(service: Service, profile: WorkshopProfile | None = None) -> bytes:
+    context = {**service_context(service, profile), "title": "Ordre de réparation"}
+    return render_pdf("documents/job_card.html", context, identity=PdfIdentity(key=f"job-card:{service.reference}"))
+
+
+def pdf_filename(prefix: str, reference: str | None) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (reference or "brouillon"))
+    return f"{prefix}-{safe}.pdf"

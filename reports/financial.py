@@ -1,0 +1,261 @@
+"""Financial figures (revenue, TVA, receivables, statement), aggregated by the database.
+
+Revenue counts invoices in force (issued, partially paid, paid); a cancelled invoice is offset by its credit
+note, so both are left out there. The TVA summary declares every numbered invoice in the month it was issued
+and deducts issued credit notes in the month they were issued, as the monthly declaration does.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat, TruncMonth
+
+from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.models.common import MONEY, TvaRate
+from workshop.money import ZERO
+
+IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
+OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
+NUMBERED = (*IN_FORCE, Invoice.Status.CANCELLED)
+MONEY_FIELD = DecimalField(**MONEY)
+AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90), ("age_over_90", 91, None))
+
+
+def money_sum(expression) -> Coalesce:
+    return Coalesce(Sum(expression, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def balance_expression():
+    return F("net_to_pay") - F("amount_paid") - F("amount_withheld") - F("amount_credited")
+
+
+def _revenue_keys(group: str) -> dict:
+    mechanic_name = Concat("service__mechanic__first_name", Value(" "), "service__mechanic__last_name")
+    return {
+        "day": {"group": F("issue_date")},
+        "month": {"group": TruncMonth("issue_date")},
+        "kind": {"group": F("service__kind")},
+        "mechanic": {"group": F("service__mechanic_id"), "mechanic_name": mechanic_name},
+    }[group]
+
+
+def revenue(invoices, *, group: str):
+    """One row per day, month, job kind or mechanic: invoices, HT, TVA, TTC, stamps, collected, outstanding."""
+    return (
+        invoices.filter(status__in=IN_FORCE)
+        .order_by()
+        .values(**_revenue_keys(group))
+        .annotate(**revenue_measures())
+        .order_by(F("group").desc(nulls_last=True))
+    )
+
+
+def revenue_measures() -> dict:
+    return {
+        "invoices": Count("id"),
+        "total_ht": money_sum("total_ht"),
+        "total_tva": money_sum("total_tva"),
+        "total_ttc": money_sum("total_ttc"),
+        "stamps": money_sum("stamp_duty"),
+        "credited": money_sum("amount_credited"),
+        "collected": money_sum(F("amount_paid") + F("amount_withheld")),
+        "outstanding": money_sum(balance_expression()),
+    }
+
+
+def revenue_totals(invoices) -> dict:
+    return invoices.filter(status__in=IN_FORCE).aggregate(**revenue_measures())
+
+
+# --- TVA ----------------------------------------------------------------------------------------------
+
+RATES = [rate for rate, _label in TvaRate.choices]
+
+
+def _per_rate(prefix: str = "") -> dict:
+    measures = {}
+    for rate in RATES:
+        measures[f"{prefix}base_{rate}"] = money_sum(Case(When(tva_rate=rate, then=F("total_ht")), default=None))
+        if rate:
+            measures[f"{prefix}tva_{rate}"] = money_sum(Case(When(tva_rate=rate, then=F("total_tva")), default=None))
+    return measures
+
+
+def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
+    """One row per month: base and TVA per rate net of credit notes, credit notes deducted, stamps.
+
+    Four grouped queries (invoice lines, credit-note lines, invoice stamps, credit-note stamps), merged by month.
+    """
+    invoice_lines = (
+        InvoiceLine.objects.filter(invoice__status__in=NUMBERED, invoice__issue_date__range=(date_from, date_to))
+        .annotate(month=TruncMonth("invoice__issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(**_per_rate())
+    )
+    credit_lines = (
+        CreditNoteLine.objects.filter(
+            credit_note__status=CreditNote.Status.ISSUED, credit_note__issue_date__range=(date_from, date_to)
+        )
+        .annotate(month=TruncMonth("credit_note__issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(**_per_rate("credited_"))
+    )
+    invoice_heads = (
+        Invoice.objects.filter(status__in=NUMBERED, issue_date__range=(date_from, date_to))
+        .annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(invoices=Count("id"), invoice_stamps=money_sum("stamp_duty"))
+    )
+    credit_heads = (
+        CreditNote.objects.filter(status=CreditNote.Status.ISSUED, issue_date__range=(date_from, date_to))
+        .annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(credit_notes=Count("id"), credited_stamps=money_sum("stamp_duty"))
+    )
+    months: dict = {}
+    for source in (invoice_lines, credit_lines, invoice_heads, credit_heads):
+        for row in source:
+            months.setdefault(_as_date(row["month"]), {}).update(row)
+    return [_tva_row(month, values) for month, values in sorted(months.items(), reverse=True)]
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def _tva_row(month: date, values: dict) -> dict:
+    row = {"month": month, "invoices": values.get("invoices", 0), "credit_notes": values.get("credit_notes", 0)}
+    total_base = total_tva = credited_ht = credited_tva = ZERO
+    for rate in RATES:
+        invoiced = values.get(f"base_{rate}", ZERO)
+        credited = values.get(f"credited_base_{rate}", ZERO)
+        row[f"base_{rate}"] = invoiced - credited
+        total_base += invoiced - credited
+        credited_ht += credited
+        if rate:
+            invoiced_tax = values.get(f"tva_{rate}", ZERO)
+            credited_tax = values.get(f"credited_tva_{rate}", ZERO)
+            row[f"tva_{rate}"] = invoiced_tax - credited_tax
+            total_tva += invoiced_tax - credited_tax
+            credited_tva += credited_tax
+    row.update(
+        total_base=total_base,
+        total_tva=total_tva,
+        credited_ht=credited_ht,
+        credited_tva=credited_tva,
+        stamps=values.get("invoice_stamps", ZERO) - values.get("credited_stamps", ZERO),
+    )
+    return row
+
+
+# --- Receivables ----------------------------------------------------------------------------------
+
+
+def _bucket_filter(as_of: date, low: int, high: int | None) -> Q:
+    condition = Q(issue_date__lte=as_of - timedelta(days=low))
+    if high is not None:
+        condition &= Q(issue_date__gte=as_of - timedelta(days=high))
+    return condition
+
+
+def receivable_measures(as_of: date) -> dict:
+    measures = {
+        name: money_sum(Case(When(_bucket_filter(as_of, low, high), then=balance_expression()), default=None))
+        for name, low, high in AGE_BUCKETS
+    }
+    measures["balance"] = money_sum(balance_expression())
+    measures["invoices"] = Count("id")
+    return measures
+
+
+def open_invoices(invoices, *, as_of: date):
+    return (
+        invoices.filter(status__in=OPEN, issue_date__lte=as_of)
+        .alias(open_balance=balance_expression())
+        .filter(open_balance__gt=0)
+    )
+
+
+def receivables(invoices, *, as_of: date):
+    """Open balances per customer, split by the age of the invoice at `as_of` (0-30, 31-60, 61-90, 90+ days)."""
+    return (
+        open_invoices(invoices, as_of=as_of)
+        .order_by()
+        .values("customer_id")
+        .annotate(customer=Max("customer_name"), oldest=Min("issue_date"), **receivable_measures(as_of))
+        .order_by("-balance", "customer_id")
+    )
+
+
+def receivable_totals(invoices, *, as_of: date) -> dict:
+    return open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of))
+
+
+# --- Customer statement ---------------------------------------------------------------------------
+
+
+def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
+    """Invoices (debit), credit notes and settlements (credit) of one customer, with opening and running balance."""
+    invoices = Invoice.objects.filter(customer_id=customer_id, status__in=NUMBERED)
+    credit_notes = CreditNote.objects.filter(customer_id=customer_id, status=CreditNote.Status.ISSUED)
+    payments = Payment.objects.filter(invoice__customer_id=customer_id)
+    before = {"issue_date__lt": date_from}
+    opening = (
+        invoices.filter(**before).aggregate(v=money_sum("net_to_pay"))["v"]
+        - credit_notes.filter(**before).aggregate(v=money_sum("net_to_pay"))["v"]
+        - payments.filter(date__lt=date_from).aggregate(v=money_sum(F("amount") + F("withholding_amount")))["v"]
+    )
+    within = {"issue_date__range": (date_from, date_to)}
+    entries = (
+        invoices.filter(**within)
+        .order_by()
+        .annotate(
+            entry_date=F("issue_date"),
+            kind=Value("invoice", output_field=CharField()),
+            document=F("number"),
+            debit=F("net_to_pay"),
+            credit=Value(ZERO, output_field=MONEY_FIELD),
+        )
+        .values("entry_date", "kind", "document", "debit", "credit")
+        .union(
+            credit_notes.filter(**within)
+            .order_by()
+            .annotate(
+                entry_date=F("issue_date"),
+                kind=Value("credit_note", output_field=CharField()),
+                document=F("number"),
+                debit=Value(ZERO, output_field=MONEY_FIELD),
+                credit=F("net_to_pay"),
+            )
+            .values("entry_date", "kind", "document", "debit", "credit"),
+            payments.filter(date__range=(date_from, date_to))
+            .order_by()
+            .annotate(
+                entry_date=F("date"),
+                kind=Value("payment", output_field=CharField()),
+                document=F("invoice__number"),
+                debit=Value(ZERO, output_field=MONEY_FIELD),
+                credit=F("amount") + F("withholding_amount"),
+            )
+            .values("entry_date", "kind", "document", "debit", "credit"),
+            all=True,
+        )
+        .order_by("entry_date", "kind", "document")
+    )
+    debit = invoices.filter(**within).aggregate(v=money_sum("net_to_pay"))["v"]
+    credit = (
+        credit_notes.filter(**within).aggregate(v=money_sum("net_to_pay"))["v"]
+        + payments.filter(date__range=(date_from, date_to)).aggregate(
+            v=money_sum(F("amount") + F("withholding_amount"))
+        )["v"]
+    )
+    rows = list(entries)
+    balance = opening
+    for row in rows:  # the running balance is a cumulative display column; the totals come from the database
+        balance += row["debit"] - row["credit"]
+        row["balance"] = balance
+    return {"opening": opening, "rows": rows, "debit": debit, "credit": credit, "closing": opening + debit - credit}

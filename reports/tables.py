@@ -1,0 +1,207 @@
+"""Report tables (django-tables2): money shown `1 234,500`, exported as numbers; labels shown in French."""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from reports.templatetags.document_tags import tnd
+from workshop.models import Service
+from workshop.models.common import TvaRate
+from workshop.money import to_millimes
+
+NUMERIC_ATTRS = {"th": {"class": "ecar-num"}, "td": {"class": "ecar-num"}, "tf": {"class": "ecar-num"}}
+
+
+class MoneyColumn(tables.Column):
+    """Three decimals on screen, the Decimal itself in exports."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC_ATTRS)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return tnd(value)
+
+    def value(self, value):
+        return to_millimes(value) if value is not None else None
+
+
+class CountColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC_ATTRS)
+        super().__init__(*args, **kwargs)
+
+    def value(self, value):
+        return value
+
+
+class SummedMoneyColumn(MoneyColumn):
+    """A money column whose footer shows the total given by the view (computed by the database)."""
+
+    def render_footer(self, bound_column, table):
+        totals = getattr(table, "totals", None) or {}
+        return tnd(totals.get(bound_column.name)) if bound_column.name in totals else ""
+
+
+def group_label(group: str, value, row: dict) -> str:
+    """How a group key reads: a date, a month, a job kind or status, a mechanic's name."""
+    if value is None:
+        return str(_("(non affecté)")) if group == "mechanic" else "—"
+    if group == "day":
+        return date_format(value, "d/m/Y")
+    if group == "month":
+        return date_format(value, "F Y").capitalize()
+    if group == "week":
+        return _("semaine du %(date)s") % {"date": date_format(value, "d/m/Y")}
+    if group == "kind":
+        return str(Service.Kind(value).label) if value in Service.Kind.values else value
+    if group == "status":
+        return str(Service.Status(value).label) if value in Service.Status.values else value
+    if group == "mechanic":
+        return (row.get("mechanic_name") or "").strip() or str(get_user_model()(pk=value))
+    return str(value)
+
+
+class ReportTable(tables.Table):
+    class Meta:
+        attrs = {"class": "ecar-report-table"}
+        empty_text = _("Aucune donnée pour ces critères.")
+
+
+class GroupedTable(ReportTable):
+    group = tables.Column(verbose_name=_("période / groupe"), footer=_("Total"))
+
+    def __init__(self, *args, group: str, totals: dict | None = None, **kwargs):
+        self.group_name = group
+        self.totals = totals or {}
+        super().__init__(*args, **kwargs)
+
+    def render_group(self, value, record):
+        return group_label(self.group_name, value, record)
+
+    def value_group(self, value, record):
+        return group_label(self.group_name, value, record)
+
+
+class RevenueTable(GroupedTable):
+    invoices = CountColumn(verbose_name=_("factures"))
+    total_ht = SummedMoneyColumn(verbose_name=_("HT"))
+    total_tva = SummedMoneyColumn(verbose_name=_("TVA"))
+    total_ttc = SummedMoneyColumn(verbose_name=_("TTC"))
+    stamps = SummedMoneyColumn(verbose_name=_("timbres"))
+    credited = SummedMoneyColumn(verbose_name=_("avoirs"))
+    collected = SummedMoneyColumn(verbose_name=_("encaissé"))
+    outstanding = SummedMoneyColumn(verbose_name=_("reste dû"))
+
+
+def _rate_columns() -> dict:
+    columns = {}
+    for rate, label in TvaRate.choices:
+        columns[f"base_{rate}"] = MoneyColumn(verbose_name=_("base %(rate)s") % {"rate": label})
+        if rate:
+            columns[f"tva_{rate}"] = MoneyColumn(verbose_name=_("TVA %(rate)s") % {"rate": label})
+    return columns
+
+
+TvaTable = type(
+    "TvaTable",
+    (ReportTable,),
+    {
+        "month": tables.Column(verbose_name=_("mois")),
+        "invoices": CountColumn(verbose_name=_("factures")),
+        "credit_notes": CountColumn(verbose_name=_("avoirs")),
+        **_rate_columns(),
+        "total_base": MoneyColumn(verbose_name=_("total base HT")),
+        "total_tva": MoneyColumn(verbose_name=_("total TVA due")),
+        "credited_ht": MoneyColumn(verbose_name=_("avoirs déduits HT")),
+        "credited_tva": MoneyColumn(verbose_name=_("avoirs déduits TVA")),
+        "stamps": MoneyColumn(verbose_name=_("timbres")),
+        "render_month": lambda self, value: date_format(value, "F Y").capitalize(),
+        "value_month": lambda self, value: value.strftime("%Y-%m"),
+        "__module__": __name__,
+        "__doc__": "TVA declared per month: base and tax per rate, net of credit notes, and stamps.",
+    },
+)
+
+
+class ReceivablesTable(ReportTable):
+    customer = tables.Column(verbose_name=_("client"), footer=_("Total"))
+    invoices = CountColumn(verbose_name=_("factures"))
+    oldest = tables.DateColumn(verbose_name=_("plus ancienne"), format="d/m/Y")
+    age_0_30 = SummedMoneyColumn(verbose_name=_("0-30 j"))
+    age_31_60 = SummedMoneyColumn(verbose_name=_("31-60 j"))
+    age_61_90 = SummedMoneyColumn(verbose_name=_("61-90 j"))
+    age_over_90 = SummedMoneyColumn(verbose_name=_("plus de 90 j"))
+    balance = SummedMoneyColumn(verbose_name=_("total dû"))
+
+    def __init__(self, *args, totals: dict | None = None, **kwargs):
+        self.totals = totals or {}
+        super().__init__(*args, **kwargs)
+
+
+class ActivityTable(GroupedTable):
+    jobs = CountColumn(verbose_name=_("ordres"))
+    completed = CountColumn(verbose_name=_("terminés"))
+    delivered = CountColumn(verbose_name=_("livrés"))
+    turnaround = tables.Column(verbose_name=_("délai moyen réception → livraison"), attrs=NUMERIC_ATTRS)
+    labour_hours = CountColumn(verbose_name=_("heures de MO vendues"))
+    total_ht = MoneyColumn(verbose_name=_("montant HT des ordres"))
+
+    def render_turnaround(self, value):
+        return format_duration(value)
+
+    def value_turnaround(self, value):
+        return round(value.total_seconds() / 3600, 1) if value is not None else None
+
+    def render_labour_hours(self, value):
+        return f"{Decimal(value):.2f}".replace(".", ",")
+
+
+def format_duration(value) -> str:
+    if value is None:
+        return "—"
+    hours = int(value.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    return f"{days} j {hours} h" if days else f"{hours} h"
+
+
+class PartsTable(ReportTable):
+    part_reference = tables.Column(verbose_name=_("référence"))
+    part_name = tables.Column(verbose_name=_("désignation"))
+    part_brand = tables.Column(verbose_name=_("marque"))
+    sold_quantity = CountColumn(verbose_name=_("quantité"))
+    invoices = CountColumn(verbose_name=_("factures"))
+    revenue = MoneyColumn(verbose_name=_("ventes HT"))
+    cost = MoneyColumn(verbose_name=_("coût HT"))
+    margin = MoneyColumn(verbose_name=_("marge HT"))
+    margin_rate = tables.Column(verbose_name=_("marge %"), attrs=NUMERIC_ATTRS)
+
+    def render_sold_quantity(self, value):
+        return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+    def render_margin_rate(self, value):
+        return f"{value:.1f} %".replace(".", ",")
+
+    def value_margin_rate(self, value):
+        return round(value, 1) if value is not None else None
+
+
+STATEMENT_KINDS = {"invoice": _("Facture"), "credit_note": _("Avoir"), "payment": _("Règlement")}
+
+
+class StatementTable(ReportTable):
+    entry_date = tables.DateColumn(verbose_name=_("date"), format="d/m/Y", orderable=False)
+    kind = tables.Column(verbose_name=_("pièce"), orderable=False)
+    document = tables.Column(verbose_name=_("facture / avoir"), orderable=False)
+    debit = MoneyColumn(verbose_name=_("débit"), orderable=False)
+    credit = MoneyColumn(verbose_name=_("crédit"), orderable=False)
+    balance = MoneyColumn(verbose_name=_("solde"), orderable=False)
+
+    def render_kind(self, value):
+        return STATEMENT_KINDS.get(value, value)
+
+    def value_kind(self, value):
+        return str(STATEMENT_KINDS.get(value, value))

@@ -1,0 +1,282 @@
+"""Report pages inside the admin: filter form, sortable paginated table, totals, CSV/XLSX/PDF export."""
+
+from django.contrib import admin
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from reports import exports
+from reports.activity import activity, parts
+from reports.filters import (
+    ActivityFilterSet,
+    PartsFilterSet,
+    ReceivablesFilterSet,
+    RevenueFilterSet,
+    StatementFilterSet,
+    TvaFilterSet,
+)
+from reports.financial import receivable_totals, receivables, revenue, revenue_totals, statement, tva_summary
+from reports.models import ACTIVITY, FINANCIAL
+from reports.tables import (
+    ActivityTable,
+    PartsTable,
+    ReceivablesTable,
+    RevenueTable,
+    StatementTable,
+    TvaTable,
+)
+from reports.templatetags.document_tags import tnd
+from workshop.models import Invoice, InvoiceLine, Service
+
+PER_PAGE = 50
+
+
+class ReportView(PermissionRequiredMixin, View):
+    """Subclasses give a filter set, a table and `build(cleaned_data, queryset)` returning the rows and totals."""
+
+    raise_exception = True
+    permission_required = FINANCIAL
+    filterset_class = None
+    table_class = None
+    title = ""
+    description = ""
+    icon = "analytics"
+    template_name = "reports/report.html"
+
+    def base_queryset(self):
+        return self.filterset_class._meta.model.objects.all()
+
+    def build(self, cleaned: dict, queryset) -> tuple:
+        raise NotImplementedError
+
+    def table_kwargs(self, cleaned: dict, totals: dict) -> dict:
+        return {}
+
+    def summary(self, cleaned: dict, totals: dict) -> list[tuple[str, str]]:
+        return []
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), request=request)
+        if not filterset.is_valid():
+            return self.render_page(request, filterset, table=None, summary=[], status=400)
+        cleaned = filterset.form.cleaned_data
+        rows, totals = self.build(cleaned, filterset.qs)
+        table = self.table_class(rows, **self.table_kwargs(cleaned, totals))
+        summary = self.summary(cleaned, totals)
+        export = request.GET.get("_export")
+        if export:
+            return self.export(request, export, table, filterset, summary)
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        return self.render_page(request, filterset, table=table, summary=summary)
+
+    def export(self, request, fmt: str, table, filterset, summary) -> HttpResponse:
+        if fmt not in exports.FORMATS:
+            return HttpResponse(
+                _("Format d'export inconnu : « %(format)s » (csv, xlsx ou pdf).") % {"format": fmt},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        RequestConfig(request, paginate=False).configure(table)
+        title = str(self.title)
+        if fmt == "csv":
+            return exports.as_csv(title, table)
+        if fmt == "xlsx":
+            return exports.as_xlsx(title, table)
+        return exports.as_pdf(title, table, filters=self.filter_summary(filterset), totals=summary)
+
+    @staticmethod
+    def filter_summary(filterset) -> list[tuple[str, str]]:
+        described = []
+        for name, field in filterset.form.fields.items():
+            value = filterset.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                value = dict(field.choices).get(value, value)
+            described.append(
+                (str(field.label), value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value))
+            )
+        return described
+
+    def render_page(self, request, filterset, *, table, summary, status=200, prompt=""):
+        query = request.GET.copy()
+        query.pop("_export", None)
+        query.pop("page", None)
+        context = {
+            **admin.site.each_context(request),
+            "title": self.title,
+            "report_description": self.description,
+            "filter": filterset,
+            "table": table,
+            "summary": summary,
+            "export_links": [(fmt.upper(), f"?{_with(query, '_export', fmt)}") for fmt in exports.FORMATS],
+            "reports": available_reports(request.user),
+            "form_media": filterset.form.media,
+            "prompt": prompt,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+def _with(query, key, value) -> str:
+    copy = query.copy()
+    copy[key] = value
+    return copy.urlencode()
+
+
+class RevenueReport(ReportView):
+    title = _("Chiffre d'affaires")
+    description = _("Factures en vigueur (émises, partiellement payées, payées) par date d'émission.")
+    icon = "trending_up"
+    filterset_class = RevenueFilterSet
+    table_class = RevenueTable
+
+    def base_queryset(self):
+        return Invoice.objects.all()
+
+    def build(self, cleaned, queryset):
+        return revenue(queryset, group=cleaned["group"]), revenue_totals(queryset)
+
+    def table_kwargs(self, cleaned, totals):
+        return {"group": cleaned["group"], "totals": totals}
+
+    def summary(self, cleaned, totals):
+        return [
+            (_("Factures"), str(totals["invoices"])),
+            (_("Total HT"), tnd(totals["total_ht"])),
+            (_("Total TTC"), tnd(totals["total_ttc"])),
+            (_("Encaissé"), tnd(totals["collected"])),
+            (_("Reste dû"), tnd(totals["outstanding"])),
+        ]
+
+
+class TvaReport(ReportView):
+    title = _("Récapitulatif TVA")
+    description = _("Par mois : base et TVA par taux des factures émises, avoirs émis déduits, timbres fiscaux.")
+    icon = "account_balance"
+    filterset_class = TvaFilterSet
+    table_class = TvaTable
+
+    def build(self, cleaned, queryset):
+        rows = tva_summary(date_from=cleaned["date_from"], date_to=cleaned["date_to"])
+        return rows, {}
+
+
+class ReceivablesReport(ReportView):
+    title = _("Créances clients")
+    description = _("Factures ouvertes par client et par ancienneté depuis leur date d'émission.")
+    icon = "hourglass_bottom"
+    filterset_class = ReceivablesFilterSet
+    table_class = ReceivablesTable
+
+    def build(self, cleaned, queryset):
+        as_of = cleaned["as_of"]
+        return receivables(queryset, as_of=as_of), receivable_totals(queryset, as_of=as_of)
+
+    def table_kwargs(self, cleaned, totals):
+        return {"totals": totals}
+
+    def summary(self, cleaned, totals):
+        return [
+            (_("Factures ouvertes"), str(totals["invoices"])),
+            (_("0-30 j"), tnd(totals["age_0_30"])),
+            (_("31-60 j"), tnd(totals["age_31_60"])),
+            (_("61-90 j"), tnd(totals["age_61_90"])),
+            (_("Plus de 90 j"), tnd(totals["age_over_90"])),
+            (_("Total dû"), tnd(totals["balance"])),
+        ]
+
+
+class ActivityReport(ReportView):
+    permission_required = ACTIVITY
+    title = _("Activité de l'atelier")
+    description = _("Ordres reçus sur la période : volumes, délais, heures de main-d'œuvre vendues.")
+    icon = "build"
+    filterset_class = ActivityFilterSet
+    table_class = ActivityTable
+
+    def base_queryset(self):
+        return Service.objects.all()
+
+    def build(self, cleaned, queryset):
+        rows = activity(queryset, group=cleaned["group"])
+        return rows, {}
+
+    def table_kwargs(self, cleaned, totals):
+        return {"group": cleaned["group"]}
+
+
+class PartsReport(ReportView):
+    title = _("Pièces vendues")
+    description = _("Pièces du catalogue facturées : quantités, ventes, coût et marge (coût figé sur la ligne).")
+    icon = "inventory_2"
+    filterset_class = PartsFilterSet
+    table_class = PartsTable
+
+    def base_queryset(self):
+        return InvoiceLine.objects.all()
+
+    def build(self, cleaned, queryset):
+        return parts(queryset), {}
+
+
+class StatementReport(ReportView):
+    title = _("Relevé de compte client")
+    description = _("Factures, avoirs et règlements d'un client sur la période, avec le solde.")
+    icon = "person_search"
+    filterset_class = StatementFilterSet
+    table_class = StatementTable
+
+    def get(self, request, *args, **kwargs):
+        if "customer" not in request.GET:  # first visit: ask for a customer before complaining about one
+            filterset = self.filterset_class(None, queryset=self.base_queryset(), request=request)
+            prompt = _("Choisissez un client et une période.")
+            return self.render_page(request, filterset, table=None, summary=[], prompt=prompt)
+        return super().get(request, *args, **kwargs)
+
+    def build(self, cleaned, queryset):
+        result = statement(
+            customer_id=cleaned["customer"].pk, date_from=cleaned["date_from"], date_to=cleaned["date_to"]
+        )
+        return result["rows"], result
+
+    def summary(self, cleaned, totals):
+        if not totals:
+            return []
+        return [
+            (_("Client"), cleaned["customer"].display_name),
+            (_("Solde d'ouverture"), tnd(totals["opening"])),
+            (_("Total débit"), tnd(totals["debit"])),
+            (_("Total crédit"), tnd(totals["credit"])),
+            (_("Solde de clôture"), tnd(totals["closing"])),
+        ]
+
+
+REPORTS = [
+    ("revenue", RevenueReport),
+    ("tva", TvaReport),
+    ("receivables", ReceivablesReport),
+    ("statement", StatementReport),
+    ("parts", PartsReport),
+    ("activity", ActivityReport),
+]
+
+
+def available_reports(user) -> list[dict]:
+    return [
+        {"title": view.title, "description": view.description, "icon": view.icon, "url": reverse(f"reports:{name}")}
+        for name, view in REPORTS
+        if user.has_perm(view.permission_required)
+    ]
+
+
+def index(request):
+    reports = available_reports(request.user)
+    if not reports:
+        raise PermissionDenied
+    context = {**admin.site.each_context(request), "title": _("Rapports"), "reports": reports}
+    return render(request, "reports/index.html", context)

@@ -1,0 +1,172 @@
+"""The PDFs read back: number, parties, totals, pages, Arabic text, and byte-for-byte reproducibility."""
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from reports import documents
+from tests import factories as f
+
+
+def pdf_text(data: bytes) -> str:
+    """pdftotext keeps the layout and shapes Arabic correctly; pypdf is the fallback."""
+    if shutil.which("pdftotext"):
+        return subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def page_count(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def profile(db):
+    return f.WorkshopProfileFactory(bank_name="BIAT", invoice_footer="Merci de votre confiance.")
+
+
+@pytest.fixture
+def invoice(profile):
+    customer = f.BusinessCustomerFactory(company_name="Transport Sahel SARL", address="5 rue de Sfax", city="Sousse")
+    return f.IssuedInvoiceFactory(
+        customer=customer,
+        number="F-2026-00042",
+        issue_date=date(2026, 3, 14),
+        due_date=date(2026, 4, 13),
+        lines=[
+            {"description": "Plaquettes de frein", "quantity": "2", "unit_price": "85.500", "tva_rate": 19},
+            {"description": "Main-d'œuvre freinage", "quantity": "1.5", "unit_price": "45.000", "tva_rate": 19},
+            {"description": "Huile moteur 5W30", "quantity": "4", "unit_price": "12.250", "tva_rate": 7},
+        ],
+    )
+
+
+def test_invoice_pdf_carries_every_mandatory_mention(invoice):
+    # HT: 171.000 + 67.500 + 49.000 = 287.500; TVA 19 %: 238.500 -> 45.315; 7 %: 49.000 -> 3.430
+    assert invoice.total_ht == Decimal("287.500")
+    assert invoice.net_to_pay == Decimal("337.245")
+    text = pdf_text(documents.invoice_pdf(invoice))
+    for expected in (
+        "Facture n° F-2026-00042",
+        "14/03/2026",
+        "13/04/2026",
+        "Garage ECAR SARL",
+        "1234567/A/B/M/000",
+        "Transport Sahel SARL",
+        "5 rue de Sfax",
+        "Plaquettes de frein",
+        "287,500",
+        "45,315",
+        "3,430",
+        "336,245",
+        "337,245",
+        "Timbre fiscal",
+        "trois cent trente-sept dinars et deux cent quarante-cinq millimes",
+        "08 006 0123456789012 34",
+        "à 30 jours",
+        "Page 1 / 1",
+    ):
+        assert expected in text, expected
+
+
+def test_issued_invoice_pdf_is_identical_every_time(invoice):
+    first = documents.invoice_pdf(invoice)
+    second = documents.invoice_pdf(invoice)
+    assert first == second
+
+
+def test_long_invoice_runs_over_pages_with_numbers_and_repeated_headers(profile):
+    invoice = f.IssuedInvoiceFactory(
+        lines=[{"description": f"Article n°{i}", "unit_price": "10.000"} for i in range(60)]
+    )
+    data = documents.invoice_pdf(invoice)
+    pages = page_count(data)
+    assert pages >= 2
+    reader = PdfReader(io.BytesIO(data))
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} / {pages}" in text
+        assert "Désignation" in text  # the table header repeats on every page
+    assert "Article n°59" in pdf_text(data)
+    assert "600,000" in pdf_text(data)
+
+
+def test_arabic_customer_name_renders_with_arabic_glyphs(profile):
+    customer = f.CustomerFactory(first_name="محمد", last_name="الطرابلسي", address="نهج الحبيب بورقيبة")
+    invoice = f.IssuedInvoiceFactory(customer=customer)
+    text = pdf_text(documents.invoice_pdf(invoice))
+    assert "الطرابلسي" in text
+    assert "بورقيبة" in text
+
+
+def test_draft_invoice_is_marked_and_uses_the_current_profile(profile):
+    invoice = f.InvoiceFactory(seller_name="", customer_name="")
+    f.InvoiceLineFactory(invoice=invoice)
+    data = documents.invoice_pdf(invoice)
+    text = pdf_text(data)
+    assert "BROUILLON" in PdfReader(io.BytesIO(data)).pages[0].extract_text()  # the rotated watermark
+    assert "(brouillon)" in text
+    assert profile.name in text
+    assert invoice.customer.display_name in text
+
+
+def test_many_invoices_in_one_pdf_keep_their_own_page_numbers(profile):
+    invoices = [f.IssuedInvoiceFactory(number=f"F-2026-0010{i}") for i in range(3)]
+    data = documents.invoices_pdf(invoices)
+    assert page_count(data) == 3
+    text = pdf_text(data)
+    for invoice in invoices:
+        assert f"Facture n° {invoice.number}" in text
+    assert text.count("Page 1 / 1") == 3
+
+
+def test_credit_note_pdf_refers_to_its_invoice(invoice):
+    credit_note = f.IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00007", issue_date=date(2026, 3, 20))
+    text = pdf_text(documents.credit_note_pdf(credit_note))
+    assert "Avoir n° AV-2026-00007" in text
+    assert "Sur facture n° F-2026-00042 du 14/03/2026" in text
+    assert "Transport Sahel SARL" in text
+    assert "337,245" in text
+    assert documents.credit_note_pdf(credit_note) == documents.credit_note_pdf(credit_note)
+
+
+def test_estimate_shows_lines_totals_and_approval_box(profile):
+    service = f.ServiceFactory(diagnosis="Disques usés")
+    f.ServiceItemFactory(service=service, description="Disque de frein", quantity="2", unit_price="120.000")
+    service.refresh_from_db()
+    text = pdf_text(documents.estimate_pdf(service))
+    assert f"Devis n° {service.reference}" in text
+    assert "Disque de frein" in text
+    assert "240,000" in text  # HT
+    assert "286,600" in text  # TTC 285.600 + stamp 1.000
+    assert "Bon pour accord" in text
+
+
+def test_job_card_shows_car_complaint_and_signatures_but_no_prices(profile):
+    service = f.ServiceFactory(complaint="Bruit au freinage", car__plate="123 TU 4567", car__vin="VF3ABCDEF12345678")
+    f.ServiceItemFactory(service=service, description="Contrôle des freins", unit_price="77.777")
+    text = pdf_text(documents.job_card_pdf(service))
+    assert f"Ordre de réparation n° {service.reference}" in text
+    assert "123 TU 4567" in text
+    assert "VF3ABCDEF12345678" in text
+    assert "Bruit au freinage" in text
+    assert "Contrôle des freins" in text
+    assert "Signature du client" in text
+    assert "77,777" not in text
+
+
+def test_fetcher_refuses_network_and_paths_outside_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logo.png").write_bytes(b"png")
+    fetcher = documents.LocalFileFetcher()
+    assert fetcher.fetch("ecar:/media/logo.png").read() == b"png"
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.com/logo.png")
+    with pytest.raises(ValueError):
+        fetcher.fetch("ecar:/media/../../etc/passwd")

@@ -1,0 +1,138 @@
+"""Revenue, TVA, receivables and statement figures against books worked out by hand (tests/reports_scenario.py)."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from reports import financial
+from tests import factories as f
+from tests.reports_scenario import build_books
+from workshop.models import Invoice
+
+JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
+
+
+@pytest.fixture
+def books(db):
+    return build_books()
+
+
+def period(start=JAN, end=date(2026, 2, 28)):
+    return Invoice.objects.filter(issue_date__range=(start, end))
+
+
+def test_revenue_by_month(books):
+    rows = {row["group"]: row for row in financial.revenue(period(), group="month")}
+    assert set(rows) == {JAN, FEB}
+    january, february = rows[JAN], rows[FEB]
+    assert january["invoices"] == 2
+    assert (january["total_ht"], january["total_tva"], january["total_ttc"]) == (D("330"), D("56.7"), D("386.7"))
+    assert january["stamps"] == D("2")
+    assert january["collected"] == D("196.200")
+    assert january["outstanding"] == D("192.500")
+    assert february["invoices"] == 1  # the cancelled invoice is offset by its credit note: out of revenue
+    assert (february["total_ht"], february["collected"], february["outstanding"]) == (D("1000"), D("511.9"), D("679.1"))
+
+
+def test_revenue_totals_and_by_day(books):
+    totals = financial.revenue_totals(period())
+    assert totals["invoices"] == 3
+    assert totals["total_ht"] == D("1330.000")
+    assert totals["collected"] == D("708.100")
+    assert totals["outstanding"] == D("871.600")
+    days = {row["group"]: row["total_ttc"] for row in financial.revenue(period(), group="day")}
+    assert days == {date(2026, 1, 10): D("291.500"), date(2026, 1, 25): D("95.200"), date(2026, 2, 5): D("1190.000")}
+
+
+def test_revenue_by_job_kind_and_by_mechanic(books):
+    kinds = {row["group"]: row["total_ht"] for row in financial.revenue(period(), group="kind")}
+    assert kinds == {"repair": D("250"), "maintenance": D("80"), None: D("1000")}
+    mechanics = {
+        row["group"]: (row["mechanic_name"], row["total_ht"]) for row in financial.revenue(period(), group="mechanic")
+    }
+    assert mechanics[books.karim.pk] == ("Karim Jaziri", D("250"))
+    assert mechanics[books.hatem.pk] == ("Hatem Mejri", D("80"))
+    assert mechanics[None][1] == D("1000")
+
+
+def test_tva_summary_per_month_deducts_credit_notes(books):
+    january, february = sorted(
+        financial.tva_summary(date_from=JAN, date_to=date(2026, 2, 28)), key=lambda row: row["month"]
+    )
+    assert january["month"] == JAN
+    assert (january["base_19"], january["tva_19"]) == (D("280"), D("53.2"))
+    assert (january["base_7"], january["tva_7"]) == (D("50"), D("3.5"))
+    assert (january["base_13"], january["base_0"]) == (D("0"), D("0"))
+    assert (january["total_base"], january["total_tva"], january["stamps"]) == (D("330"), D("56.7"), D("2"))
+    assert (february["invoices"], february["credit_notes"]) == (2, 1)
+    assert (february["base_19"], february["tva_19"]) == (D("1000"), D("190"))  # 1030 / 195.7 less the credit note
+    assert (february["credited_ht"], february["credited_tva"]) == (D("30"), D("5.7"))
+    assert february["stamps"] == D("1")  # two invoices, one credit note
+
+
+def test_receivables_by_customer_and_age(books):
+    as_of = date(2026, 3, 20)
+    rows = {row["customer_id"]: row for row in financial.receivables(Invoice.objects.all(), as_of=as_of)}
+    assert set(rows) == {books.alpha.pk, books.bchir.pk, books.gamma.pk}
+    alpha = rows[books.alpha.pk]
+    assert alpha["invoices"] == 2
+    assert (alpha["age_0_30"], alpha["age_31_60"], alpha["age_61_90"], alpha["age_over_90"]) == (
+        D("0"),
+        D("679.1"),
+        D("192.5"),
+        D("0"),
+    )
+    assert alpha["balance"] == D("871.600")
+    assert alpha["oldest"] == date(2026, 1, 10)
+    assert rows[books.bchir.pk]["age_0_30"] == D("12.900")
+    assert rows[books.gamma.pk]["age_over_90"] == D("60.500")
+    totals = financial.receivable_totals(Invoice.objects.all(), as_of=as_of)
+    assert totals == {
+        "age_0_30": D("12.900"),
+        "age_31_60": D("679.100"),
+        "age_61_90": D("192.500"),
+        "age_over_90": D("60.500"),
+        "balance": D("945.000"),
+        "invoices": 4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("age", "bucket"),
+    [
+        (0, "age_0_30"),
+        (30, "age_0_30"),
+        (31, "age_31_60"),
+        (60, "age_31_60"),
+        (61, "age_61_90"),
+        (90, "age_61_90"),
+        (91, "age_over_90"),
+    ],
+)
+def test_receivable_bucket_boundaries(db, age, bucket):
+    as_of = date(2026, 6, 30)
+    f.IssuedInvoiceFactory(issue_date=as_of - timedelta(days=age))
+    totals = financial.receivable_totals(Invoice.objects.all(), as_of=as_of)
+    assert totals[bucket] == D("120.000")
+    assert totals["balance"] == D("120.000")
+
+
+def test_statement_with_opening_balance_withholding_and_running_balance(books):
+    result = financial.statement(customer_id=books.alpha.pk, date_from=FEB, date_to=date(2026, 3, 31))
+    assert result["opening"] == D("192.500")
+    assert [
+        (row["entry_date"], row["kind"], row["debit"], row["credit"], row["balance"]) for row in result["rows"]
+    ] == [
+        (date(2026, 2, 5), "invoice", D("1191.000"), D("0"), D("1383.500")),
+        (date(2026, 2, 20), "payment", D("0"), D("511.900"), D("871.600")),
+    ]
+    assert (result["debit"], result["credit"], result["closing"]) == (D("1191"), D("511.9"), D("871.6"))
+
+
+def test_statement_nets_a_cancelled_invoice_with_its_credit_note(books):
+    result = financial.statement(customer_id=books.bchir.pk, date_from=JAN, date_to=date(2026, 2, 28))
+    assert [row["kind"] for row in result["rows"]] == ["invoice", "payment", "invoice", "credit_note"]
+    assert result["opening"] == D("0")
+    assert result["closing"] == D("0")
+    assert result["rows"][-1]["document"] == books.credit_note.number

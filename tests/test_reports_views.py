@@ -1,0 +1,219 @@
+"""Report pages: figures on screen, exports' contents, role restrictions, bad input, constant query counts."""
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests import factories as f
+from tests.reports_scenario import build_books
+from workshop import roles
+from workshop.models import Service
+
+FINANCIAL = ["revenue", "tva", "receivables", "statement", "parts"]
+ALL = [*FINANCIAL, "activity"]
+PERIOD = {"date_from": "2026-01-01", "date_to": "2026-02-28"}
+
+
+@pytest.fixture
+def books(db):
+    return build_books()
+
+
+def get(client, name, **params):
+    return client.get(reverse(f"reports:{name}"), params)
+
+
+@pytest.mark.parametrize("name", [*ALL, "index"])
+def test_mechanic_sees_no_report(login, mechanic, name):
+    assert get(login(mechanic), name).status_code == 403
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_adviser_sees_only_activity(login, adviser, name):
+    assert get(login(adviser), name).status_code == (200 if name == "activity" else 403)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_accountant_sees_only_financial_reports(login, accountant, name):
+    assert get(login(accountant), name).status_code == (403 if name == "activity" else 200)
+
+
+@pytest.mark.parametrize("name", [*ALL, "index"])
+def test_manager_sees_every_report(manager_client, name):
+    assert get(manager_client, name).status_code == 200
+
+
+def test_anonymous_is_sent_to_the_login_page(client):
+    response = get(client, "revenue")
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_index_and_sidebar_list_only_allowed_reports(login, adviser):
+    html = get(login(adviser), "index").content.decode()
+    assert reverse("reports:activity") in html
+    assert reverse("reports:revenue") not in html
+
+
+def test_revenue_page_shows_figures_and_totals(manager_client, books):
+    html = get(manager_client, "revenue", **PERIOD).content.decode()
+    assert "Janvier 2026" in html
+    assert "330,000" in html  # January HT
+    assert "1\u202f330,000" in html  # total HT in the footer and summary
+    assert "871,600" in html  # outstanding
+
+
+def test_revenue_sorts_by_a_column(manager_client, books):
+    html = get(manager_client, "revenue", group="day", sort="total_ttc", **PERIOD).content.decode()
+    assert html.index("95,200") < html.index("291,500") < html.index("1\u202f190,000")
+    html = get(manager_client, "revenue", group="day", sort="-total_ttc", **PERIOD).content.decode()
+    assert html.index("1\u202f190,000") < html.index("291,500") < html.index("95,200")
+
+
+def test_revenue_filters_by_mechanic_and_kind(manager_client, books):
+    html = get(manager_client, "revenue", mechanic=books.karim.pk, group="mechanic", **PERIOD).content.decode()
+    assert "Karim Jaziri" in html and "Hatem Mejri" not in html
+    html = get(manager_client, "revenue", service_kind="maintenance", **PERIOD).content.decode()
+    assert "80,000" in html and "250,000" not in html
+
+
+def test_receivables_page_has_age_columns_and_totals(manager_client, books):
+    html = get(manager_client, "receivables", as_of="2026-03-20").content.decode()
+    assert "Alpha SARL" in html
+    assert "679,100" in html and "192,500" in html and "945,000" in html
+
+
+def test_statement_needs_a_customer_and_shows_the_running_balance(manager_client, books):
+    assert "Choisissez un client" in get(manager_client, "statement").content.decode()
+    response = get(manager_client, "statement", customer="", **PERIOD)
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire" in response.content.decode()
+    html = get(
+        manager_client, "statement", customer=books.alpha.pk, date_from="2026-02-01", date_to="2026-03-31"
+    ).content.decode()
+    assert "192,500" in html  # opening
+    assert "1\u202f383,500" in html and "871,600" in html
+    assert "Règlement" in html
+
+
+def test_tva_and_parts_and_activity_pages(manager_client, books):
+    assert "190,000" in get(manager_client, "tva", **PERIOD).content.decode()
+    parts = get(manager_client, "parts", **PERIOD).content.decode()
+    assert "PL-001" in parts and "35,7 %" in parts
+    activity = get(manager_client, "activity", date_from="2026-01-01", date_to="2026-01-31").content.decode()
+    assert "Karim Jaziri" in activity and "1 j 12 h" in activity and "3,50" in activity
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "31/31/2026"}, "Saisissez une date valide"),
+        ({"date_from": "2026-03-01", "date_to": "2026-01-01"}, "La fin de la période précède son début."),
+        ({"group": "year"}, "Sélectionnez un choix valide"),
+    ],
+)
+def test_bad_criteria_get_a_400_with_a_french_message(manager_client, params, message):
+    response = get(manager_client, "revenue", **params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_unknown_export_format_is_refused(manager_client):
+    response = get(manager_client, "revenue", _export="docx")
+    assert response.status_code == 400
+    assert "Format d'export inconnu" in response.content.decode()
+
+
+def test_csv_export_contains_every_row_with_french_numbers(manager_client, books):
+    response = get(manager_client, "revenue", _export="csv", **PERIOD)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:3] == ["période / groupe", "factures", "HT"]
+    assert lines[1:] == [
+        "Février 2026;1;1000.000;190.000;1190.000;1.000;0.000;511.900;679.100".replace(".", ","),
+        "Janvier 2026;2;330.000;56.700;386.700;2.000;0.000;196.200;192.500".replace(".", ","),
+    ]
+
+
+def test_xlsx_export_keeps_numbers_as_numbers(manager_client, books):
+    response = get(manager_client, "receivables", as_of="2026-03-20", _export="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "client"
+    alpha = next(row for row in rows if row[0] == "Alpha SARL")
+    assert alpha[1] == 2
+    assert Decimal(str(alpha[-1])) == Decimal("871.6")
+    assert len(rows) == 4  # header + three customers, not just one page
+
+
+def test_export_covers_all_pages(manager_client, db):
+    f.IssuedInvoiceFactory.create_batch(55, issue_date=date(2026, 1, 3))
+    f.IssuedInvoiceFactory(issue_date=date(2026, 1, 3))
+    response = get(manager_client, "receivables", as_of="2026-01-31", _export="csv")
+    assert len(response.content.decode("utf-8-sig").splitlines()) == 57
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_export_lists_criteria_and_figures(manager_client, books):
+    response = get(manager_client, "tva", _export="pdf", **PERIOD)
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True).stdout
+    text = text.decode()
+    assert "Récapitulatif TVA" in text
+    assert "01/01/2026" in text and "28/02/2026" in text
+    assert "1 000,000" in text.replace("\u202f", " ")
+
+
+def _build_rows(name, count):
+    """Data that adds rows (groups) to each report."""
+    for i in range(count):
+        customer = f.CustomerFactory()
+        invoice = f.IssuedInvoiceFactory(
+            customer=customer,
+            issue_date=date(2026, 1, 1 + i % 28),
+            service=f.ServiceFactory(
+                car__owner=customer, mechanic=f.UserFactory(role=roles.MECHANIC), status=Service.Status.INVOICED
+            ),
+            lines=[{"kind": "part", "part": f.PartFactory(), "unit_cost": "10.000"}],
+        )
+        f.PaymentFactory(invoice=invoice, date=invoice.issue_date)
+        f.IssuedCreditNoteFactory(invoice=invoice, issue_date=invoice.issue_date, is_total=False)
+        f.ServiceItemFactory(service=invoice.service, kind="labour")
+
+
+QUERY_PAGES = {
+    "revenue": {**PERIOD, "group": "mechanic"},
+    "tva": PERIOD,
+    "receivables": {"as_of": "2026-02-28"},
+    "parts": PERIOD,
+    "activity": {"date_from": "2000-01-01", "group": "mechanic"},
+    "statement": PERIOD,
+}
+
+
+@pytest.mark.parametrize("name", list(QUERY_PAGES))
+def test_report_pages_run_a_constant_number_of_queries(manager_client, name, django_assert_max_num_queries):
+    params = dict(QUERY_PAGES[name])
+    customer = f.CustomerFactory()
+    if name == "statement":
+        params["customer"] = customer.pk
+    _build_rows(name, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert get(manager_client, name, **params).status_code == 200
+    _build_rows(name, 20)
+    if name == "statement":
+        for _ in range(20):
+            invoice = f.IssuedInvoiceFactory(customer=customer, issue_date=date(2026, 1, 9))
+            f.PaymentFactory(invoice=invoice, date=date(2026, 1, 10))
+    with django_assert_max_num_queries(len(few)):
+        response = get(manager_client, name, **params)
+    assert response.status_code == 200
