@@ -125,7 +125,7 @@ def invoice_from_service(service: Service, items, *, profile, payment_terms_days
 
 def _require(user, permission: str, message: str) -> None:
     if not user.has_perm(permission):
-        raise TransitionRefused(message)
+        raise TransitionRefused(message, code="forbidden")
 
 
 def create_invoice_from_service(*, service: Service, user) -> Invoice:
@@ -134,10 +134,10 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
     A job whose invoices were all cancelled by credit notes may be invoiced again, from its frozen items.
     """
     with transaction.atomic():
-        locked = Service.objects.select_for_update().select_related("customer").get(pk=service.pk)
+        locked = Service.objects.select_for_update(of=("self",)).select_related("customer").get(pk=service.pk)
         if locked.invoices.exclude(status=Invoice.Status.CANCELLED).exists():
             raise TransitionRefused(
-                _("L'ordre %(reference)s a déjà une facture en cours.") % {"reference": locked.reference}
+                _("L'ordre %(reference)s a déjà une facture en cours.") % {"reference": locked.reference}, code="state"
             )
         if locked.status == Service.Status.COMPLETED:
             locked = fire(
@@ -148,7 +148,8 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
         else:
             raise TransitionRefused(
                 _("Seul un ordre terminé peut être facturé ; %(reference)s est à l'état « %(state)s ».")
-                % {"reference": locked.reference, "state": locked.get_status_display()}
+                % {"reference": locked.reference, "state": locked.get_status_display()},
+                code="state",
             )
         items = list(locked.items.select_related("part").order_by("position", "id"))
         invoice, lines = invoice_from_service(locked, items, profile=WorkshopProfile.load())
@@ -211,7 +212,8 @@ def discard_draft_invoice(*, invoice: Invoice, user) -> None:
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not locked.is_draft:
             raise TransitionRefused(
-                _("Une facture émise ne peut être ni modifiée ni supprimée : établissez un avoir pour l'annuler.")
+                _("Une facture émise ne peut être ni modifiée ni supprimée : établissez un avoir pour l'annuler."),
+                code="state",
             )
         service = locked.service
         locked._history_user = user
@@ -379,7 +381,8 @@ def create_credit_note(
         if locked.status not in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):
             raise TransitionRefused(
                 _("Un avoir ne s'établit que sur une facture émise non soldée ; %(invoice)s est « %(state)s ».")
-                % {"invoice": locked, "state": locked.get_status_display()}
+                % {"invoice": locked, "state": locked.get_status_display()},
+                code="state",
             )
         invoice_lines = list(locked.lines.order_by("position", "id"))
         credited = credited_so_far(locked)

@@ -48,6 +48,21 @@ def _transition_of(instance, name):
     return meta.get_transition(meta.field.get_state(instance))
 
 
+def refusal(instance, name: str, user, *, label=None) -> TransitionRefused | None:
+    """Why `user` may not fire `name` on `instance` now (code `state`, `forbidden` or `condition`), or None."""
+    reason = refusal_reason(instance, name, user, label=label)
+    if reason is None:
+        return None
+    transition = _transition_of(instance, name)
+    if transition is None:
+        code = "state"
+    elif user is not None and not transition.has_perm(instance, user):
+        code = "forbidden"
+    else:
+        code = "condition"
+    return TransitionRefused(reason, code=code)
+
+
 def refusal_reason(instance, name: str, user, *, label=None) -> str | None:
     """Why `user` may not fire `name` on `instance` now, or None when they may."""
     transition = _transition_of(instance, name)
@@ -95,17 +110,17 @@ def fire(*, instance, name: str, user, expected_status: str | None = None, label
     with transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=instance.pk)
         if current.status != expected:
-            raise TransitionRefused(stale_message(instance, current))
-        reason = refusal_reason(current, name, user, label=label)
-        if reason:
-            raise TransitionRefused(reason)
+            raise TransitionRefused(stale_message(instance, current), code="stale")
+        refused = refusal(current, name, user, label=label)
+        if refused:
+            raise refused
         result = getattr(current, name)(**kwargs)
         current._history_user = user
         current._change_reason = str(label or name)
         try:
             current.save(update_fields=save_fields) if save_fields else current.save()
         except ConcurrentTransition as exc:  # a writer that skipped the lock got there first
-            raise TransitionRefused(stale_message(instance, current)) from exc
+            raise TransitionRefused(stale_message(instance, current), code="stale") from exc
     current._transition_result = result
     return current
 
@@ -113,7 +128,7 @@ def fire(*, instance, name: str, user, expected_status: str | None = None, label
 def transition_service(*, service: Service, name: str, user, expected_status: str | None = None, **kwargs) -> Service:
     """Move a repair order along its workflow (see Service's transitions for what each one checks and does)."""
     if name not in SERVICE_TRANSITIONS:
-        raise TransitionRefused(_("Transition inconnue : %(name)s.") % {"name": name})
+        raise TransitionRefused(_("Transition inconnue : %(name)s.") % {"name": name}, code="state")
     return fire(
         instance=service,
         name=name,
@@ -133,3 +148,11 @@ def transition_services(*, services, name: str, user) -> tuple[list[Service], li
         except TransitionRefused as exc:
             refusals.append(f"{service.reference} : {' '.join(exc.messages)}")
     return moved, refusals
+
+
+def transition_permission(model, name: str) -> str | None:
+    """The permission codename a transition asks for (callable permissions expose theirs as `.permission`)."""
+    for transition in getattr(model, name)._django_fsm.transitions.values():
+        permission = transition.permission
+        return getattr(permission, "permission", permission) if permission else None
+    return None
