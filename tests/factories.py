@@ -183,3 +183,16 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     event = models.Notification.Event.CAR_READY
     message = "Votre véhicule est prêt."
+
+
+def service_in_state(status: str, *, items: int = 1, **kwargs) -> models.Service:
+    """A job in any state with `items` lines: built as `completed`, then moved by a plain UPDATE.
+
+    Tests of a later step need a job already there without replaying every transition; items are added
+    first because an invoiced job's lines are frozen.
+    """
+    service = ServiceFactory(status=models.Service.Status.COMPLETED, **kwargs)
+    ServiceItemFactory.create_batch(items, service=service)
+    models.Service.objects.filter(pk=service.pk).update(status=status)
+    service.refresh_from_db()
+    return service
