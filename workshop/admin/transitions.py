@@ -38,7 +38,7 @@ class TransitionForm(BaseDialogForm):
 
 
 def transition_form(model, **extra_fields):
-    attrs = {"model": model, **extra_fields}
+    attrs = {"model": model, "__module__": __name__, **extra_fields}
     return type(f"{model.__name__}TransitionForm", (TransitionForm,), attrs)
 
 
@@ -52,7 +52,7 @@ def transition_action(name: str, label, *, form_class, icon=None, variant=Action
     return action(
         run,
         description=label,
-        url_path=f"{ACTION_PREFIX}{name.replace('_', '-')}",
+        url_path=f"transition-{name.replace('_', '-')}",
         icon=icon,
         variant=variant,
         dialog={
@@ -86,7 +86,8 @@ class TransitionAdminMixin:
             return []
         fireable = {t.name for t in self.available_transitions(request, obj) if t.refusal is None}
         fireable |= self.extra_detail_actions(request, obj)
-        return [a for a in actions if a.action_name.split(ACTION_PREFIX, 1)[-1] in fireable]
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
+        return [a for a in actions if a.action_name.removeprefix(prefix).removeprefix(ACTION_PREFIX) in fireable]
 
     def extra_detail_actions(self, request, obj) -> set[str]:
         """Names of non-transition detail actions (payments, credit notes) available on this object."""
