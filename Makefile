@@ -47,7 +47,7 @@ test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/admin_changelist.py
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var
