@@ -1,6 +1,7 @@
 """Invoices are drafted from jobs, edited while draft, then issued: from then on only read, paid or credited."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,6 +14,7 @@ from unfold.enums import ActionVariant
 
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.workflows import TransitionRefused, stale_message
 
 from .base import EcarModelAdmin, EcarTabularInline, money
 from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
@@ -115,8 +117,8 @@ class PaymentForm(TransitionForm):
             self.fields["withholding_amount"].help_text = gettext(
                 "Client entreprise, facture d'au moins %(threshold)s DT TTC : retenue de %(rate)s %% proposée."
             ) % {
-                "threshold": billing.settings.ECAR_WITHHOLDING_THRESHOLD,
-                "rate": billing.settings.ECAR_WITHHOLDING_RATE,
+                "threshold": settings.ECAR_WITHHOLDING_THRESHOLD,
+                "rate": settings.ECAR_WITHHOLDING_RATE,
             }
         else:
             self.fields["withholding_amount"].disabled = True
@@ -262,8 +264,6 @@ class InvoiceAdmin(TransitionAdminMixin, EcarModelAdmin):
     def fire_transition(self, request, obj, name, data):
         obj.refresh_from_db(fields=["status"])
         if obj.status != data["expected_status"]:
-            from workshop.workflows import TransitionRefused, stale_message
-
             raise TransitionRefused(stale_message(obj, obj), code="stale")
         return billing.issue_invoice(invoice=obj, user=request.user)
 
