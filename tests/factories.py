@@ -215,7 +215,29 @@ def _set_document_totals(document, lines, stamp: Decimal) -> None:
     document.net_to_pay = document.total_ttc + stamp
 
 
-class IssuedInvoiceFactory(InvoiceFactory):
+class IssuedDocumentFactoryMixin:
+    """Issued documents cannot be saved once issued, so the factory builds a draft, adds its lines and totals,
+    then moves the row to its issued state (number, status) in one UPDATE, as issuing does."""
+
+    ISSUED_FIELDS = ("status", "number")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        issued = {name: kwargs.pop(name) for name in cls.ISSUED_FIELDS if name in kwargs}
+        document = super()._create(model_class, *args, status=model_class.Status.DRAFT, **kwargs)
+        document._issued_state = issued
+        return document
+
+
+def _promote(document) -> None:
+    """Move a draft built by an issued-document factory to its issued state."""
+    issued = getattr(document, "_issued_state", None)
+    if issued:
+        type(document).objects.filter(pk=document.pk).update(**issued)
+        document.refresh_from_db()
+
+
+class IssuedInvoiceFactory(IssuedDocumentFactoryMixin, InvoiceFactory):
     """An invoice as issuing leaves it: number, dates, frozen identities, lines and their totals.
 
     `lines` takes a list of dicts (quantity, unit_price, discount_percent, tva_rate, kind, part, unit_cost,
@@ -242,6 +264,8 @@ class IssuedInvoiceFactory(InvoiceFactory):
     @factory.post_generation
     def lines(self, create, extracted, **kwargs):
         if extracted == []:  # no lines: the test states the totals itself
+            if create:
+                _promote(self)
             return
         specs = extracted if extracted is not None else [{}]
         built = []
@@ -255,9 +279,10 @@ class IssuedInvoiceFactory(InvoiceFactory):
         _set_document_totals(self, built, stamp)
         if create:
             self.save()
+            _promote(self)
 
 
-class IssuedCreditNoteFactory(CreditNoteFactory):
+class IssuedCreditNoteFactory(IssuedDocumentFactoryMixin, CreditNoteFactory):
     """An issued credit note crediting the given invoice lines' `quantity` (all lines, whole, by default)."""
 
     class Meta:
@@ -275,6 +300,8 @@ class IssuedCreditNoteFactory(CreditNoteFactory):
     @factory.post_generation
     def lines(self, create, extracted, **kwargs):
         if extracted == []:  # no lines: the test states the totals itself
+            if create:
+                _promote(self)
             return
         invoice_lines = list(self.invoice.lines.all()) if extracted is None else extracted
         built = []
@@ -302,6 +329,7 @@ class IssuedCreditNoteFactory(CreditNoteFactory):
         _set_document_totals(self, built, Decimal("1.000") if self.is_total else Decimal("0.000"))
         if create:
             self.save()
+            _promote(self)
 
 
 # --- Spreadsheets as garages send them (imports) -------------------------------------------------
@@ -368,3 +396,16 @@ def garage_xlsx(rows: list[dict], *, headers=None, typed=False) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def service_in_state(status: str, *, items: int = 1, item_fields: dict | None = None, **kwargs) -> models.Service:
+    """A job in any state with `items` lines: built as `completed`, then moved by a plain UPDATE.
+
+    Tests of a later step need a job already there without replaying every transition; items are added
+    first because an invoiced job's lines are frozen. `item_fields` go to each line.
+    """
+    service = ServiceFactory(status=models.Service.Status.COMPLETED, **kwargs)
+    ServiceItemFactory.create_batch(items, service=service, **(item_fields or {}))
+    models.Service.objects.filter(pk=service.pk).update(status=status)
+    service.refresh_from_db()
+    return service

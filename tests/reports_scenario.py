@@ -53,18 +53,17 @@ def build_books() -> Books:
     p2 = f.PartFactory(reference="HU-002", name="Huile 5W30", brand="Total")
 
     def job(mechanic, kind, status, received, delivered=None, completed=None, labour_hours=None, owner=alpha):
-        service = f.ServiceFactory(
+        return f.service_in_state(
+            status,
+            items=1 if labour_hours else 0,
+            item_fields={"kind": "labour", "quantity": labour_hours, "unit_price": "40.000"},
             car__owner=owner,
             mechanic=mechanic,
             kind=kind,
-            status=status,
             received_at=received,
             completed_at=completed or delivered,
             delivered_at=delivered,
         )
-        if labour_hours:
-            f.ServiceItemFactory(service=service, kind="labour", quantity=labour_hours, unit_price="40.000")
-        return service
 
     services = {
         "S1": job(karim, Service.Kind.REPAIR, "delivered", at(2026, 1, 5, 8), at(2026, 1, 6, 8), labour_hours="2.5"),

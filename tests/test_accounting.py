@@ -15,40 +15,38 @@ from openpyxl import load_workbook
 
 from tests import factories as f
 from workshop.accounting import accounting_csv, accounting_workbook
+from workshop.billing import record_payment
 
 JANUARY = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
 
 
-def line(invoice, rate, ht):
-    tva = (Decimal(ht) * rate / 100).quantize(Decimal("0.001"))
-    return f.InvoiceLineFactory(invoice=invoice, tva_rate=rate, total_ht=Decimal(ht), total_tva=tva)
+def line(rate, ht):
+    """One invoice line of quantity 1 at `ht` before tax."""
+    return {"tva_rate": rate, "unit_price": ht, "quantity": "1"}
 
 
 @pytest.fixture
 def january(db):
     invoice = f.IssuedInvoiceFactory(
-        lines=[],
+        customer=f.BusinessCustomerFactory(),
+        customer_kind="business",
         number="F-2026-00001",
         issue_date=date(2026, 1, 15),
         due_date=date(2026, 2, 14),
         customer_tax_id="1234567ABM000",
         customer_name="Transport Sahel SARL",
-        total_ht=Decimal("1350.000"),
-        total_tva=Decimal("233.000"),
-        total_ttc=Decimal("1583.000"),
-        stamp_duty=Decimal("1.000"),
-        net_to_pay=Decimal("1584.000"),
-        amount_paid=Decimal("1000.000"),
-        amount_withheld=Decimal("15.840"),
+        lines=[line(19, "1000.000"), line(19, "100.000"), line(13, "100.000"), line(7, "100.000"), line(0, "50.000")],
     )
-    line(invoice, 19, "1000.000")
-    line(invoice, 19, "100.000")
-    line(invoice, 13, "100.000")
-    line(invoice, 7, "100.000")
-    line(invoice, 0, "50.000")
-    f.PaymentFactory(
-        invoice=invoice, date=date(2026, 1, 20), amount=Decimal("1000.000"), withholding_amount=Decimal("15.840")
+    # HT 1 350,000; TVA 190 + 19 + 13 + 7 = 229,000; TTC 1 579,000; net to pay with the stamp 1 580,000;
+    # the business customer withholds 1 % of the TTC: 15,790.
+    record_payment(
+        invoice=invoice,
+        user=f.UserFactory(is_superuser=True),
+        amount=Decimal("1000.000"),
+        withholding_amount=Decimal("15.790"),
+        payment_date=date(2026, 1, 20),
     )
+    invoice.refresh_from_db()
     f.IssuedInvoiceFactory(number="F-2025-00099", issue_date=date(2025, 12, 31))  # outside the period
     f.InvoiceFactory()  # a draft: never in the books
     f.IssuedCreditNoteFactory(
@@ -73,9 +71,9 @@ def test_invoice_rows_split_ht_and_tva_by_rate_and_compute_the_balance(january):
     assert (values["Base HT 13 %"], values["TVA 13 %"]) == ("100,000", "13,000")
     assert (values["Base HT 7 %"], values["TVA 7 %"]) == ("100,000", "7,000")
     assert (values["Base HT 0 %"], values["TVA 0 %"]) == ("50,000", "0,000")
-    assert values["Timbre fiscal"] == "1,000" and values["Total TTC"] == "1583,000"
-    assert (values["Encaissé"], values["Retenue à la source"]) == ("1000,000", "15,840")
-    assert values["Solde"] == "568,160"
+    assert values["Timbre fiscal"] == "1,000" and values["Total TTC"] == "1579,000"
+    assert (values["Encaissé"], values["Retenue à la source"]) == ("1000,000", "15,790")
+    assert values["Solde"] == "564,210"
 
 
 def test_payment_rows(january):
@@ -84,8 +82,8 @@ def test_payment_rows(january):
     assert (values["Date"], values["Facture"], values["Mode"]) == ("20/01/2026", "F-2026-00001", "Espèces")
     assert (values["Montant encaissé"], values["Retenue à la source"], values["Total réglé"]) == (
         "1000,000",
-        "15,840",
-        "1015,840",
+        "15,790",
+        "1015,790",
     )
 
 
@@ -108,8 +106,7 @@ def test_each_part_is_one_query_whatever_the_period_holds(january):
 
     few = count()
     for _ in range(20):
-        invoice = f.IssuedInvoiceFactory(lines=[], issue_date=date(2026, 1, 10))
-        line(invoice, 19, "10.000")
+        invoice = f.IssuedInvoiceFactory(lines=[line(19, "10.000")], issue_date=date(2026, 1, 10))
         f.PaymentFactory(invoice=invoice, date=date(2026, 1, 5))
     assert count() == few == 3
 

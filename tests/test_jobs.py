@@ -93,3 +93,9 @@ def test_mechanics_see_only_their_jobs():
     ServiceFactory(mechanic=UserFactory())
     assert list(Service.objects.visible_to(mechanic)) == [mine]
     assert Service.objects.visible_to(UserFactory(role="Conseiller service")).count() == 2
+
+
+def test_validating_a_saved_job_leaves_its_protected_status_alone():
+    service = ServiceFactory()
+    service.full_clean()
+    assert service.status == Service.Status.RECEIVED

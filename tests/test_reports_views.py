@@ -177,17 +177,20 @@ def _build_rows(name, count):
     """Data that adds rows (groups) to each report."""
     for i in range(count):
         customer = f.CustomerFactory()
+        service = f.service_in_state(
+            Service.Status.INVOICED,
+            item_fields={"kind": "labour"},
+            car__owner=customer,
+            mechanic=f.UserFactory(role=roles.MECHANIC),
+        )
         invoice = f.IssuedInvoiceFactory(
             customer=customer,
             issue_date=date(2026, 1, 1 + i % 28),
-            service=f.ServiceFactory(
-                car__owner=customer, mechanic=f.UserFactory(role=roles.MECHANIC), status=Service.Status.INVOICED
-            ),
+            service=service,
             lines=[{"kind": "part", "part": f.PartFactory(), "unit_cost": "10.000"}],
         )
         f.PaymentFactory(invoice=invoice, date=invoice.issue_date)
         f.IssuedCreditNoteFactory(invoice=invoice, issue_date=invoice.issue_date, is_total=False)
-        f.ServiceItemFactory(service=invoice.service, kind="labour")
 
 
 QUERY_PAGES = {

@@ -13,6 +13,7 @@ from workshop import models, roles
 
 V, VA, VAC, VACD = {"view"}, {"view", "add"}, {"view", "add", "change"}, {"view", "add", "change", "delete"}
 VC = {"view", "change"}
+VCD = {"view", "change", "delete"}
 ALL_MODELS = [
     models.Customer,
     models.Car,
@@ -26,7 +27,10 @@ ALL_MODELS = [
     models.WorkshopProfile,
 ]
 EXPECTED = {
-    roles.MANAGER: dict.fromkeys(ALL_MODELS, VACD) | {models.WorkshopProfile: VAC},
+    # Invoices are made from a job (no add page; only drafts can be deleted), payments and credit notes from
+    # the invoice page's buttons, and all three are then read-only ledgers.
+    roles.MANAGER: dict.fromkeys(ALL_MODELS, VACD)
+    | {models.WorkshopProfile: VAC, models.Invoice: VCD, models.Payment: V, models.CreditNote: V},
     roles.ADVISER: {
         models.Customer: VAC,
         models.Car: VAC,
@@ -45,9 +49,9 @@ EXPECTED = {
         models.Service: V,
         models.Part: V,
         models.LabourOperation: V,
-        models.Invoice: VAC,
-        models.Payment: VAC,
-        models.CreditNote: VAC,
+        models.Invoice: VCD,
+        models.Payment: V,
+        models.CreditNote: V,
         models.WorkshopProfile: V,
     },
 }

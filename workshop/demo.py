@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from workshop import roles
+from workshop.demo_invoices import seed_invoices
 from workshop.models import (
     Car,
     Customer,
@@ -161,6 +162,9 @@ class SeedReport:
     cars: int = 0
     services: int = 0
     items: int = 0
+    invoices: int = 0
+    payments: int = 0
+    credit_notes: int = 0
 
 
 def demo_phone(index: int) -> str:
@@ -345,6 +349,8 @@ def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedR
             report.items += sum(len(i) for i in items)
         if progress:
             progress(stop, customers)
+    billed = seed_invoices(batch_size=batch_size)
+    report.invoices, report.payments, report.credit_notes = billed.invoices, billed.payments, billed.credit_notes
     return report
 
 

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 from django.utils.translation import get_language
+from num2words import num2words
 
 MILLIME = Decimal("0.001")
 ZERO = Decimal("0.000")
@@ -34,3 +35,16 @@ def line_amounts(*, quantity, unit_price, discount_percent, tva_rate) -> tuple[D
     total_ht = to_millimes(gross * (HUNDRED - Decimal(discount_percent or 0)) / HUNDRED)
     total_tva = percent_of(total_ht, tva_rate)
     return total_ht, total_tva, total_ht + total_tva
+
+
+def amount_in_words(value) -> str:
+    """French words for an amount, as invoices close: `mille deux cent trente-quatre dinars et cinq cents millimes`."""
+    amount = to_millimes(value)
+    sign = "moins " if amount < 0 else ""
+    dinars, millimes = divmod(int(abs(amount) * 1000), 1000)
+    # "un million de dinars": French puts "de" after a round million or milliard.
+    of = " de" if dinars >= 1_000_000 and dinars % 1_000_000 == 0 else ""
+    words = f"{num2words(dinars, lang='fr')}{of} dinar{'s' if dinars > 1 else ''}"
+    if millimes:
+        words += f" et {num2words(millimes, lang='fr')} millime{'s' if millimes > 1 else ''}"
+    return sign + words

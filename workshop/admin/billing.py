@@ -1,13 +1,25 @@
-from django.contrib import admin
+"""Invoices are drafted from jobs, edited while draft, then issued: from then on only read, paid or credited."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
+from unfold.enums import ActionVariant
 
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
+from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.workflows import TransitionRefused, stale_message
 
 from .base import EcarModelAdmin, EcarTabularInline, money
 from .exports import ListExportMixin
+from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
 
 INVOICE_COLOURS = {
     "draft": "info",
@@ -44,19 +56,127 @@ IDENTITY_FIELDSETS = (
 TOTAL_FIELDS = ("total_ht", "total_tva", "total_ttc", "stamp_duty", "net_to_pay")
 
 
-class InvoiceLineInline(EcarTabularInline):
+class DraftOnlyInlineMixin:
+    """Lines are edited while the invoice is a draft; once issued they are only shown."""
+
+    def _editable(self, obj):
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+
+class InvoiceLineInline(DraftOnlyInlineMixin, EcarTabularInline):
     model = InvoiceLine
     fields = LINE_FIELDS
     readonly_fields = ("total_ht", "total_tva", "total_ttc")
 
 
 class PaymentInline(EcarTabularInline):
+    """Payments are recorded with the « Enregistrer un paiement » button, never typed into the grid."""
+
     model = Payment
-    fields = ("date", "method", "amount", "withholding_amount", "withholding_certificate", "reference")
+    fields = ("date", "method", "amount", "withholding_amount", "withholding_certificate", "reference", "received_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("received_by")
+
+
+class PaymentForm(TransitionForm):
+    model = Invoice
+    amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
+    method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
+    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate)
+    withholding_amount = forms.DecimalField(
+        label=_("Retenue à la source (DT)"), max_digits=14, decimal_places=3, min_value=0, required=False
+    )
+    withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
+    reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
+        if invoice is None:
+            return
+        withholding = billing.withholding_due(invoice)
+        self.fields["withholding_amount"].initial = withholding
+        self.fields["amount"].initial = max(invoice.balance_due - withholding, 0)
+        if withholding:
+            self.fields["withholding_amount"].help_text = gettext(
+                "Client entreprise, facture d'au moins %(threshold)s DT TTC : retenue de %(rate)s %% proposée."
+            ) % {
+                "threshold": settings.ECAR_WITHHOLDING_THRESHOLD,
+                "rate": settings.ECAR_WITHHOLDING_RATE,
+            }
+        else:
+            self.fields["withholding_amount"].disabled = True
+
+
+class CreditNoteForm(TransitionForm):
+    """Partial credit note: a quantity per invoice line (0 leaves the line alone)."""
+
+    model = Invoice
+    reason = forms.CharField(label=_("Motif"), max_length=255)
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
+        if invoice is None:
+            return
+        credited = billing.credited_so_far(invoice)
+        for line in invoice.lines.order_by("position", "id"):
+            left = line.quantity - (credited.get(line.pk, {}).get("quantity") or 0)
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=f"{line.description} ({money(line.unit_price)})",
+                max_digits=12,
+                decimal_places=3,
+                min_value=0,
+                max_value=left,
+                initial=0,
+                required=False,
+                help_text=gettext("%(left)s à créditer au plus") % {"left": left},
+            )
+
+    def quantities(self):
+        return {
+            int(name.removeprefix("line_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("line_") and value
+        }
+
+
+TotalCreditNoteForm = transition_form(Invoice, reason=forms.CharField(label=_("Motif"), max_length=255))
+IssueForm = transition_form(Invoice)
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, EcarModelAdmin):
+class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, EcarModelAdmin):
+    transition_labels = {"issue": billing.INVOICE_TRANSITION_LABELS["issue"]}
+    actions_detail = ["transition_issue", "record_payment", "credit_total", "credit_partial"]
+    conditional_detail_actions = ("record_payment", "credit_total", "credit_partial")
+    actions = ["bulk_issue"]
+    transition_issue = transition_action(
+        "issue",
+        billing.INVOICE_TRANSITION_LABELS["issue"],
+        form_class=IssueForm,
+        icon="verified",
+        variant=ActionVariant.PRIMARY,
+        description=_("La facture reçoit son numéro définitif et ne pourra plus être modifiée."),
+    )
     list_display = (
         "number_column",
         "issue_date",
@@ -74,16 +194,34 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, EcarModelAdmin):
     )
     search_fields = ("number", "customer_name", "customer_tax_id", "customer__phone", "service__reference")
     list_select_related = ()
-    autocomplete_fields = ("customer", "service")
     inlines = [InvoiceLineInline, PaymentInline]
     readonly_fields = (
         "number",
+        "status",
+        "customer",
+        "service",
+        "issue_date",
+        "due_date",
+        "customer_name",
+        "customer_address",
+        "customer_city",
+        "customer_tax_id",
+        "customer_phone",
+        "seller_name",
+        "seller_address",
+        "seller_tax_id",
+        "seller_rne",
+        "seller_phone",
+        "seller_rib",
         "issued_at",
         "issued_by",
         *TOTAL_FIELDS,
+        "tva_summary",
+        "words",
         "amount_paid",
         "amount_withheld",
         "amount_credited",
+        "balance_column",
         "created_at",
     )
     fieldsets = (
@@ -91,10 +229,159 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, EcarModelAdmin):
         *IDENTITY_FIELDSETS,
         (
             _("Montants"),
-            {"fields": (TOTAL_FIELDS, ("amount_paid", "amount_withheld", "amount_credited"), "stamp_exempt")},
+            {
+                "fields": (
+                    TOTAL_FIELDS,
+                    "tva_summary",
+                    "words",
+                    ("amount_paid", "amount_withheld", "amount_credited", "balance_column"),
+                    "stamp_exempt",
+                )
+            },
         ),
         (_("Suivi"), {"fields": ("payment_terms_days", "notes", ("issued_at", "issued_by"), "created_at")}),
     )
+
+    def has_add_permission(self, request):
+        return False  # invoices are drafted from a completed job (« Facturer » on the job)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        billing.refresh_invoice_totals(invoice=form.instance)
+
+    def delete_model(self, request, obj):
+        billing.discard_draft_invoice(invoice=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for invoice in queryset:
+            billing.discard_draft_invoice(invoice=invoice, user=request.user)
+
+    # --- transitions and billing actions ---------------------------------------------------------
+
+    def fire_transition(self, request, obj, name, data):
+        obj.refresh_from_db(fields=["status"])
+        if obj.status != data["expected_status"]:
+            raise TransitionRefused(stale_message(obj, obj), code="stale")
+        return billing.issue_invoice(invoice=obj, user=request.user)
+
+    def extra_detail_actions(self, request, obj):
+        names = set()
+        if obj.status in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):
+            if request.user.has_perm("workshop.add_payment"):
+                names.add("record_payment")
+            if request.user.has_perm("workshop.add_creditnote"):
+                names |= {"credit_total", "credit_partial"}
+        return names
+
+    def _billing_action(self, request, object_id, operation, success):
+        invoice = self.get_object(request, object_id)
+        if invoice is None:
+            return self.dialog_response(request, self.change_url(object_id), status=404)
+        try:
+            result = operation(invoice)
+        except ValidationError as exc:
+            return self.refused(request, object_id, exc)
+        messages.success(request, success(result))
+        return self.dialog_response(request, self.change_url(invoice))
+
+    @action(
+        description=_("Enregistrer un paiement"),
+        url_path="record-payment",
+        icon="payments",
+        variant=ActionVariant.SUCCESS,
+        dialog={"title": _("Enregistrer un paiement"), "form_class": PaymentForm, "form_submit_text": _("Enregistrer")},
+    )
+    def record_payment(self, request, form, object_id):
+        data = form.cleaned_data
+        return self._billing_action(
+            request,
+            object_id,
+            lambda invoice: billing.record_payment(
+                invoice=invoice,
+                user=request.user,
+                amount=data["amount"],
+                method=data["method"],
+                payment_date=data["payment_date"],
+                withholding_amount=data.get("withholding_amount") or 0,
+                withholding_certificate=data.get("withholding_certificate", ""),
+                reference=data.get("reference", ""),
+            ),
+            lambda payment: gettext("Paiement enregistré : %(amount)s.") % {"amount": money(payment.settled_amount)},
+        )
+
+    @action(
+        description=_("Avoir total (annule la facture)"),
+        url_path="credit-total",
+        icon="undo",
+        variant=ActionVariant.DANGER,
+        dialog={
+            "title": _("Avoir total"),
+            "description": _(
+                "Un avoir numéroté reprend tout ce qui n'a pas encore été crédité ; la facture est annulée."
+            ),
+            "form_class": TotalCreditNoteForm,
+            "form_submit_text": _("Émettre l'avoir"),
+        },
+    )
+    def credit_total(self, request, form, object_id):
+        return self._billing_action(
+            request,
+            object_id,
+            lambda invoice: billing.create_credit_note(
+                invoice=invoice, user=request.user, reason=form.cleaned_data["reason"]
+            ),
+            lambda note: gettext("Avoir %(number)s émis.") % {"number": note.number},
+        )
+
+    @action(
+        description=_("Avoir partiel"),
+        url_path="credit-partial",
+        icon="remove_shopping_cart",
+        variant=ActionVariant.WARNING,
+        dialog={
+            "title": _("Avoir partiel"),
+            "description": _("Indiquez les quantités à créditer, ligne par ligne."),
+            "form_class": CreditNoteForm,
+            "form_submit_text": _("Émettre l'avoir"),
+        },
+    )
+    def credit_partial(self, request, form, object_id):
+        return self._billing_action(
+            request,
+            object_id,
+            lambda invoice: billing.create_credit_note(
+                invoice=invoice, user=request.user, reason=form.cleaned_data["reason"], quantities=form.quantities()
+            ),
+            lambda note: gettext("Avoir %(number)s émis.") % {"number": note.number},
+        )
+
+    @admin.action(description=_("Émettre les factures brouillon sélectionnées"))
+    def bulk_issue(self, request, queryset):
+        issued, refusals = billing.issue_invoices(invoices=list(queryset), user=request.user)
+        if issued:
+            messages.success(request, gettext("%(count)d facture(s) émise(s).") % {"count": len(issued)})
+        for refusal in refusals:
+            messages.error(request, refusal)
+
+    @display(description=_("TVA par taux"))
+    def tva_summary(self, obj):
+        rows = obj.tva_breakdown()
+        return (
+            format_html_join(
+                " · ", "{} % : base {} · TVA {}", ((row["rate"], money(row["base"]), money(row["tva"])) for row in rows)
+            )
+            or "—"
+        )
+
+    @display(description=_("arrêtée à la somme de"))
+    def words(self, obj):
+        return obj.amount_in_words
 
     @display(description=_("numéro"), ordering="number")
     def number_column(self, obj):
@@ -119,6 +406,17 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, EcarModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ListExportMixin, EcarModelAdmin):
+    """A ledger: payments are recorded from their invoice and never edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference")
     list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
@@ -138,7 +436,14 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
 class CreditNoteLineInline(EcarTabularInline):
     model = CreditNoteLine
     fields = ("invoice_line", *LINE_FIELDS)
-    readonly_fields = ("invoice_line", "total_ht", "total_tva", "total_ttc")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice_line")
@@ -146,6 +451,8 @@ class CreditNoteLineInline(EcarTabularInline):
 
 @admin.register(CreditNote)
 class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin):
+    """Credit notes are issued from their invoice (« Avoir total » / « Avoir partiel ») and then only read."""
+
     list_display = ("number_column", "issue_date", "invoice", "customer_name", "status", "ttc_column", "is_total")
     list_filter = ("status", ("issue_date", RangeDateFilter), "is_total")
     search_fields = ("number", "invoice__number", "customer_name", "reason")
@@ -167,3 +474,12 @@ class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin)
     @display(description=_("TTC"), ordering="total_ttc")
     def ttc_column(self, obj):
         return money(obj.total_ttc)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,17 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
+from unfold.enums import ActionVariant
 
 from reports.admin_actions import ServiceDocumentsMixin
+from workshop import billing, workflows
+from workshop.history import service_timeline
 from workshop.models import Service, ServiceItem
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, PrimedAutocompleteInlineMixin, money
 from .exports import ListExportMixin
+from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
 STATUS_COLOURS = {
     "received": "info",
@@ -47,6 +56,15 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
     ordering_field = "position"
     hide_ordering_field = True
 
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.items_frozen)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.items_frozen)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.items_frozen)
+
     def get_readonly_fields(self, request, obj=None):
         fields = ["total_ht_column", "total_ttc_column"]
         if not request.user.has_perm("workshop.change_item_price"):
@@ -62,8 +80,51 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
         return money(obj.total_ttc) if obj.pk else "—"
 
 
-@admin.register(Service)
-class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+ServiceTransitionForm = transition_form(Service)
+CancelServiceForm = transition_form(
+    Service,
+    reason=forms.CharField(label=_("Motif d'annulation"), max_length=255, required=True),
+)
+TRANSITION_LOOKS = {
+    "diagnose": ("request_quote", ActionVariant.INFO),
+    "approve": ("thumb_up", ActionVariant.PRIMARY),
+    "start": ("build", ActionVariant.PRIMARY),
+    "wait_for_parts": ("pending", ActionVariant.WARNING),
+    "resume": ("play_arrow", ActionVariant.PRIMARY),
+    "complete": ("task_alt", ActionVariant.SUCCESS),
+    "deliver": ("directions_car", ActionVariant.SUCCESS),
+    "cancel": ("cancel", ActionVariant.DANGER),
+}
+
+
+def _service_transition_actions():
+    actions = {}
+    for name, label in workflows.SERVICE_TRANSITIONS.items():
+        icon, variant = TRANSITION_LOOKS[name]
+        form_class = CancelServiceForm if name == "cancel" else ServiceTransitionForm
+        actions[f"transition_{name}"] = transition_action(
+            name, label, form_class=form_class, icon=icon, variant=variant
+        )
+    return actions
+
+
+def _bulk_service_actions():
+    def runner(name):
+        return lambda queryset, user: workflows.transition_services(services=list(queryset), name=name, user=user)
+
+    bulk_names = ("start", "complete", "deliver")
+    return {
+        f"bulk_{name}": bulk_transition_action(name, workflows.SERVICE_TRANSITIONS[name], runner(name))
+        for name in bulk_names
+    }
+
+
+class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, NormalisedSearchMixin, EcarModelAdmin):
+    transition_labels = workflows.SERVICE_TRANSITIONS
+    actions_detail = [*(f"transition_{name}" for name in workflows.SERVICE_TRANSITIONS), "create_invoice"]
+    conditional_detail_actions = ("create_invoice",)
+    actions = ["bulk_start", "bulk_complete", "bulk_deliver", "create_invoices"]
+    change_form_outer_before_template = "workshop/admin/next_steps.html"
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
     list_display = (
         "reference",
@@ -92,12 +153,37 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, NormalisedSearchMixin
     list_select_related = ("car", "customer", "mechanic")
     autocomplete_fields = ("car", "customer")
     inlines = [ServiceItemInline]
-    readonly_fields = ("reference", "totals_summary", "created_at", "updated_at")
+    readonly_fields = (
+        "reference",
+        "status",
+        "totals_summary",
+        "diagnosed_at",
+        "approved_at",
+        "started_at",
+        "completed_at",
+        "delivered_at",
+        "cancelled_at",
+        "cancellation_reason",
+        "timeline",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("reference", ("car", "customer"), ("kind", "status"), "mechanic")}),
         (_("Réception"), {"fields": (("received_at", "promised_at"), "mileage_in", "complaint")}),
-        (_("Atelier"), {"fields": ("diagnosis", ("completed_at", "delivered_at"))}),
+        (
+            _("Atelier"),
+            {
+                "fields": (
+                    "diagnosis",
+                    ("diagnosed_at", "approved_at", "started_at"),
+                    ("completed_at", "delivered_at"),
+                    ("cancelled_at", "cancellation_reason"),
+                )
+            },
+        ),
         (_("Montants"), {"fields": ("totals_summary",)}),
+        (_("Historique"), {"fields": ("timeline",), "classes": ["collapse"]}),
     )
 
     def get_queryset(self, request):
@@ -106,8 +192,83 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, NormalisedSearchMixin
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("workshop.add_service"):
-            fields += [*INTAKE_FIELDS, "status"]
+            fields += INTAKE_FIELDS
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # a new job has no state to move and no history yet
+            return ((None, {"fields": ("car", "customer", "kind", "mechanic")}), self.fieldsets[1])
+        return super().get_fieldsets(request, obj)
+
+    # --- transitions -----------------------------------------------------------------------------
+
+    def fire_transition(self, request, obj, name, data):
+        extra = {"reason": data.get("reason", "")} if name == "cancel" else {}
+        return workflows.transition_service(
+            service=obj, name=name, user=request.user, expected_status=data["expected_status"], **extra
+        )
+
+    def extra_detail_actions(self, request, obj):
+        can_invoice = obj.status == Service.Status.COMPLETED and request.user.has_perm("workshop.invoice_service")
+        return {"create_invoice"} if can_invoice and workflows.refusal(obj, "invoice", request.user) is None else set()
+
+    @action(
+        description=_("Facturer"),
+        url_path="create-invoice",
+        icon="receipt_long",
+        variant=ActionVariant.SUCCESS,
+        dialog={
+            "title": _("Facturer l'ordre de réparation"),
+            "description": _("Une facture brouillon reprend les lignes ; l'ordre passe à « Facturé »."),
+            "form_class": ServiceTransitionForm,
+            "form_submit_text": _("Créer la facture"),
+        },
+    )
+    def create_invoice(self, request, form, object_id):
+        service = self.get_object(request, object_id)
+        if service is None:
+            return self.dialog_response(request, self.change_url(object_id), status=404)
+        try:
+            service.refresh_from_db(fields=["status"])
+            if service.status != form.cleaned_data["expected_status"]:
+                raise workflows.TransitionRefused(workflows.stale_message(service, service), code="stale")
+            invoice = billing.create_invoice_from_service(service=service, user=request.user)
+        except ValidationError as exc:
+            return self.refused(request, object_id, exc)
+        messages.success(request, gettext("Facture brouillon créée : vérifiez-la puis émettez-la."))
+        return self.dialog_response(request, reverse_invoice(invoice))
+
+    @admin.action(description=_("Facturer (factures brouillon)"))
+    def create_invoices(self, request, queryset):
+        created = 0
+        for service in queryset:
+            try:
+                billing.create_invoice_from_service(service=service, user=request.user)
+                created += 1
+            except ValidationError as exc:
+                messages.error(request, f"{service.reference} : {' '.join(exc.messages)}")
+        if created:
+            messages.success(request, gettext("%(count)d facture(s) brouillon créée(s).") % {"count": created})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("workshop.invoice_service"):
+            actions.pop("create_invoices", None)
+        return actions
+
+    @display(description=_("chronologie"))
+    def timeline(self, obj):
+        if not obj.pk:
+            return "—"
+        return render_to_string("workshop/admin/timeline.html", {"entries": service_timeline(obj)})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The panel above the form: what can happen next, and why a step is blocked."""
+        obj = self._transition_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context["workflow_steps"] = self.available_transitions(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":
@@ -140,3 +301,12 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, NormalisedSearchMixin
     @display(description=_("totaux"))
     def totals_summary(self, obj):
         return format_html("HT {} · TVA {} · TTC {}", money(obj.total_ht), money(obj.total_tva), money(obj.total_ttc))
+
+
+for _name, _function in {**_service_transition_actions(), **_bulk_service_actions()}.items():
+    setattr(ServiceAdmin, _name, _function)
+admin.site.register(Service, ServiceAdmin)
+
+
+def reverse_invoice(invoice):
+    return reverse("admin:workshop_invoice_change", args=[invoice.pk])

@@ -3,7 +3,7 @@
 from .billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from .cars import Car
 from .catalogue import LabourOperation, Part
-from .common import DocumentSequence, TvaRate
+from .common import DocumentSequence, LockedError, TvaRate
 from .customers import Customer
 from .imports import CustomerImport
 from .jobs import Service, ServiceItem
@@ -20,6 +20,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "LabourOperation",
+    "LockedError",
     "Notification",
     "Part",
     "Payment",

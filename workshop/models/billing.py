@@ -1,15 +1,53 @@
-"""Invoices and credit notes are frozen snapshots: lines, customer and seller identity are copied in."""
+"""Invoices and credit notes are frozen snapshots: lines, customer and seller identity are copied in.
+
+Once issued they are never edited nor deleted, whoever asks: the guards below sit under the admin, in
+save(), delete() and the querysets' update()/delete(). Only the settlement fields of an issued invoice
+(what was paid, withheld, credited, and the resulting status) still move, through its transitions.
+The operations themselves (create, issue, pay, credit) live in `workshop.billing`.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from workshop.money import ZERO
+from workshop.money import ZERO, amount_in_words, line_amounts, percent_of
 
-from .common import MONEY, QUANTITY, TimeStamped, TvaRate
+from .common import (
+    MONEY,
+    QUANTITY,
+    DocumentSequence,
+    LockedError,
+    StateMachineStatusMixin,
+    TimeStamped,
+    TvaRate,
+    refusal,
+)
+
+ISSUED_INVOICE_MESSAGE = _(
+    "Une facture émise ne peut être ni modifiée ni supprimée : établissez un avoir pour l'annuler ou la corriger."
+)
+ISSUED_CREDIT_NOTE_MESSAGE = _("Un avoir émis ne peut être ni modifié ni supprimé.")
+PAYMENT_LOCKED_MESSAGE = _(
+    "Un paiement enregistré ne peut être ni modifié ni supprimé : il est inscrit au règlement de la facture."
+)
+SETTLEMENT_FIELDS = frozenset({"status", "amount_paid", "amount_withheld", "amount_credited", "updated_at"})
+
+
+@refusal(_("La facture n'a aucune ligne."))
+def has_lines(document) -> bool:
+    return document.pk is not None and document.lines.exists()
+
+
+@refusal(_("Le total TTC de la facture est nul."))
+def has_positive_total(invoice) -> bool:
+    return invoice.total_ttc > 0
 
 
 class PartyIdentity(models.Model):
@@ -20,6 +58,7 @@ class PartyIdentity(models.Model):
     customer_city = models.CharField(_("ville du client"), max_length=80, blank=True)
     customer_tax_id = models.CharField(_("matricule fiscal du client"), max_length=13, blank=True)
     customer_phone = models.CharField(_("téléphone du client"), max_length=16, blank=True)
+    customer_kind = models.CharField(_("type de client"), max_length=12, blank=True)
     seller_name = models.CharField(_("vendeur"), max_length=160, blank=True)
     seller_address = models.CharField(_("adresse du vendeur"), max_length=255, blank=True)
     seller_tax_id = models.CharField(_("matricule fiscal du vendeur"), max_length=13, blank=True)
@@ -67,8 +106,44 @@ class DocumentLine(models.Model):
     def __str__(self):
         return self.description
 
+    def compute_totals(self) -> None:
+        self.total_ht, self.total_tva, self.total_ttc = line_amounts(
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            discount_percent=self.discount_percent,
+            tva_rate=self.tva_rate,
+        )
 
-class Invoice(PartyIdentity, DocumentTotals, TimeStamped):
+
+def tva_breakdown(lines) -> list[dict]:
+    """Base and TVA per rate, each the sum of the rounded lines (what the invoice prints), highest rate first."""
+    rows: dict[int, dict] = {}
+    for line in lines:
+        row = rows.setdefault(line.tva_rate, {"rate": line.tva_rate, "base": ZERO, "tva": ZERO})
+        row["base"] += line.total_ht
+        row["tva"] += line.total_tva
+    return sorted(rows.values(), key=lambda row: -row["rate"])
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def _refuse_issued(self):
+        if self.exclude(status=Invoice.Status.DRAFT).exists():
+            raise LockedError(ISSUED_INVOICE_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_issued()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued()
+        return super().delete()
+
+    def receivable(self):
+        """Issued invoices that still have something due."""
+        return self.filter(status__in=[Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID])
+
+
+class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, DocumentTotals, TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         ISSUED = "issued", _("Émise")
@@ -77,7 +152,7 @@ class Invoice(PartyIdentity, DocumentTotals, TimeStamped):
         CANCELLED = "cancelled", _("Annulée")
 
     number = models.CharField(_("numéro"), max_length=20, unique=True, null=True, blank=True, editable=False)
-    status = models.CharField(_("statut"), max_length=15, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(_("statut"), max_length=15, choices=Status.choices, default=Status.DRAFT, protected=True)
     service = models.ForeignKey(
         "workshop.Service",
         verbose_name=_("ordre de réparation"),
@@ -108,10 +183,13 @@ class Invoice(PartyIdentity, DocumentTotals, TimeStamped):
     notes = models.TextField(_("mentions"), blank=True)
     history = HistoricalRecords()
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
         ordering = ["-created_at", "-id"]
+        permissions = [("issue_invoice", _("Émettre une facture (numéro définitif)"))]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due_idx"),
@@ -129,7 +207,127 @@ class Invoice(PartyIdentity, DocumentTotals, TimeStamped):
 
     @property
     def balance_due(self):
+        """What the customer still owes; negative when a credit note leaves money to refund."""
         return self.net_to_pay - self.amount_paid - self.amount_withheld - self.amount_credited
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def withholding_eligible(self) -> bool:
+        """A business or public body paying an invoice of the threshold or more withholds part of it."""
+        is_company = self.customer_kind in ("business", "public")
+        return is_company and self.total_ttc >= settings.ECAR_WITHHOLDING_THRESHOLD
+
+    @property
+    def expected_withholding(self):
+        """The retenue à la source on the invoice's TTC (stamp excluded), at the configured rate."""
+        if not self.withholding_eligible:
+            return ZERO
+        return percent_of(self.total_ttc, settings.ECAR_WITHHOLDING_RATE)
+
+    @property
+    def amount_in_words(self) -> str:
+        return amount_in_words(self.net_to_pay)
+
+    @property
+    def days_overdue(self) -> int:
+        if self.due_date is None or self.status not in (self.Status.ISSUED, self.Status.PARTIALLY_PAID):
+            return 0
+        return max(0, (timezone.localdate() - self.due_date).days)
+
+    def tva_breakdown(self) -> list[dict]:
+        return tva_breakdown(self.lines.all())
+
+    def _settled_status(self) -> str:
+        if self.balance_due <= 0:
+            return self.Status.PAID
+        if self.amount_paid + self.amount_withheld > 0:
+            return self.Status.PARTIALLY_PAID
+        return self.Status.ISSUED
+
+    # --- transitions (fired by workshop.billing inside a transaction, the row locked) ------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.ISSUED,
+        conditions=[has_lines, has_positive_total],
+        permission="workshop.issue_invoice",
+    )
+    def issue(self, *, by, issue_date):
+        """Take the next number of the year's series; the caller's transaction holds the counter until commit."""
+        number = DocumentSequence.next_value(f"F-{issue_date.year}")
+        self.number = f"F-{issue_date.year}-{number:05d}"
+        self.issue_date = issue_date
+        self.due_date = issue_date + timedelta(days=self.payment_terms_days)
+        self.issued_at = timezone.now()
+        self.issued_by = by
+
+    @transition(
+        field=status,
+        source=[Status.ISSUED, Status.PARTIALLY_PAID],
+        target=RETURN_VALUE(Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID),
+        permission="workshop.add_payment",
+    )
+    def receive_payment(self, *, amount, withheld):
+        self.amount_paid += amount
+        self.amount_withheld += withheld
+        return self._settled_status()
+
+    @transition(
+        field=status,
+        source=[Status.ISSUED, Status.PARTIALLY_PAID],
+        target=RETURN_VALUE(Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID),
+        permission="workshop.add_creditnote",
+    )
+    def credit(self, *, amount):
+        """A partial credit note lowers what is due."""
+        self.amount_credited += amount
+        return self._settled_status()
+
+    @transition(
+        field=status,
+        source=[Status.ISSUED, Status.PARTIALLY_PAID],
+        target=Status.CANCELLED,
+        permission="workshop.add_creditnote",
+    )
+    def cancel(self, *, amount):
+        """Only a total credit note cancels an issued invoice."""
+        self.amount_credited += amount
+
+    # --- immutability ----------------------------------------------------------------------------
+
+    def _issued_in_database(self) -> bool:
+        return Invoice.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            settling = update_fields is not None and set(update_fields) <= SETTLEMENT_FIELDS
+            if not settling and self._issued_in_database():
+                raise LockedError(ISSUED_INVOICE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._issued_in_database():
+            raise LockedError(ISSUED_INVOICE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+
+class InvoiceLineQuerySet(models.QuerySet):
+    def _refuse_issued(self):
+        if self.exclude(invoice__status=Invoice.Status.DRAFT).exists():
+            raise LockedError(ISSUED_INVOICE_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_issued()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued()
+        return super().delete()
 
 
 class InvoiceLine(DocumentLine):
@@ -139,11 +337,36 @@ class InvoiceLine(DocumentLine):
     )
     unit_cost = models.DecimalField(_("coût unitaire HT"), default=ZERO, **MONEY)
 
+    objects = InvoiceLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ligne de facture")
         verbose_name_plural = _("lignes de facture")
         ordering = ["invoice", "position", "id"]
         indexes = [models.Index(fields=["invoice", "position", "id"], name="invoiceline_position_idx")]
+
+    def _refuse_if_issued(self) -> None:
+        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=Invoice.Status.DRAFT).exists():
+            raise LockedError(ISSUED_INVOICE_MESSAGE)
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_issued()
+        self.compute_totals()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_issued()
+        return super().delete(*args, **kwargs)
+
+
+class PaymentQuerySet(models.QuerySet):
+    """Payments are a ledger: rows are added by `workshop.billing.record_payment`, never rewritten."""
+
+    def update(self, **kwargs):
+        raise LockedError(PAYMENT_LOCKED_MESSAGE)
+
+    def delete(self):
+        raise LockedError(PAYMENT_LOCKED_MESSAGE)
 
 
 class Payment(TimeStamped):
@@ -172,6 +395,8 @@ class Payment(TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
@@ -191,14 +416,36 @@ class Payment(TimeStamped):
     def settled_amount(self):
         return self.amount + self.withholding_amount
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise LockedError(PAYMENT_LOCKED_MESSAGE)
+        super().save(*args, **kwargs)
 
-class CreditNote(PartyIdentity, DocumentTotals, TimeStamped):
+    def delete(self, *args, **kwargs):
+        raise LockedError(PAYMENT_LOCKED_MESSAGE)
+
+
+class CreditNoteQuerySet(models.QuerySet):
+    def _refuse_issued(self):
+        if self.filter(status=CreditNote.Status.ISSUED).exists():
+            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_issued()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued()
+        return super().delete()
+
+
+class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, DocumentTotals, TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         ISSUED = "issued", _("Émis")
 
     number = models.CharField(_("numéro"), max_length=20, unique=True, null=True, blank=True, editable=False)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, protected=True)
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("facture"), on_delete=models.PROTECT, related_name="credit_notes"
     )
@@ -219,6 +466,8 @@ class CreditNote(PartyIdentity, DocumentTotals, TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = CreditNoteQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("avoir")
         verbose_name_plural = _("avoirs")
@@ -237,6 +486,54 @@ class CreditNote(PartyIdentity, DocumentTotals, TimeStamped):
     def __str__(self):
         return self.number or _("Avoir brouillon n° %(id)s") % {"id": self.pk}
 
+    @property
+    def amount_in_words(self) -> str:
+        return amount_in_words(self.net_to_pay)
+
+    def tva_breakdown(self) -> list[dict]:
+        return tva_breakdown(self.lines.all())
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.ISSUED,
+        conditions=[has_lines],
+        permission="workshop.add_creditnote",
+    )
+    def issue(self, *, by, issue_date):
+        number = DocumentSequence.next_value(f"AV-{issue_date.year}")
+        self.number = f"AV-{issue_date.year}-{number:05d}"
+        self.issue_date = issue_date
+        self.issued_at = timezone.now()
+        self.issued_by = by
+
+    def _issued_in_database(self) -> bool:
+        return CreditNote.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding and self._issued_in_database():
+            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._issued_in_database():
+            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+
+class CreditNoteLineQuerySet(models.QuerySet):
+    def _refuse_issued(self):
+        if self.filter(credit_note__status=CreditNote.Status.ISSUED).exists():
+            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_issued()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued()
+        return super().delete()
+
 
 class CreditNoteLine(DocumentLine):
     credit_note = models.ForeignKey(CreditNote, verbose_name=_("avoir"), on_delete=models.CASCADE, related_name="lines")
@@ -244,7 +541,23 @@ class CreditNoteLine(DocumentLine):
         InvoiceLine, verbose_name=_("ligne de facture"), on_delete=models.PROTECT, related_name="credit_lines"
     )
 
+    objects = CreditNoteLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ligne d'avoir")
         verbose_name_plural = _("lignes d'avoir")
         ordering = ["credit_note", "position", "id"]
+        indexes = [models.Index(fields=["credit_note", "position", "id"], name="creditnoteline_position_idx")]
+
+    def _refuse_if_issued(self) -> None:
+        if CreditNote.objects.filter(pk=self.credit_note_id, status=CreditNote.Status.ISSUED).exists():
+            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_issued()
+        self.compute_totals()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_issued()
+        return super().delete(*args, **kwargs)

@@ -1,5 +1,31 @@
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+
+
+class LockedError(PermissionDenied):
+    """A write refused because the record is frozen (issued document, invoiced job's items).
+
+    A PermissionDenied, so any view that lets one through answers 403 with the message instead of 500.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+def refusal(message):
+    """Attach the French reason shown when a transition condition fails (see workflows.refusal_reason)."""
+
+    def decorate(condition):
+        condition.refusal = message
+        return condition
+
+    return decorate
+
 
 MONEY = {"max_digits": 14, "decimal_places": 3}
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
@@ -54,3 +80,10 @@ class DocumentSequence(models.Model):
             )
             last = cursor.fetchone()[0]
         return range(last - count + 1, last + 1)
+
+
+class StateMachineStatusMixin:
+    """The state machine owns `status`: model validation never reassigns it (the protected field refuses that)."""
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude={*(exclude or ()), "status"})

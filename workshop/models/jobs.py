@@ -5,11 +5,57 @@ from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from workshop.money import ZERO, line_amounts
 
-from .common import MONEY, QUANTITY, DocumentSequence, TimeStamped, TvaRate
+from .common import (
+    MONEY,
+    QUANTITY,
+    DocumentSequence,
+    LockedError,
+    StateMachineStatusMixin,
+    TimeStamped,
+    TvaRate,
+    refusal,
+)
+
+
+@refusal(_("Ajoutez au moins une ligne (pièce ou main-d'œuvre) à l'ordre de réparation."))
+def has_items(service) -> bool:
+    return service.pk is not None and service.items.exists()
+
+
+@refusal(_("Affectez un mécanicien à l'ordre de réparation."))
+def has_mechanic(service) -> bool:
+    return service.mechanic_id is not None
+
+
+@refusal(_("Rien à facturer : le total de l'ordre de réparation est nul."))
+def has_amount_to_bill(service) -> bool:
+    return service.pk is not None and service.items.filter(total_ttc__gt=0).exists()
+
+
+def on_own_jobs(permission: str):
+    """A transition permission that mechanics hold only on the jobs assigned to them."""
+
+    def check(service, user) -> bool:
+        if not user.has_perm(permission):
+            return False
+        return user.has_perm("workshop.view_all_services") or service.mechanic_id == user.pk
+
+    check.permission = permission
+    return check
+
+
+may_diagnose = on_own_jobs("workshop.diagnose_service")
+may_work_on = on_own_jobs("workshop.work_on_service")
+
+
+FROZEN_ITEMS_MESSAGE = _(
+    "Les lignes d'un ordre de réparation facturé sont figées : modifiez la facture brouillon ou établissez un avoir."
+)
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -20,8 +66,12 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(mechanic=user)
 
 
-class Service(TimeStamped):
-    """A repair order (ordre de réparation): one visit of one car, for the customer who brought it."""
+class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
+    """A repair order (ordre de réparation): one visit of one car, for the customer who brought it.
+
+    `status` only moves through the transitions below (the field is protected); `workshop.workflows`
+    fires them under a row lock for the admin and any other caller.
+    """
 
     class Kind(models.TextChoices):
         MAINTENANCE = "maintenance", _("Entretien")
@@ -49,7 +99,7 @@ class Service(TimeStamped):
         "workshop.Customer", verbose_name=_("client"), on_delete=models.PROTECT, related_name="services"
     )
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.MAINTENANCE)
-    status = models.CharField(_("statut"), max_length=15, choices=Status.choices, default=Status.RECEIVED)
+    status = FSMField(_("statut"), max_length=15, choices=Status.choices, default=Status.RECEIVED, protected=True)
     complaint = models.TextField(_("demande du client"), blank=True)
     diagnosis = models.TextField(_("diagnostic"), blank=True)
     mileage_in = models.PositiveIntegerField(_("kilométrage à l'entrée"), null=True, blank=True)
@@ -63,8 +113,13 @@ class Service(TimeStamped):
     )
     received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
     promised_at = models.DateTimeField(_("promis pour le"), null=True, blank=True)
+    diagnosed_at = models.DateTimeField(_("devis prêt le"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
+    started_at = models.DateTimeField(_("travaux commencés le"), null=True, blank=True)
     completed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("livré le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("motif d'annulation"), max_length=255, blank=True)
     total_ht = models.DecimalField(_("total HT"), default=ZERO, editable=False, **MONEY)
     total_tva = models.DecimalField(_("total TVA"), default=ZERO, editable=False, **MONEY)
     total_ttc = models.DecimalField(_("total TTC"), default=ZERO, editable=False, **MONEY)
@@ -76,7 +131,16 @@ class Service(TimeStamped):
         verbose_name = _("ordre de réparation")
         verbose_name_plural = _("ordres de réparation")
         ordering = ["-received_at", "-id"]
-        permissions = [("view_all_services", _("Voir tous les ordres de réparation"))]
+        permissions = [
+            ("view_all_services", _("Voir tous les ordres de réparation")),
+            ("diagnose_service", _("Établir le devis d'un ordre de réparation")),
+            ("approve_service", _("Enregistrer l'accord du client sur le devis")),
+            ("work_on_service", _("Démarrer, suspendre, reprendre et terminer les travaux")),
+            ("invoice_service", _("Facturer un ordre de réparation terminé")),
+            ("deliver_service", _("Remettre le véhicule au client")),
+            ("cancel_service", _("Annuler un ordre de réparation")),
+            ("reopen_service", _("Rouvrir un ordre dont la facture brouillon est supprimée")),
+        ]
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="service_received_idx"),
             models.Index(fields=["status", "-received_at"], name="service_status_idx"),
@@ -102,13 +166,137 @@ class Service(TimeStamped):
     def save(self, *args, **kwargs):
         if self.car_id and not self.customer_id:
             self.customer_id = self.car.owner_id
-        if not self.reference:
-            with transaction.atomic():
+        with transaction.atomic():
+            if not self.reference:
                 year = timezone.localtime(self.received_at).year
                 number = DocumentSequence.next_value(f"OR-{year}")
                 self.reference = f"OR-{year}-{number:05d}"
-                return super().save(*args, **kwargs)
-        return super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
+            effects, self.__dict__["_pending_effects"] = self._effects, []
+            for effect in effects:
+                effect()
+
+    FROZEN_STATUSES = (Status.INVOICED, Status.DELIVERED)
+    CANCELLABLE_STATUSES = (
+        Status.RECEIVED,
+        Status.DIAGNOSED,
+        Status.APPROVED,
+        Status.IN_PROGRESS,
+        Status.WAITING_PARTS,
+    )
+
+    @property
+    def items_frozen(self) -> bool:
+        return self.status in self.FROZEN_STATUSES
+
+    # --- transitions: conditions and permissions here, firing in workshop.workflows ---------------
+
+    @transition(
+        field=status,
+        source=Status.RECEIVED,
+        target=Status.DIAGNOSED,
+        conditions=[has_items],
+        permission=may_diagnose,
+    )
+    def diagnose(self):
+        """The estimate is ready: the customer is told its amount."""
+        self.diagnosed_at = timezone.now()
+        self._effects.append(self._notify_estimate_ready)
+
+    @transition(
+        field=status,
+        source=Status.DIAGNOSED,
+        target=Status.APPROVED,
+        conditions=[has_items],
+        permission="workshop.approve_service",
+    )
+    def approve(self):
+        self.approved_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.IN_PROGRESS,
+        conditions=[has_mechanic],
+        permission=may_work_on,
+    )
+    def start(self):
+        self.started_at = timezone.now()
+
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.WAITING_PARTS, permission=may_work_on)
+    def wait_for_parts(self):
+        self._effects.append(self._notify_waiting_parts)
+
+    @transition(field=status, source=Status.WAITING_PARTS, target=Status.IN_PROGRESS, permission=may_work_on)
+    def resume(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.IN_PROGRESS,
+        target=Status.COMPLETED,
+        conditions=[has_mechanic, has_items],
+        permission=may_work_on,
+    )
+    def complete(self):
+        """Work done and checked: the car's odometer is brought up to date and the customer told."""
+        self.completed_at = max(timezone.now(), self.received_at)
+        self._effects.append(self._update_car_mileage)
+        self._effects.append(self._notify_car_ready)
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.INVOICED,
+        conditions=[has_amount_to_bill],
+        permission="workshop.invoice_service",
+    )
+    def invoice(self):
+        """Fired by `workshop.billing.create_invoice_from_service`; from here on the items are frozen."""
+
+    @transition(field=status, source=Status.INVOICED, target=Status.COMPLETED, permission="workshop.reopen_service")
+    def reopen(self):
+        """The job's only draft invoice was discarded: its items may be edited and billed again."""
+
+    @transition(field=status, source=Status.INVOICED, target=Status.DELIVERED, permission="workshop.deliver_service")
+    def deliver(self):
+        self.delivered_at = max(timezone.now(), self.completed_at or self.received_at)
+
+    @transition(
+        field=status, source=list(CANCELLABLE_STATUSES), target=Status.CANCELLED, permission="workshop.cancel_service"
+    )
+    def cancel(self, *, reason: str = ""):
+        self.cancelled_at = timezone.now()
+        self.cancellation_reason = reason[:255]
+
+    # --- effects, run by save() in the same transaction as the new state -------------------------
+
+    @property
+    def _effects(self) -> list:
+        if "_pending_effects" not in self.__dict__:
+            self.__dict__["_pending_effects"] = []
+        return self.__dict__["_pending_effects"]
+
+    def _update_car_mileage(self) -> None:
+        from .cars import Car
+
+        if self.mileage_in:
+            Car.objects.filter(pk=self.car_id, mileage__lt=self.mileage_in).update(mileage=self.mileage_in)
+
+    def _notify_estimate_ready(self) -> None:
+        from .notifications import Notification
+
+        Notification.for_service(self, Notification.Event.ESTIMATE_READY)
+
+    def _notify_waiting_parts(self) -> None:
+        from .notifications import Notification
+
+        Notification.for_service(self, Notification.Event.WAITING_PARTS)
+
+    def _notify_car_ready(self) -> None:
+        from .notifications import Notification
+
+        Notification.for_service(self, Notification.Event.CAR_READY)
 
     def refresh_totals(self) -> None:
         """Keep the stored totals equal to the sum of the rounded lines (lists show them without a join)."""
@@ -119,8 +307,24 @@ class Service(TimeStamped):
         )
 
 
+class ServiceItemQuerySet(models.QuerySet):
+    """Bulk edits obey the same freeze as single saves."""
+
+    def _refuse_frozen(self):
+        if self.filter(service__status__in=Service.FROZEN_STATUSES).exists():
+            raise LockedError(FROZEN_ITEMS_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_frozen()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_frozen()
+        return super().delete()
+
+
 class ServiceItem(models.Model):
-    """A part or labour line of a job; amounts are computed, never typed."""
+    """A part or labour line of a job; amounts are computed, never typed. Frozen once the job is invoiced."""
 
     class Kind(models.TextChoices):
         PART = "part", _("Pièce")
@@ -163,6 +367,8 @@ class ServiceItem(models.Model):
     total_tva = models.DecimalField(_("TVA"), default=ZERO, editable=False, **MONEY)
     total_ttc = models.DecimalField(_("total TTC"), default=ZERO, editable=False, **MONEY)
     history = HistoricalRecords()
+
+    objects = ServiceItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ligne d'intervention")
@@ -210,15 +416,22 @@ class ServiceItem(models.Model):
         if self.unit_price is None:
             raise ValidationError({"unit_price": _("Indiquez le prix unitaire HT.")})
 
+    def _refuse_if_frozen(self) -> None:
+        """Ask the database, not the cached job: another user may have invoiced it since it was loaded."""
+        if Service.objects.filter(pk=self.service_id, status__in=Service.FROZEN_STATUSES).exists():
+            raise LockedError(FROZEN_ITEMS_MESSAGE)
+
     def save(self, *args, **kwargs):
         self.fill_from_catalogue()
         self.compute_totals()
         with transaction.atomic():
+            self._refuse_if_frozen()
             super().save(*args, **kwargs)
             self.service.refresh_totals()
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
+            self._refuse_if_frozen()
             result = super().delete(*args, **kwargs)
             self.service.refresh_totals()
         return result

@@ -1,5 +1,8 @@
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from workshop.money import format_tnd
 
 from .common import TimeStamped
 
@@ -56,3 +59,33 @@ class Notification(TimeStamped):
 
     def __str__(self):
         return f"{self.get_event_display()} · {self.customer}"
+
+    @classmethod
+    def for_service(cls, service, event: str) -> "Notification | None":
+        """Queue the message a job's customer is owed, on the channel they accepted; None if they accepted none."""
+        customer = service.customer
+        if customer.phone and customer.sms_consent:
+            channel = cls.Channel.SMS
+        elif customer.email and customer.email_consent:
+            channel = cls.Channel.EMAIL
+        else:
+            return None
+        with translation.override(customer.preferred_language or "fr"):
+            message = str(SERVICE_MESSAGES[event]) % {
+                "plate": service.car.plate,
+                "reference": service.reference,
+                "total": format_tnd(service.total_ttc),
+            }
+        return cls.objects.create(customer=customer, service=service, channel=channel, event=event, message=message)
+
+
+SERVICE_MESSAGES = {
+    Notification.Event.ESTIMATE_READY: _(
+        "Votre devis pour le véhicule %(plate)s est prêt : %(total)s TTC (ordre %(reference)s). "
+        "Merci de nous donner votre accord."
+    ),
+    Notification.Event.WAITING_PARTS: _(
+        "Les travaux sur le véhicule %(plate)s attendent une pièce. Nous vous prévenons dès sa réception."
+    ),
+    Notification.Event.CAR_READY: _("Votre véhicule %(plate)s est prêt. Vous pouvez venir le récupérer."),
+}

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             self.stdout.write("")
         self.stdout.write(
             f"Ajoutés : {report.customers} clients, {report.cars} véhicules, {report.services} ordres de "
-            f"réparation, {report.items} lignes ({time.monotonic() - started:.1f} s)."
+            f"réparation, {report.items} lignes, {report.invoices} factures, {report.payments} paiements, "
+            f"{report.credit_notes} avoirs ({time.monotonic() - started:.1f} s)."
         )
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"))
         for username, role in logins:

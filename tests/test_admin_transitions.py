@@ -1,0 +1,311 @@
+"""Workflow buttons, bulk actions, read-only issued documents and the job timeline in the admin."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories as f
+from workshop import billing
+from workshop.models import Invoice, Service, ServiceItem
+from workshop.workflows import transition_service
+
+pytestmark = pytest.mark.django_db
+S = Service.Status
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def change_url(obj):
+    return reverse(f"admin:workshop_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def action_url(obj, path):
+    return f"{change_url(obj).removesuffix('change/')}{path}/"
+
+
+def test_only_the_transitions_the_state_and_role_allow_are_buttons(login, adviser):
+    service = f.service_in_state(S.RECEIVED)
+    html = login(adviser).get(change_url(service)).content.decode()
+    assert action_url(service, "transition-diagnose") in html
+    assert action_url(service, "transition-cancel") in html
+    assert action_url(service, "transition-approve") not in html
+    assert action_url(service, "transition-start") not in html
+
+
+def test_a_blocked_step_is_explained_instead_of_offered(login, adviser):
+    service = f.ServiceFactory()  # no item: no estimate yet
+    html = login(adviser).get(change_url(service)).content.decode()
+    assert action_url(service, "transition-diagnose") not in html
+    assert "bloquée" in html and "au moins une ligne" in html
+
+
+def test_accountants_see_no_workshop_transition_but_may_invoice(login, accountant):
+    service = f.service_in_state(S.COMPLETED)
+    html = login(accountant).get(change_url(service)).content.decode()
+    assert f"/{service.pk}/transition-" not in html
+    assert action_url(service, "create-invoice") in html
+
+
+def test_the_dialog_carries_the_state_the_user_saw(login, adviser):
+    service = f.service_in_state(S.RECEIVED)
+    html = login(adviser).get(action_url(service, "transition-diagnose"), **HTMX).content.decode()
+    assert 'name="expected_status"' in html and 'value="received"' in html
+
+
+def test_a_button_really_submits_and_moves_the_job(login, adviser):
+    service = f.service_in_state(S.RECEIVED)
+    client = login(adviser)
+    response = client.post(
+        action_url(service, "transition-diagnose"), {"_form_submitted": "1", "expected_status": "received"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == change_url(service)
+    assert Service.objects.get(pk=service.pk).status == S.DIAGNOSED
+    assert "effectué" in client.get(change_url(service)).content.decode()
+
+
+def test_a_stale_click_is_refused_with_409_and_changes_nothing(login, adviser, manager):
+    service = f.service_in_state(S.RECEIVED)
+    transition_service(service=service, name="cancel", user=manager)
+    response = login(adviser).post(
+        action_url(service, "transition-diagnose"), {"_form_submitted": "1", "expected_status": "received"}
+    )
+    assert response.status_code == 409
+    assert "a changé entre-temps" in response.content.decode()
+    assert Service.objects.get(pk=service.pk).status == S.CANCELLED
+
+
+def test_a_refused_role_gets_403_and_a_condition_gets_400(login, accountant, adviser):
+    service = f.service_in_state(S.RECEIVED)
+    response = login(accountant).post(
+        action_url(service, "transition-diagnose"), {"_form_submitted": "1", "expected_status": "received"}
+    )
+    assert response.status_code in (403, 404)  # accountants see all jobs: the refusal is the role's
+    empty = f.ServiceFactory()
+    response = login(adviser).post(
+        action_url(empty, "transition-diagnose"), {"_form_submitted": "1", "expected_status": "received"}
+    )
+    assert response.status_code == 400
+    assert "au moins une ligne" in response.content.decode()
+    assert Service.objects.get(pk=empty.pk).status == S.RECEIVED
+
+
+def test_cancel_asks_for_a_reason(login, adviser):
+    service = f.service_in_state(S.RECEIVED)
+    client = login(adviser)
+    response = client.post(
+        action_url(service, "transition-cancel"), {"_form_submitted": "1", "expected_status": "received"}
+    )
+    assert response.status_code == 200 and "dialog" in response.content.decode()  # the form again, with its error
+    assert Service.objects.get(pk=service.pk).status == S.RECEIVED
+    client.post(
+        action_url(service, "transition-cancel"),
+        {"_form_submitted": "1", "expected_status": "received", "reason": "Client parti"},
+    )
+    assert Service.objects.get(pk=service.pk).cancellation_reason == "Client parti"
+
+
+def test_the_status_field_is_not_editable_in_the_form(login, manager):
+    service = f.service_in_state(S.RECEIVED)
+    html = login(manager).get(change_url(service)).content.decode()
+    assert 'name="status"' not in html
+
+
+def test_bulk_start_moves_the_ready_jobs_and_explains_the_others(login, manager):
+    ready = f.service_in_state(S.APPROVED, mechanic=manager)
+    blocked = f.service_in_state(S.APPROVED)
+    response = login(manager).post(
+        reverse("admin:workshop_service_changelist"),
+        {"action": "bulk_start", "_selected_action": [ready.pk, blocked.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert Service.objects.get(pk=ready.pk).status == S.IN_PROGRESS
+    assert Service.objects.get(pk=blocked.pk).status == S.APPROVED
+    assert blocked.reference in html and "Affectez un mécanicien" in html
+
+
+def test_bulk_actions_are_offered_only_to_roles_that_may_fire_them(login, accountant, mechanic):
+    f.service_in_state(S.APPROVED)
+    html = login(accountant).get(reverse("admin:workshop_service_changelist")).content.decode()
+    assert 'value="create_invoices"' in html and 'value="bulk_start"' not in html
+
+
+def test_invoicing_from_the_job_page_and_in_bulk(login, accountant):
+    f.WorkshopProfileFactory()
+    one, two = f.service_in_state(S.COMPLETED), f.service_in_state(S.COMPLETED)
+    client = login(accountant)
+    response = client.post(action_url(one, "create-invoice"), {"_form_submitted": "1", "expected_status": "completed"})
+    assert response.status_code == 302
+    invoice = Invoice.objects.get(service=one)
+    assert response["Location"] == change_url(invoice)
+    client.post(
+        reverse("admin:workshop_service_changelist"), {"action": "create_invoices", "_selected_action": [two.pk]}
+    )
+    assert Invoice.objects.filter(service=two, status="draft").exists()
+
+
+def test_frozen_items_are_read_only_on_the_invoiced_job(login, manager, accountant):
+    service = f.service_in_state(S.COMPLETED)
+    billing.create_invoice_from_service(service=service, user=accountant)
+    html = login(manager).get(change_url(service)).content.decode()
+    assert 'name="items-0-quantity"' not in html
+
+
+def _issued_invoice(accountant):
+    f.WorkshopProfileFactory()
+    invoice = billing.create_invoice_from_service(service=f.service_in_state(S.COMPLETED), user=accountant)
+    return billing.issue_invoice(invoice=invoice, user=accountant)
+
+
+def test_an_issued_invoice_is_read_only_and_cannot_be_deleted_in_the_admin(login, manager, accountant):
+    invoice = _issued_invoice(accountant)
+    client = login(manager)
+    html = client.get(change_url(invoice)).content.decode()
+    assert 'name="notes"' not in html and 'name="lines-0-unit_price"' not in html
+    assert client.post(change_url(invoice), {"notes": "modifié"}).status_code == 403
+    delete = reverse("admin:workshop_invoice_delete", args=[invoice.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Invoice.objects.get(pk=invoice.pk).notes != "modifié"
+
+
+def test_deleting_a_draft_in_the_admin_reopens_its_job(login, manager, accountant):
+    f.WorkshopProfileFactory()
+    service = f.service_in_state(S.COMPLETED)
+    draft = billing.create_invoice_from_service(service=service, user=accountant)
+    login(manager).post(reverse("admin:workshop_invoice_delete", args=[draft.pk]), {"post": "yes"})
+    assert not Invoice.objects.filter(pk=draft.pk).exists()
+    assert Service.objects.get(pk=service.pk).status == S.COMPLETED
+
+
+def test_issue_pay_and_credit_from_the_invoice_page(login, accountant):
+    f.WorkshopProfileFactory()
+    draft = billing.create_invoice_from_service(service=f.service_in_state(S.COMPLETED, items=2), user=accountant)
+    client = login(accountant)
+    assert action_url(draft, "transition-issue") in client.get(change_url(draft)).content.decode()
+    client.post(action_url(draft, "transition-issue"), {"_form_submitted": "1", "expected_status": "draft"})
+    draft.refresh_from_db()
+    assert draft.status == "issued" and draft.number
+    html = client.get(change_url(draft)).content.decode()
+    assert action_url(draft, "record-payment") in html and action_url(draft, "transition-issue") not in html
+    over = client.post(
+        action_url(draft, "record-payment"),
+        {
+            "_form_submitted": "1",
+            "expected_status": "issued",
+            "amount": "9999",
+            "method": "cash",
+            "payment_date": "2026-01-05",
+        },
+    )
+    assert over.status_code == 400 and "dépasse le reste dû" in over.content.decode()
+    client.post(
+        action_url(draft, "record-payment"),
+        {
+            "_form_submitted": "1",
+            "expected_status": "issued",
+            "amount": "100",
+            "method": "card",
+            "payment_date": "2026-01-05",
+        },
+    )
+    draft.refresh_from_db()
+    assert (draft.status, draft.amount_paid) == ("partially_paid", D("100.000"))
+    line = draft.lines.first()
+    client.post(
+        action_url(draft, "credit-partial"),
+        {"_form_submitted": "1", "expected_status": "partially_paid", "reason": "Remise", f"line_{line.pk}": "1"},
+    )
+    draft.refresh_from_db()
+    assert (draft.amount_credited, draft.balance_due, draft.status) == (D("119.000"), D("20.000"), "partially_paid")
+    assert draft.credit_notes.get().number.startswith("AV-")
+
+
+def test_payments_and_credit_notes_are_read_only_pages(login, manager, accountant):
+    invoice = _issued_invoice(accountant)
+    payment = billing.record_payment(invoice=invoice, user=accountant, amount="10")
+    client = login(manager)
+    assert client.post(change_url(payment), {"amount": "1"}).status_code == 403
+    assert client.get(reverse("admin:workshop_payment_add")).status_code == 403
+    assert client.get(reverse("admin:workshop_creditnote_add")).status_code == 403
+    assert client.get(reverse("admin:workshop_invoice_add")).status_code == 403
+
+
+def test_the_job_page_shows_its_timeline_who_and_when(login, manager, adviser):
+    service = f.ServiceFactory()
+    item = f.ServiceItemFactory(service=service, description="Plaquettes avant")
+    item.quantity = 2
+    item.save()
+    transition_service(service=service, name="diagnose", user=adviser)
+    html = login(manager).get(change_url(service)).content.decode()
+    assert "Statut : Reçu → Devis prêt" in html
+    assert "Ligne modifiée : Plaquettes avant" in html
+    assert adviser.get_full_name() in html
+
+
+def test_the_timeline_costs_the_same_queries_however_long_the_history(login, manager):
+    client = login(manager)
+
+    def job_with_edits(count):
+        service = f.ServiceFactory(mechanic=manager)
+        item = f.ServiceItemFactory(service=service)
+        for n in range(count):
+            item.quantity = n + 2
+            item._history_user = manager
+            item.save()
+        transition_service(service=service, name="diagnose", user=manager)
+        return service
+
+    short, long = job_with_edits(2), job_with_edits(25)
+    with CaptureQueriesContext(connection) as few:
+        client.get(change_url(short))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(change_url(long))
+    assert response.status_code == 200
+    assert len(many) <= len(few)
+
+
+def test_the_history_view_uses_unfold_and_names_the_user(login, manager, adviser):
+    service = f.ServiceFactory()
+    f.ServiceItemFactory(service=service)
+    transition_service(service=service, name="diagnose", user=adviser)
+    response = login(manager).get(reverse("admin:workshop_service_history", args=[service.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert adviser.username in html or adviser.get_full_name() in html
+    origins = {template.origin.name for template in response.templates if template.origin}
+    assert any("unfold/contrib/simple_history" in origin for origin in origins)
+
+
+def test_admin_edits_record_the_acting_user(login, manager):
+    service = f.ServiceFactory()
+    item = f.ServiceItemFactory(service=service)
+    data = {
+        "car": service.car_id,
+        "customer": service.customer_id,
+        "kind": "repair",
+        "received_at_0": service.received_at.strftime("%d/%m/%Y"),
+        "received_at_1": service.received_at.strftime("%H:%M:%S"),
+        "mileage_in": "90000",
+        "complaint": "Bruit",
+        "diagnosis": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-id": item.pk,
+        "items-0-service": service.pk,
+        "items-0-position": "0",
+        "items-0-kind": "part",
+        "items-0-description": item.description,
+        "items-0-quantity": "2",
+        "items-0-unit_price": "100.000",
+        "items-0-discount_percent": "0",
+        "items-0-tva_rate": "19",
+    }
+    response = login(manager).post(change_url(service), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert service.history.first().history_user == manager
+    assert ServiceItem.objects.get(pk=item.pk).history.first().history_user == manager

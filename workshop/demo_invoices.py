@@ -1,0 +1,179 @@
+"""Demo invoices, payments and credit notes for the jobs the seed marked invoiced or delivered.
+
+Amounts come from the same builders as real billing (`workshop.billing`), numbers are reserved in order of
+issue date through `DocumentSequence.reserve`, and rows go in by batches with their audit history
+(`bulk_create_with_history`). Only jobs without any invoice are billed, so a second run adds nothing.
+Completed jobs stay unbilled: they are what a user (or bench/issue_invoices.py) invoices next.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from itertools import batched
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from workshop import billing
+from workshop.models import (
+    CreditNote,
+    CreditNoteLine,
+    DocumentSequence,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Service,
+    ServiceItem,
+    WorkshopProfile,
+)
+from workshop.money import ZERO, to_millimes
+
+D_HALF = Decimal("0.5")
+
+CHANGE_REASON = "Données de démonstration"
+
+
+@dataclass
+class InvoiceSeedReport:
+    invoices: int = 0
+    payments: int = 0
+    credit_notes: int = 0
+
+
+def jobs_to_bill():
+    billed = Invoice.objects.filter(service=OuterRef("pk"))
+    return (
+        Service.objects.filter(status__in=Service.FROZEN_STATUSES)
+        .filter(~Exists(billed))
+        .order_by("completed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def seed_invoices(*, batch_size: int = 5000, today=None) -> InvoiceSeedReport:
+    report = InvoiceSeedReport()
+    profile = WorkshopProfile.load()
+    today = today or timezone.localdate()
+    for chunk in batched(list(jobs_to_bill()), batch_size):
+        with transaction.atomic():
+            _bill(chunk, profile, today, report)
+    return report
+
+
+def _bill(service_ids, profile, today, report: InvoiceSeedReport) -> None:
+    services = list(
+        Service.objects.filter(pk__in=service_ids).select_related("customer").order_by("completed_at", "pk")
+    )
+    items: dict[int, list] = {}
+    for item in (
+        ServiceItem.objects.filter(service_id__in=service_ids).select_related("part").order_by("position", "id")
+    ):
+        items.setdefault(item.service_id, []).append(item)
+    drafts = []
+    for service in services:
+        invoice, lines = billing.invoice_from_service(service, items.get(service.pk, []), profile=profile)
+        if invoice.total_ttc <= 0:
+            continue
+        issued_on = timezone.localdate(service.completed_at or service.received_at)
+        invoice.__dict__["status"] = Invoice.Status.ISSUED
+        invoice.issue_date = issued_on
+        invoice.due_date = issued_on + timedelta(days=invoice.payment_terms_days)
+        invoice.issued_at = service.completed_at
+        drafts.append((invoice, lines))
+    _number(drafts)
+    plans = [_plan(invoice, lines, today) for invoice, lines in drafts]  # final amounts before the insert
+    invoices = bulk_create_with_history(
+        [invoice for invoice, _ in drafts], Invoice, batch_size=2000, default_change_reason=CHANGE_REASON
+    )
+    all_lines = []
+    for invoice, (_, lines) in zip(invoices, drafts, strict=True):
+        for line in lines:
+            line.invoice = invoice
+            all_lines.append(line)
+    InvoiceLine.objects.bulk_create(all_lines, batch_size=5000)
+    payments = [plan for plan in plans if isinstance(plan, Payment)]
+    bulk_create_with_history(payments, Payment, batch_size=2000, default_change_reason=CHANGE_REASON)
+    notes = [plan for plan in plans if isinstance(plan, tuple)]
+    _credit(notes)
+    report.invoices += len(invoices)
+    report.payments += len(payments)
+    report.credit_notes += len(notes)
+
+
+def _number(drafts) -> None:
+    by_year: dict[int, list[Invoice]] = {}
+    for invoice, _ in sorted(drafts, key=lambda pair: (pair[0].issue_date, pair[0].service_id)):
+        by_year.setdefault(invoice.issue_date.year, []).append(invoice)
+    for year, group in by_year.items():
+        for invoice, number in zip(group, DocumentSequence.reserve(f"F-{year}", len(group)), strict=True):
+            invoice.number = f"F-{year}-{number:05d}"
+
+
+def _plan(invoice, lines, today):
+    """Most old invoices are paid (companies withhold), some partly, a few credited; recent ones mostly open.
+
+    Returns an unsaved Payment, a credit note plan (invoice, lines, is_total, totals) or None, and sets the
+    invoice's settlement fields to match.
+    """
+    rng = random.Random(invoice.service_id)
+    age = (today - invoice.issue_date).days
+    roll = rng.random()
+    if age > 45 and roll < 0.012:
+        is_total = roll < 0.006
+        chosen = lines if is_total else lines[:1]
+        totals = billing.document_totals(chosen, stamp_exempt=not is_total, stamp_duty=invoice.stamp_duty)
+        invoice.amount_credited = totals["net_to_pay"]
+        invoice.__dict__["status"] = Invoice.Status.CANCELLED if is_total else invoice._settled_status()
+        return (invoice, chosen, is_total, totals)
+    paid_share = 1 if roll < (0.85 if age > 45 else 0.35) else (D_HALF if roll < 0.93 else 0)
+    if not paid_share:
+        return None
+    withheld = billing.withholding_due(invoice) if paid_share == 1 else ZERO
+    amount = to_millimes(invoice.net_to_pay * paid_share) - withheld
+    invoice.amount_paid, invoice.amount_withheld = amount, withheld
+    invoice.__dict__["status"] = invoice._settled_status()
+    return Payment(
+        invoice=invoice,
+        date=min(today, invoice.issue_date + timedelta(days=rng.randint(0, 40))),
+        method=rng.choice(Payment.Method.values),
+        amount=amount,
+        withholding_amount=withheld,
+        withholding_certificate=f"RS-{invoice.number}" if withheld else "",
+    )
+
+
+def _credit(notes) -> None:
+    """Credit notes through the same line builder as `billing.create_credit_note`, numbered in date order."""
+    if not notes:
+        return
+    built = []
+    for invoice, lines, is_total, totals in notes:
+        credit_lines = billing.credit_lines_for(lines, {line.pk: line.quantity for line in lines}, {})
+        note = CreditNote(
+            invoice=invoice,
+            customer_id=invoice.customer_id,
+            is_total=is_total,
+            reason="Annulation à la demande du client" if is_total else "Pièce retournée",
+            issue_date=invoice.issue_date + timedelta(days=7),
+            issued_at=invoice.issued_at,
+            **{field: getattr(invoice, field) for field in billing.PARTY_FIELDS},
+            **totals,
+        )
+        note.__dict__["status"] = CreditNote.Status.ISSUED
+        built.append((note, credit_lines))
+    by_year: dict[int, list[CreditNote]] = {}
+    for note, _ in sorted(built, key=lambda pair: pair[0].issue_date):
+        by_year.setdefault(note.issue_date.year, []).append(note)
+    for year, group in by_year.items():
+        for note, number in zip(group, DocumentSequence.reserve(f"AV-{year}", len(group)), strict=True):
+            note.number = f"AV-{year}-{number:05d}"
+    saved = bulk_create_with_history([note for note, _ in built], CreditNote, default_change_reason=CHANGE_REASON)
+    credit_lines = []
+    for note, (_, lines) in zip(saved, built, strict=True):
+        for line in lines:
+            line.credit_note = note
+            credit_lines.append(line)
+    CreditNoteLine.objects.bulk_create(credit_lines)
