@@ -23,9 +23,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reports.words import amount_in_words
 from workshop.models import CreditNote, Invoice, Service, WorkshopProfile
-from workshop.money import ZERO, to_millimes
+from workshop.money import ZERO, amount_in_words, to_millimes
 from workshop.validators import format_tax_id
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
