@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from reports.filters import day_start
 from reports.financial import IN_FORCE, OPEN, balance_expression, money_sum
 from reports.models import FINANCIAL
 from workshop.models import Invoice, Service
@@ -36,7 +37,10 @@ def _months_back(first_of_month, count):
 def job_figures(services) -> dict:
     today = timezone.localdate()
     by_status_today = dict(
-        services.filter(received_at__date=today).order_by().values_list("status").annotate(n=Count("id"))
+        services.filter(received_at__gte=day_start(today), received_at__lt=day_start(today + timedelta(days=1)))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
     )
     open_by_status = dict(services.exclude(status__in=CLOSED).order_by().values_list("status").annotate(n=Count("id")))
     waiting = list(
@@ -51,7 +55,7 @@ def job_figures(services) -> dict:
     )
     week_start = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     weeks = dict(
-        services.filter(received_at__date__gte=week_start)
+        services.filter(received_at__gte=day_start(week_start))
         .annotate(week=TruncWeek("received_at"))
         .order_by()
         .values_list("week")

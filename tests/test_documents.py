@@ -170,3 +170,22 @@ def test_fetcher_refuses_network_and_paths_outside_media(settings, tmp_path):
         fetcher.fetch("https://example.com/logo.png")
     with pytest.raises(ValueError):
         fetcher.fetch("ecar:/media/../../etc/passwd")
+
+
+def test_renders_reuse_one_url_fetcher(db, monkeypatch):
+    """Building a fetcher sets up urllib's handlers and an SSL context: once per process, not per PDF."""
+
+    built = []
+    original = documents.LocalFileFetcher.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    documents._url_fetcher.cache_clear()
+    documents._stylesheet.cache_clear()
+    monkeypatch.setattr(documents.LocalFileFetcher, "__init__", counting_init)
+    invoice = f.IssuedInvoiceFactory()
+    documents.invoice_pdf(invoice)
+    documents.invoice_pdf(invoice)
+    assert len(built) == 1

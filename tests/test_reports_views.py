@@ -220,3 +220,15 @@ def test_report_pages_run_a_constant_number_of_queries(manager_client, name, dja
     with django_assert_max_num_queries(len(few)):
         response = get(manager_client, name, **params)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "table"), [("revenue", "workshop_invoice"), ("parts", "workshop_invoiceline")])
+def test_grouped_pages_aggregate_their_groups_once(manager_client, name, table):
+    """The table pages the grouped rows already read: no second aggregation just to count them."""
+    _build_rows(name, 3)
+    params = {**PERIOD, "group": "day"} if name == "revenue" else PERIOD
+    with CaptureQueriesContext(connection) as queries:
+        assert get(manager_client, name, **params).status_code == 200
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and f'FROM "{table}"' in q["sql"]]
+    assert len(grouped) == 1, grouped
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"] and table in q["sql"]]
