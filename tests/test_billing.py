@@ -399,6 +399,70 @@ def test_bulk_issue_numbers_in_creation_order_and_reports_refusals(accountant, p
     assert len(refusals) == 1 and issued_one.number in refusals[0] and "a changé entre-temps" in refusals[0]
 
 
+def test_a_stale_draft_copy_cannot_overwrite_an_invoice_issued_meanwhile(accountant, profile):
+    draft = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
+    stale = Invoice.objects.get(pk=draft.pk)
+    issued = billing.issue_invoice(invoice=draft, user=accountant)
+    stale.customer_name = "Falsifié"
+    with pytest.raises(LockedError, match="avoir"), transaction.atomic():  # the refused UPDATE rolls its block back
+        stale.save()
+    fresh = Invoice.objects.get(pk=draft.pk)
+    assert (fresh.customer_name, fresh.status, fresh.number) == (issued.customer_name, "issued", issued.number)
+    assert fresh.history.count() == 2  # created, issued: nothing recorded for the refused write
+
+
+def test_issuing_recomputes_the_totals_from_the_lines_in_the_same_audited_write(accountant, profile):
+    draft = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
+    line = draft.lines.get(position=3)
+    line.quantity = D("1")  # 10.005 -15 % = 8.50425 -> 8.504, totals not refreshed by hand
+    line.save()
+    issued = billing.issue_invoice(invoice=draft, user=accountant)
+    expected_ht = D("207.809") - D("25.513") + D("8.504")
+    assert issued.total_ht == expected_ht and Invoice.objects.get(pk=draft.pk).total_ht == expected_ht
+    latest = issued.history.first()
+    assert (latest.status, latest.total_ht, latest.history_user) == ("issued", expected_ht, accountant)
+
+
+def test_a_payment_brings_the_callers_copy_up_to_date(accountant, profile):
+    draft = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
+    assert draft.issued_by is None  # cached on the copy
+    billing.issue_invoice(invoice=draft, user=accountant)
+    issued = draft  # the caller's copy, read as a draft before it was issued
+    billing.record_payment(invoice=issued, user=accountant, amount="100.000", method="cash")
+    assert issued.issued_by == accountant and issued.number == f"F-{YEAR}-00001"
+    fresh = Invoice.objects.get(pk=issued.pk)
+    for field in Invoice._meta.concrete_fields:
+        assert getattr(issued, field.attname) == getattr(fresh, field.attname), field.name
+    billing.record_payment(invoice=issued, user=accountant, amount=issued.balance_due, method="card")
+    assert (issued.status, issued.balance_due) == ("paid", D("0.000"))
+    issued.notes = "modifié"
+    with pytest.raises(LockedError):
+        issued.save()
+
+
+# Counted inside the test's transaction: each operation's atomic block adds a SAVEPOINT and its RELEASE
+# (two queries that a real request, in autocommit, does not run). The user's permissions are already
+# cached on the user object, as they are for the rest of a request. Twelve lines show the count does not
+# grow with the invoice.
+QUERIES_TO_CREATE_A_DRAFT = 12  # lock+job, items, job update+history (in a savepoint), profile, invoice+history, lines
+QUERIES_TO_ISSUE = 7  # lock+invoice, lines, next number, update, history
+QUERIES_TO_RECORD_A_PAYMENT = 7  # lock+invoice, update, history, payment, payment history
+
+
+def test_billing_one_invoice_runs_a_fixed_number_of_queries(
+    accountant, profile, django_assert_max_num_queries, django_assert_num_queries
+):
+    service = _completed_job(lines=MIXED_LINES * 3)
+    assert accountant.has_perm("workshop.issue_invoice")  # loads the permission cache
+    with django_assert_max_num_queries(QUERIES_TO_CREATE_A_DRAFT):
+        draft = billing.create_invoice_from_service(service=service, user=accountant)
+    with django_assert_max_num_queries(QUERIES_TO_ISSUE):
+        issued = billing.issue_invoice(invoice=draft, user=accountant)
+    with django_assert_max_num_queries(QUERIES_TO_RECORD_A_PAYMENT):
+        billing.record_payment(invoice=issued, user=accountant, amount=issued.net_to_pay, method="card")
+    assert (issued.number, issued.status, issued.lines.count()) == (f"F-{YEAR}-00001", "paid", 12)
+
+
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)

@@ -224,6 +224,14 @@ def test_a_save_from_a_stale_copy_is_refused_by_the_concurrent_transition_guard(
     assert Service.objects.get(pk=service.pk).status == S.IN_PROGRESS
 
 
+@pytest.mark.django_db(transaction=True)
+def test_firing_on_an_already_locked_row_needs_the_callers_transaction(manager):
+    service = f.service_in_state(S.APPROVED, mechanic=manager)
+    with pytest.raises(RuntimeError, match="transaction"):
+        workflows.fire(instance=service, name="start", user=manager, locked=True)
+    assert Service.objects.get(pk=service.pk).status == S.APPROVED
+
+
 def test_items_are_frozen_once_the_job_is_invoiced(accountant):
     service = f.service_in_state(S.COMPLETED, items=2)
     billing.create_invoice_from_service(service=service, user=accountant)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from workshop.models import (
     InvoiceLine,
     Payment,
     Service,
+    ServiceItem,
     WorkshopProfile,
 )
 from workshop.models.billing import SETTLEMENT_FIELDS
@@ -133,15 +134,28 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
 
     A job whose invoices were all cancelled by credit notes may be invoiced again, from its frozen items.
     """
+    open_invoices = Invoice.objects.filter(service=OuterRef("pk")).exclude(status=Invoice.Status.CANCELLED)
+    items = ServiceItem.objects.select_related("part").order_by("position", "id")
     with transaction.atomic():
-        locked = Service.objects.select_for_update(of=("self",)).select_related("customer").get(pk=service.pk)
-        if locked.invoices.exclude(status=Invoice.Status.CANCELLED).exists():
+        locked = (
+            Service.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .annotate(has_open_invoice=Exists(open_invoices))
+            .prefetch_related(Prefetch("items", queryset=items))
+            .get(pk=service.pk)
+        )
+        if locked.has_open_invoice:
             raise TransitionRefused(
                 _("L'ordre %(reference)s a déjà une facture en cours.") % {"reference": locked.reference}, code="state"
             )
         if locked.status == Service.Status.COMPLETED:
-            locked = fire(
-                instance=locked, name="invoice", user=user, expected_status=service.status, label=_("Facturer")
+            fire(
+                instance=locked,
+                name="invoice",
+                user=user,
+                expected_status=service.status,
+                label=_("Facturer"),
+                locked=True,
             )
         elif locked.status in Service.FROZEN_STATUSES:
             _require(user, "workshop.invoice_service", _("Votre rôle ne permet pas de facturer un ordre."))
@@ -151,8 +165,7 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
                 % {"reference": locked.reference, "state": locked.get_status_display()},
                 code="state",
             )
-        items = list(locked.items.select_related("part").order_by("position", "id"))
-        invoice, lines = invoice_from_service(locked, items, profile=WorkshopProfile.load())
+        invoice, lines = invoice_from_service(locked, list(locked.items.all()), profile=WorkshopProfile.load())
         invoice._history_user = user
         invoice.save()
         for line in lines:
@@ -165,11 +178,35 @@ def refresh_invoice_totals(*, invoice: Invoice) -> Invoice:
     """After a draft's lines were edited: totals again from the rounded lines."""
     if not invoice.is_draft:
         return invoice
+    totals = _set_totals_from_lines(invoice)
+    invoice.save(update_fields=[*totals, "updated_at"])
+    return invoice
+
+
+def _set_totals_from_lines(invoice: Invoice) -> dict:
+    """The draft's totals recomputed from its lines (prefetched ones if loaded), set on the instance only."""
     totals = document_totals(list(invoice.lines.all()), stamp_exempt=invoice.stamp_exempt)
     for field, value in totals.items():
         setattr(invoice, field, value)
-    invoice.save(update_fields=[*totals, "updated_at"])
-    return invoice
+    return totals
+
+
+def _take_saved_state(invoice: Invoice, locked: Invoice) -> None:
+    """Bring the caller's copy up to date from the locked copy this transaction saved, without a re-read.
+
+    The locked copy holds exactly what was written (the row was ours until commit). Assignment drops a
+    cached related object whose id changed; only the protected status, which refuses assignment, goes
+    through `__dict__` (as django-fsm's `refresh_from_db` lets it).
+    """
+    if invoice is locked:
+        return
+    for field in Invoice._meta.concrete_fields:
+        if field.attname == "status":
+            invoice.__dict__["status"] = locked.status
+        else:
+            setattr(invoice, field.attname, getattr(locked, field.attname))
+    invoice.__dict__.pop("_prefetched_objects_cache", None)
+    invoice._update_initial_state()
 
 
 def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> Invoice:
@@ -177,18 +214,20 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
 
     The number comes from a counter row locked until this transaction commits, so concurrent issues queue
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
+    The totals are recomputed from the lines and written by the same update as the number.
     """
     issue_date = issue_date or timezone.localdate()
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        locked = Invoice.objects.select_for_update().prefetch_related("lines").get(pk=invoice.pk)
         if locked.is_draft:
-            refresh_invoice_totals(invoice=locked)
+            _set_totals_from_lines(locked)
         return fire(
             instance=locked,
             name="issue",
             user=user,
             expected_status=invoice.status,
             label=INVOICE_TRANSITION_LABELS["issue"],
+            locked=True,
             by=user,
             issue_date=issue_date,
         )
@@ -280,13 +319,13 @@ def record_payment(
                     % {"paid": amount + withheld, "due": locked.balance_due}
                 }
             )
-        locked = fire(
+        fire(
             instance=locked,
             name="receive_payment",
             user=user,
-            expected_status=locked.status,
             label=INVOICE_TRANSITION_LABELS["receive_payment"],
             save_fields=SETTLEMENT,
+            locked=True,
             amount=amount,
             withheld=withheld,
         )
@@ -300,10 +339,12 @@ def record_payment(
             reference=reference.strip(),
             received_by=user,
         )
-        payment.full_clean()
+        # The invoice is the row locked above and the user the one acting: no need to look them up again;
+        # the amounts were checked above as the `payment_positive` constraint does (the database keeps it too).
+        payment.full_clean(exclude=["invoice", "received_by"], validate_constraints=False)
         payment._history_user = user
         payment.save()
-    invoice.refresh_from_db()
+    _take_saved_state(invoice, locked)
     return payment
 
 
@@ -427,9 +468,10 @@ def create_credit_note(
             user=user,
             label=INVOICE_TRANSITION_LABELS["cancel" if is_total else "credit"],
             save_fields=SETTLEMENT,
+            locked=True,
             amount=totals["net_to_pay"],
         )
-    invoice.refresh_from_db()
+    _take_saved_state(invoice, locked)
     return note
 
 

@@ -99,28 +99,50 @@ def stale_message(instance, current) -> str:
     ) % {"record": current, "state": current.get_status_display()}
 
 
-def fire(*, instance, name: str, user, expected_status: str | None = None, label=None, save_fields=None, **kwargs):
+def fire(
+    *,
+    instance,
+    name: str,
+    user,
+    expected_status: str | None = None,
+    label=None,
+    save_fields=None,
+    locked: bool = False,
+    **kwargs,
+):
     """Fire one transition in its own transaction and return the saved, locked copy of the record.
 
     `expected_status` is the state the user saw (defaults to the caller's in-memory state): if the row
     has moved since, the transition is refused rather than applied to a state nobody looked at.
+
+    `locked=True` is for callers that read `instance` with `select_for_update()` inside the atomic block
+    that is still open: the row is already theirs until commit, so the transition applies to `instance`
+    itself, without locking and reading the row a second time, and an error rolls back the caller's block.
     """
+    if not locked:
+        with transaction.atomic():
+            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            return _apply(instance, current, name, user, expected_status, label, save_fields, kwargs)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("fire(locked=True) needs the caller's transaction that holds the row lock.")
+    return _apply(instance, instance, name, user, expected_status, label, save_fields, kwargs)
+
+
+def _apply(instance, current, name, user, expected_status, label, save_fields, kwargs):
+    """Stale check, permission and conditions, then the transition and its save (history user and reason)."""
     expected = expected_status if expected_status is not None else instance.status
-    model = type(instance)
-    with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
-        if current.status != expected:
-            raise TransitionRefused(stale_message(instance, current), code="stale")
-        refused = refusal(current, name, user, label=label)
-        if refused:
-            raise refused
-        result = getattr(current, name)(**kwargs)
-        current._history_user = user
-        current._change_reason = str(label or name)
-        try:
-            current.save(update_fields=save_fields) if save_fields else current.save()
-        except ConcurrentTransition as exc:  # a writer that skipped the lock got there first
-            raise TransitionRefused(stale_message(instance, current), code="stale") from exc
+    if current.status != expected:
+        raise TransitionRefused(stale_message(instance, current), code="stale")
+    refused = refusal(current, name, user, label=label)
+    if refused:
+        raise refused
+    result = getattr(current, name)(**kwargs)
+    current._history_user = user
+    current._change_reason = str(label or name)
+    try:
+        current.save(update_fields=save_fields) if save_fields else current.save()
+    except ConcurrentTransition as exc:  # a writer that skipped the lock got there first
+        raise TransitionRefused(stale_message(instance, current), code="stale") from exc
     current._transition_result = result
     return current
 

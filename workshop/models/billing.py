@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from workshop.money import ZERO, amount_in_words, line_amounts, percent_of
@@ -302,13 +302,33 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
     def _issued_in_database(self) -> bool:
         return Invoice.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists()
 
+    def _update_initial_state(self):
+        """Remember the status this copy was read (or last saved) with; ConcurrentTransitionMixin calls this."""
+        super()._update_initial_state()
+        self._loaded_status = self.status
+
     def save(self, *args, **kwargs):
+        """Refuse any write but settlement to an issued invoice, without asking the database first.
+
+        A copy read as issued is refused outright (an invoice never goes back to draft). A copy read as a
+        draft is written by `UPDATE … WHERE status = 'draft'` (ConcurrentTransitionMixin filters on the
+        status it was read with), so if the invoice was issued meanwhile the database itself refuses the
+        write, with no window between a check and the update. As with any failed save, the enclosing
+        atomic block is then marked for rollback.
+        """
         if self.pk is not None and not self._state.adding:
             update_fields = kwargs.get("update_fields")
             settling = update_fields is not None and set(update_fields) <= SETTLEMENT_FIELDS
-            if not settling and self._issued_in_database():
+            if not settling and self._loaded_status != self.Status.DRAFT:
                 raise LockedError(ISSUED_INVOICE_MESSAGE)
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except ConcurrentTransition as exc:
+            if self._loaded_status == self.Status.DRAFT and self.is_draft:
+                # An edit of a draft that was issued meanwhile (a draft only ever leaves that state so).
+                # A transition refused here stays a ConcurrentTransition: `fire` reports it as a stale page.
+                raise LockedError(ISSUED_INVOICE_MESSAGE) from exc
+            raise
 
     def delete(self, *args, **kwargs):
         if self._issued_in_database():

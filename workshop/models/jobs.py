@@ -34,7 +34,13 @@ def has_mechanic(service) -> bool:
 
 @refusal(_("Rien à facturer : le total de l'ordre de réparation est nul."))
 def has_amount_to_bill(service) -> bool:
-    return service.pk is not None and service.items.filter(total_ttc__gt=0).exists()
+    """Uses the job's items when the caller prefetched them (billing reads them anyway), else asks the database."""
+    if service.pk is None:
+        return False
+    prefetched = getattr(service, "_prefetched_objects_cache", {}).get("items")
+    if prefetched is not None:
+        return any(item.total_ttc > 0 for item in prefetched)
+    return service.items.filter(total_ttc__gt=0).exists()
 
 
 def on_own_jobs(permission: str):
