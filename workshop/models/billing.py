@@ -23,6 +23,7 @@ from .common import (
     MONEY,
     QUANTITY,
     DocumentSequence,
+    GuardedQuerySet,
     LockedError,
     StateMachineStatusMixin,
     TimeStamped,
@@ -125,18 +126,9 @@ def tva_breakdown(lines) -> list[dict]:
     return sorted(rows.values(), key=lambda row: -row["rate"])
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def _refuse_issued(self):
-        if self.exclude(status=Invoice.Status.DRAFT).exists():
-            raise LockedError(ISSUED_INVOICE_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_issued()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_issued()
-        return super().delete()
+class InvoiceQuerySet(GuardedQuerySet):
+    locked_rows = ~Q(status="draft")
+    locked_message = ISSUED_INVOICE_MESSAGE
 
     def receivable(self):
         """Issued invoices that still have something due."""
@@ -336,18 +328,9 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
         return super().delete(*args, **kwargs)
 
 
-class InvoiceLineQuerySet(models.QuerySet):
-    def _refuse_issued(self):
-        if self.exclude(invoice__status=Invoice.Status.DRAFT).exists():
-            raise LockedError(ISSUED_INVOICE_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_issued()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_issued()
-        return super().delete()
+class InvoiceLineQuerySet(GuardedQuerySet):
+    locked_rows = ~Q(invoice__status="draft")
+    locked_message = ISSUED_INVOICE_MESSAGE
 
 
 class InvoiceLine(DocumentLine):
@@ -445,18 +428,9 @@ class Payment(TimeStamped):
         raise LockedError(PAYMENT_LOCKED_MESSAGE)
 
 
-class CreditNoteQuerySet(models.QuerySet):
-    def _refuse_issued(self):
-        if self.filter(status=CreditNote.Status.ISSUED).exists():
-            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_issued()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_issued()
-        return super().delete()
+class CreditNoteQuerySet(GuardedQuerySet):
+    locked_rows = Q(status="issued")
+    locked_message = ISSUED_CREDIT_NOTE_MESSAGE
 
 
 class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, DocumentTotals, TimeStamped):
@@ -541,18 +515,9 @@ class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdenti
         return super().delete(*args, **kwargs)
 
 
-class CreditNoteLineQuerySet(models.QuerySet):
-    def _refuse_issued(self):
-        if self.filter(credit_note__status=CreditNote.Status.ISSUED).exists():
-            raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_issued()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_issued()
-        return super().delete()
+class CreditNoteLineQuerySet(GuardedQuerySet):
+    locked_rows = Q(credit_note__status="issued")
+    locked_message = ISSUED_CREDIT_NOTE_MESSAGE
 
 
 class CreditNoteLine(DocumentLine):

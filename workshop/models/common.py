@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,3 +88,26 @@ class StateMachineStatusMixin:
 
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude={*(exclude or ()), "status"})
+
+
+class GuardedQuerySet(models.QuerySet):
+    """Bulk `update()` and `delete()` obey the same lock as single saves.
+
+    Subclasses name the locked rows (`locked_rows`, a Q over the model) and the refusal (`locked_message`);
+    a bulk write touching any locked row is refused whole.
+    """
+
+    locked_rows: Q
+    locked_message = ""
+
+    def _refuse_locked(self):
+        if self.filter(self.locked_rows).exists():
+            raise LockedError(self.locked_message)
+
+    def update(self, **kwargs):
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_locked()
+        return super().delete()

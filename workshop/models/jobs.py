@@ -14,6 +14,7 @@ from .common import (
     MONEY,
     QUANTITY,
     DocumentSequence,
+    GuardedQuerySet,
     LockedError,
     StateMachineStatusMixin,
     TimeStamped,
@@ -313,20 +314,11 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         )
 
 
-class ServiceItemQuerySet(models.QuerySet):
+class ServiceItemQuerySet(GuardedQuerySet):
     """Bulk edits obey the same freeze as single saves."""
 
-    def _refuse_frozen(self):
-        if self.filter(service__status__in=Service.FROZEN_STATUSES).exists():
-            raise LockedError(FROZEN_ITEMS_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_frozen()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_frozen()
-        return super().delete()
+    locked_rows = Q(service__status__in=Service.FROZEN_STATUSES)
+    locked_message = FROZEN_ITEMS_MESSAGE
 
 
 class ServiceItem(models.Model):
