@@ -493,3 +493,38 @@ def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers():
     assert errors == []
     assert sorted(numbers) == [f"F-{YEAR}-{n:05d}" for n in range(1, 21)]
     assert Invoice.objects.filter(status="issued").count() == 20
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
+    from workshop.roles import sync_roles
+
+    sync_roles()
+    accountant = f.UserFactory(username="comptable-l", role="Comptable")
+    f.WorkshopProfileFactory()
+    draft = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
+    issuing_holds_the_lock, outcome = threading.Event(), {}
+
+    def add_line():
+        issuing_holds_the_lock.wait()
+        try:
+            InvoiceLine(invoice_id=draft.pk, description="Ajout tardif", quantity=1, unit_price=10).save()
+            outcome["line"] = "saved"
+        except LockedError as error:
+            outcome["line"] = str(error)
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=add_line)
+    editor.start()
+    with transaction.atomic():
+        Invoice.objects.select_for_update().get(pk=draft.pk)  # what issuing does first
+        issuing_holds_the_lock.set()
+        editor.join(timeout=1)
+        assert editor.is_alive(), "the line edit must wait for the issuing transaction"
+        issued = billing.issue_invoice(invoice=draft, user=accountant)
+    editor.join(timeout=10)
+    assert "Une facture émise ne peut être ni modifiée" in outcome["line"]
+    assert issued.lines.count() == InvoiceLine.objects.filter(invoice=draft).count()

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -349,17 +349,22 @@ class InvoiceLine(DocumentLine):
         indexes = [models.Index(fields=["invoice", "position", "id"], name="invoiceline_position_idx")]
 
     def _refuse_if_issued(self) -> None:
-        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=Invoice.Status.DRAFT).exists():
+        """Lock the invoice row first: a line edit and an issue of the same draft then run one after the other,
+        so an issued invoice never gains a line its totals do not count. Call inside a transaction."""
+        status = Invoice.objects.select_for_update().filter(pk=self.invoice_id).values_list("status", flat=True)
+        if status.first() != Invoice.Status.DRAFT:
             raise LockedError(ISSUED_INVOICE_MESSAGE)
 
     def save(self, *args, **kwargs):
-        self._refuse_if_issued()
-        self.compute_totals()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            self._refuse_if_issued()
+            self.compute_totals()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._refuse_if_issued()
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            self._refuse_if_issued()
+            return super().delete(*args, **kwargs)
 
 
 class PaymentQuerySet(models.QuerySet):
