@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from workshop.import_columns import CAR_COLUMNS, COLUMNS, column_label
+from workshop.import_validation import ImportValidator
 from workshop.models import Car, Customer
 from workshop.models.cars import FIRST_CAR_YEAR, LAST_CAR_YEAR
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, normalise_vin
@@ -76,6 +77,10 @@ class RowResolver:
         # disagrees is an error rather than a silent overwrite. Strings only, so memory stays small.
         self.seen_customers: dict[tuple[str, str], int] = {}
         self.seen_cars: dict[tuple[str, str], int] = {}
+        self._validators = {
+            Customer: ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED),
+            Car: ImportValidator(Car, exclude=_CAR_UNCHECKED),
+        }
         self._reset_batch()
 
     def _reset_batch(self) -> None:
@@ -245,11 +250,11 @@ class RowResolver:
     def _car_keys(values) -> list[tuple[str, str]]:
         return [(name, values[name]) for name in ("plate", "vin") if values.get(name)]
 
-    def _validated(self, model, instance_values: dict, unchecked, outcome: RowOutcome, pk=None):
-        instance = model(pk=pk, **instance_values)
+    def _validated(self, model, instance_values: dict, outcome: RowOutcome, pk=None):
+        validator = self._validators[model]
+        instance = validator.build(instance_values, pk=pk)
         try:
-            instance.clean_fields(exclude=unchecked)
-            instance.clean()
+            validator.validate(instance)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = self.label(name) if name in self.headers else ""
@@ -263,7 +268,7 @@ class RowResolver:
         if incoming.get("company_name") and (target is None or target.kind == Customer.Kind.INDIVIDUAL):
             incoming["kind"] = Customer.Kind.BUSINESS
         if target is None:
-            customer = self._validated(Customer, incoming, _CUSTOMER_UNCHECKED, outcome)
+            customer = self._validated(Customer, incoming, outcome)
             customer_changes = list(incoming) if customer else []
         else:
             outcome.errors.extend(
@@ -275,7 +280,7 @@ class RowResolver:
             customer_changes = [name for name in CUSTOMER_FIELDS if merged[name] != getattr(target, name)]
             customer = target
             if customer_changes and not outcome.errors:
-                checked = self._validated(Customer, merged, _CUSTOMER_UNCHECKED, outcome, pk=target.pk)
+                checked = self._validated(Customer, merged, outcome, pk=target.pk)
                 customer = target if checked else None
         if customer is None or outcome.errors:
             return
@@ -329,7 +334,7 @@ class RowResolver:
             return None, None, []
         target = by_plate or by_vin
         if target is None:
-            car = self._validated(Car, incoming, _CAR_UNCHECKED, outcome)
+            car = self._validated(Car, incoming, outcome)
             if car is not None:
                 car.owner = customer
             return car, None, []
@@ -345,7 +350,7 @@ class RowResolver:
             return None, None, []
         merged = {**self._values(target, CAR_FIELDS), **incoming}
         changes = [name for name in CAR_FIELDS if merged[name] != getattr(target, name)]
-        if changes and self._validated(Car, merged, _CAR_UNCHECKED, outcome, pk=target.pk) is None:
+        if changes and self._validated(Car, merged, outcome, pk=target.pk) is None:
             return None, None, []
         for name in changes:
             setattr(target, name, merged[name])

@@ -1,0 +1,79 @@
+"""ImportValidator must answer exactly what the admin's clean_fields(exclude=...) then clean() answer."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from workshop.import_rows import _CAR_UNCHECKED, _CUSTOMER_UNCHECKED
+from workshop.import_validation import ImportValidator
+from workshop.models import Car, Customer
+
+CUSTOMER_CASES = [
+    {"last_name": "Ben Salah", "first_name": "Sami", "phone": "+21620123456", "city": "Tunis"},
+    {"last_name": "  Ben   Salah ", "first_name": "Sami", "email": "Sami@Exemple.TN "},
+    {"last_name": "x" * 81, "first_name": "y" * 90, "phone": "+21620123456"},
+    {"last_name": "Trabelsi", "email": "a" * 250 + "@exemple.tn"},
+    {"first_name": "Sans nom", "phone": "+21620123456"},
+    {"kind": "business", "company_name": "Garage du Lac", "phone": "+21671000000"},
+    {"kind": "business", "company_name": "Garage du Lac", "tax_id": "1234567ABM000", "phone": "+21671000000"},
+    {"kind": "guild", "last_name": "Inconnu", "phone": "+21620000001"},
+    {"last_name": "Sans contact"},
+    {"last_name": "Ville longue", "phone": "+21620000002", "city": "T" * 81, "address": "a" * 256},
+]
+CAR_CASES = [
+    {"plate": "123 TU 4567", "make": "Peugeot", "model": "208", "year": 2015, "mileage": 120000},
+    {"plate": "123 TU 4567", "make": "  Peugeot  ", "model": " 208 "},
+    {"plate": "12345 RS", "make": "M" * 41, "model": "m" * 61, "year": 1949},
+    {"plate": "12345 RS", "make": "Kia", "year": 2101, "mileage": -5},
+    {"plate": "12345 RS", "make": ""},
+]
+
+
+def _outcome(validate, instance):
+    try:
+        validate(instance)
+    except ValidationError as error:
+        return {"errors": error.message_dict}
+    return {"values": {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}}
+
+
+def _admin_way(exclude):
+    def validate(instance):
+        instance.clean_fields(exclude=exclude)
+        instance.clean()
+
+    return validate
+
+
+@pytest.mark.parametrize(
+    ("model", "exclude", "cases"),
+    [(Customer, _CUSTOMER_UNCHECKED, CUSTOMER_CASES), (Car, _CAR_UNCHECKED, CAR_CASES)],
+)
+def test_same_errors_and_values_as_clean_fields_then_clean(model, exclude, cases):
+    validator = ImportValidator(model, exclude=exclude)
+    for _round in range(2):  # the second round answers from the cache
+        for values in cases:
+            expected = _outcome(_admin_way(exclude), model(**values))
+            assert _outcome(validator.validate, validator.build(values)) == expected, values
+
+
+def test_build_matches_the_keyword_constructor():
+    validator = ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED)
+    built = validator.build({"last_name": "Ben Salah", "phone": "+21620123456"}, pk=42)
+    plain = Customer(pk=42, last_name="Ben Salah", phone="+21620123456")
+    assert built._state.adding and built.pk == 42
+    assert {f.attname: getattr(built, f.attname) for f in Customer._meta.concrete_fields} == {
+        f.attname: getattr(plain, f.attname) for f in Customer._meta.concrete_fields
+    }
+
+
+def test_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr("workshop.import_validation.CACHE_LIMIT", 10)
+    validator = ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED)
+    for n in range(50):
+        validator.validate(validator.build({"last_name": f"Nom {n}", "phone": "+21620123456"}))
+    assert len(validator._cleaned) <= 10
+
+
+def test_refuses_fields_whose_clean_may_read_the_instance():
+    with pytest.raises(TypeError):
+        ImportValidator(Car, exclude=[])  # `owner` is a relation
