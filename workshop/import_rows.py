@@ -103,30 +103,36 @@ class RowResolver:
 
     # --- parsing -----------------------------------------------------------------------------------
 
-    def _cell(self, cells: list[str], name: str) -> str:
-        index = self.mapping.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    def _cells(self, cells: list[str]) -> dict[str, str]:
+        """Every known column's stripped cell ("" when the file lacks the column or the row is short)."""
+        values = dict.fromkeys(COLUMNS, "")
+        width = len(cells)
+        for name, index in self.mapping.items():
+            if index < width:
+                values[name] = cells[index].strip()
+        return values
 
     def parse(self, number: int, cells: list[str]):
         """(customer values, car values or None, errors); values are already in their stored form."""
         errors: list[tuple[str, str]] = []
+        cells = self._cells(cells)
         customer = {}
         for name in ("first_name", "last_name", "company_name", "address", "city"):
-            if value := _text(self._cell(cells, name)):
+            if value := _text(cells[name]):
                 customer[name] = value
         for name, normaliser in (("phone", normalise_phone), ("tax_id", normalise_tax_id)):
-            if value := self._cell(cells, name):
+            if value := cells[name]:
                 try:
                     customer[name] = normaliser(value)
                 except ValidationError as error:
                     errors.append((self.label(name), _message(error)))
-        if email := self._cell(cells, "email").lower():
+        if email := cells["email"].lower():
             try:
                 validate_email(email)
                 customer["email"] = email
             except ValidationError:
                 errors.append((self.label("email"), _("Adresse e-mail invalide : « %(value)s ».") % {"value": email}))
-        if not self._cell(cells, "phone") and not email:
+        if not cells["phone"] and not email:
             errors.append(
                 (
                     self.label("phone" if "phone" in self.mapping else "email"),
@@ -134,13 +140,13 @@ class RowResolver:
                 )
             )
         car = None
-        if any(self._cell(cells, name) for name in CAR_COLUMNS):
+        if any(cells[name] for name in CAR_COLUMNS):
             car = self._parse_car(cells, errors)
         return customer, car, errors
 
-    def _parse_car(self, cells, errors) -> dict:
+    def _parse_car(self, cells: dict[str, str], errors) -> dict:
         car = {}
-        plate = self._cell(cells, "plate")
+        plate = cells["plate"]
         if not plate:
             errors.append((self.label("plate"), _("L'immatriculation est obligatoire pour un véhicule.")))
         else:
@@ -148,18 +154,18 @@ class RowResolver:
                 car["plate"] = normalise_plate(plate)
             except ValidationError as error:
                 errors.append((self.label("plate"), _message(error)))
-        if vin := self._cell(cells, "vin"):
+        if vin := cells["vin"]:
             try:
                 car["vin"] = normalise_vin(vin)
             except ValidationError as error:
                 errors.append((self.label("vin"), _message(error)))
-        if make := _text(self._cell(cells, "make")):
+        if make := _text(cells["make"]):
             car["make"] = make
         else:
             errors.append((self.label("make"), _("La marque est obligatoire pour un véhicule.")))
-        if model := _text(self._cell(cells, "model")):
+        if model := _text(cells["model"]):
             car["model"] = model
-        if year := self._cell(cells, "year"):
+        if year := cells["year"]:
             if year.isdigit() and FIRST_CAR_YEAR <= int(year) <= LAST_CAR_YEAR:
                 car["year"] = int(year)
             else:
@@ -170,7 +176,7 @@ class RowResolver:
                         % {"value": year, "first": FIRST_CAR_YEAR, "last": LAST_CAR_YEAR},
                     )
                 )
-        if mileage := self._cell(cells, "mileage"):
+        if mileage := cells["mileage"]:
             digits = re.sub(r"\s*km$", "", mileage, flags=re.IGNORECASE).strip()
             if _THOUSANDS.match(digits):
                 digits = re.sub(r"\D", "", digits)
