@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from workshop.import_columns import CAR_COLUMNS, COLUMNS, column_label
@@ -56,6 +58,13 @@ class Pending:
     changed_customers: list = field(default_factory=list)
     new_cars: list = field(default_factory=list)
     changed_cars: list = field(default_factory=list)
+
+
+def _one_of(values: set[str]):
+    """The right side of an `__in` look-up: on PostgreSQL one array parameter, not a thousand placeholders."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", [sorted(values)])
+    return values
 
 
 def _text(value: str) -> str:
@@ -211,16 +220,18 @@ class RowResolver:
         plates = {car["plate"] for *_x, car, e in parsed if not e and car and "plate" in car}
         vins = {car["vin"] for *_x, car, e in parsed if not e and car and "vin" in car}
         if emails:  # several customers may share an e-mail: the oldest one is the match
-            for customer in Customer.objects.filter(email__in=emails).order_by("id"):
+            for customer in Customer.objects.filter(email__in=_one_of(emails)).order_by("id"):
                 customer = self.customers_by_pk.setdefault(customer.pk, customer)
                 self.customers_by_email.setdefault(customer.email, customer)
         if phones:
-            for customer in Customer.objects.filter(phone__in=phones):
+            for customer in Customer.objects.filter(phone__in=_one_of(phones)).order_by():
                 customer = self.customers_by_pk.setdefault(customer.pk, customer)
                 self.customers_by_phone[customer.phone] = customer
         if plates or vins:
-            query = Q(plate__in=plates) | Q(vin__in=vins) if vins else Q(plate__in=plates)
-            for car in Car.objects.filter(query):
+            query = Q(plate__in=_one_of(plates))
+            if vins:
+                query |= Q(vin__in=_one_of(vins))
+            for car in Car.objects.filter(query).order_by():
                 self.cars_by_pk[car.pk] = car
                 self.cars_by_plate[car.plate] = car
                 if car.vin:
