@@ -77,3 +77,21 @@ def test_cache_stays_bounded(monkeypatch):
 def test_refuses_fields_whose_clean_may_read_the_instance():
     with pytest.raises(TypeError):
         ImportValidator(Car, exclude=[])  # `owner` is a relation
+
+
+def test_build_goes_through_the_constructor_when_someone_listens_to_post_init():
+    from django.db.models.signals import post_init
+
+    built = []
+
+    def receiver(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(receiver, sender=Customer)
+    try:
+        validator = ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED)
+        instance = validator.build({"last_name": "Ben Salah"})
+    finally:
+        post_init.disconnect(receiver, sender=Customer)
+    assert built == [instance]
+    assert ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED).build({"last_name": "x"}) not in built
