@@ -22,7 +22,7 @@ from django.db.models.signals import post_init, pre_init
 
 # Fields whose clean() reads nothing but the value (relations, files and custom fields may read the instance).
 CACHEABLE_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 5_000
 
 
 class ImportValidator:
