@@ -95,3 +95,84 @@ def test_build_goes_through_the_constructor_when_someone_listens_to_post_init():
         post_init.disconnect(receiver, sender=Customer)
     assert built == [instance]
     assert ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED).build({"last_name": "x"}) not in built
+
+
+class _AdminWayValidator(ImportValidator):
+    """The reference: a keyword-built instance, then clean_fields(exclude=...) and clean(), as before the cache."""
+
+    def __init__(self, model, *, exclude):
+        super().__init__(model, exclude=exclude)
+        self.exclude = list(exclude)
+
+    def build(self, values, pk=None):
+        return self.model(pk=pk, **values)
+
+    def validate(self, instance):
+        instance.clean_fields(exclude=self.exclude)
+        instance.clean()
+
+
+EXISTING_ROWS = [{"n": n} for n in (1, 2, 3)]
+MIXED_FILE_ROWS = [
+    # new rows repeating the same city/make/year (cache hits), bad values of every kind, updates of rows 1-3
+    *[{"n": n} for n in (4, 5, 12, 13)],
+    {"n": 6, "Nom": "N" * 81},
+    {"n": 7, "Société": "Sans MF"},
+    {"n": 8, "Marque": "M" * 41, "Modèle": "m" * 61},
+    {"n": 9, "Ville": "V" * 81, "Adresse": "A" * 256},
+    {"n": 10, "Nom": "", "Prénom": "Sans nom"},
+    {"n": 11, "Email": "x" * 250 + "@exemple.tn"},
+    {"n": 1, "Ville": "Bizerte", "Kilométrage": "90 000"},
+    {"n": 2, "Nom": "N" * 81},
+    {"n": 3, "Modèle": "m" * 61},
+]
+
+
+def _file(specs):
+    from tests import factories as f
+
+    rows = []
+    for spec in specs:
+        values = dict(spec)
+        rows.append(f.garage_row(values.pop("n"), **values))
+    return f.garage_csv(rows)
+
+
+def _import_and_snapshot(user):
+    import io
+
+    from workshop.imports import import_customers
+
+    import_customers(stream=io.BytesIO(_file(EXISTING_ROWS)), file_name="base.csv", user=user)
+    report = import_customers(
+        stream=io.BytesIO(_file(MIXED_FILE_ROWS)), file_name="mixte.csv", skip_invalid=True, user=user
+    )
+    volatile = {"id", "history_id", "history_date", "created_at", "updated_at", "owner_id"}
+
+    def rows(queryset):
+        kept = (tuple(sorted((k, v) for k, v in row.items() if k not in volatile)) for row in queryset.values())
+        return sorted(kept, key=repr)
+
+    snapshot = {
+        "report": {k: v for k, v in report.as_dict().items() if k != "file_name"},
+        "customers": rows(Customer.objects.all()),
+        "cars": rows(Car.objects.all()),
+        "customer_history": rows(Customer.history.all()),
+        "car_history": rows(Car.history.all()),
+        "owners": sorted(Car.objects.values_list("plate", "owner__phone"), key=repr),
+    }
+    Car.objects.all().delete()
+    Customer.objects.all().delete()
+    Car.history.all().delete()  # after the rows, whose deletion writes history too
+    Customer.history.all().delete()
+    return snapshot
+
+
+@pytest.mark.django_db
+def test_an_import_writes_and_reports_exactly_what_the_admin_validation_would(monkeypatch, manager):
+    fast = _import_and_snapshot(manager)
+    monkeypatch.setattr("workshop.import_rows.ImportValidator", _AdminWayValidator)
+    reference = _import_and_snapshot(manager)
+    assert fast["report"]["errors"], "the file must exercise the error paths"
+    assert fast["report"]["rows_updated"] and fast["report"]["rows_new"]
+    assert fast == reference
