@@ -42,7 +42,7 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
         # Plain values go to COPY as they are (psycopg adapts them); only other field types need Django's prep.
-        # One timestamp for the whole batch, as auto_now/auto_now_add's pre_save would give (to the microsecond).
+        # One timestamp for the whole batch (auto_now/auto_now_add's pre_save per row would differ by microseconds).
         now = timezone.now()
         stamped = [
             field.attname

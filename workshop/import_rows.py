@@ -124,24 +124,24 @@ class RowResolver:
     def parse(self, number: int, cells: list[str]):
         """(customer values, car values or None, errors); values are already in their stored form."""
         errors: list[tuple[str, str]] = []
-        cells = self._cells(cells)
+        cell = self._cells(cells)
         customer = {}
         for name in ("first_name", "last_name", "company_name", "address", "city"):
-            if value := _text(cells[name]):
+            if value := _text(cell[name]):
                 customer[name] = value
         for name, normaliser in (("phone", normalise_phone), ("tax_id", normalise_tax_id)):
-            if value := cells[name]:
+            if value := cell[name]:
                 try:
                     customer[name] = normaliser(value)
                 except ValidationError as error:
                     errors.append((self.label(name), _message(error)))
-        if email := cells["email"].lower():
+        if email := cell["email"].lower():
             try:
                 validate_email(email)
                 customer["email"] = email
             except ValidationError:
                 errors.append((self.label("email"), _("Adresse e-mail invalide : « %(value)s ».") % {"value": email}))
-        if not cells["phone"] and not email:
+        if not cell["phone"] and not email:
             errors.append(
                 (
                     self.label("phone" if "phone" in self.mapping else "email"),
@@ -149,13 +149,13 @@ class RowResolver:
                 )
             )
         car = None
-        if any(cells[name] for name in CAR_COLUMNS):
-            car = self._parse_car(cells, errors)
+        if any(cell[name] for name in CAR_COLUMNS):
+            car = self._parse_car(cell, errors)
         return customer, car, errors
 
-    def _parse_car(self, cells: dict[str, str], errors) -> dict:
+    def _parse_car(self, cell: dict[str, str], errors) -> dict:
         car = {}
-        plate = cells["plate"]
+        plate = cell["plate"]
         if not plate:
             errors.append((self.label("plate"), _("L'immatriculation est obligatoire pour un véhicule.")))
         else:
@@ -163,18 +163,18 @@ class RowResolver:
                 car["plate"] = normalise_plate(plate)
             except ValidationError as error:
                 errors.append((self.label("plate"), _message(error)))
-        if vin := cells["vin"]:
+        if vin := cell["vin"]:
             try:
                 car["vin"] = normalise_vin(vin)
             except ValidationError as error:
                 errors.append((self.label("vin"), _message(error)))
-        if make := _text(cells["make"]):
+        if make := _text(cell["make"]):
             car["make"] = make
         else:
             errors.append((self.label("make"), _("La marque est obligatoire pour un véhicule.")))
-        if model := _text(cells["model"]):
+        if model := _text(cell["model"]):
             car["model"] = model
-        if year := cells["year"]:
+        if year := cell["year"]:
             if year.isdigit() and FIRST_CAR_YEAR <= int(year) <= LAST_CAR_YEAR:
                 car["year"] = int(year)
             else:
@@ -185,7 +185,7 @@ class RowResolver:
                         % {"value": year, "first": FIRST_CAR_YEAR, "last": LAST_CAR_YEAR},
                     )
                 )
-        if mileage := cells["mileage"]:
+        if mileage := cell["mileage"]:
             digits = re.sub(r"\s*km$", "", mileage, flags=re.IGNORECASE).strip()
             if _THOUSANDS.match(digits):
                 digits = re.sub(r"\D", "", digits)
