@@ -148,3 +148,45 @@ def test_wrong_tax_ids_are_refused_in_french(typed):
     with pytest.raises(ValidationError) as error:
         normalise_tax_id(typed)
     assert "Matricule fiscal invalide" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("normal", ["+21620123456", "+21671000000", "+21699999999"])
+def test_a_normal_phone_comes_back_unchanged(normal):
+    assert normalise_phone(normal) == normal == normalise_phone(format_phone(normal))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+216٢٠١٢٣٤٥٦",  # Arabic-Indic digits are not the normal form: the full parse answers
+        "+21620123456\n",
+        "+216 20123456",
+        "+21610123456",
+    ],
+)
+def test_near_normal_phones_take_the_full_parse(typed):
+    # Surrounding spaces defeat the shortcut: both spellings must get the same answer from the full parse.
+    assert _answer(normalise_phone, typed) == _answer(normalise_phone, f" {typed} ")
+
+
+def _answer(normaliser, value):
+    try:
+        return normaliser(value)
+    except ValidationError as error:
+        return error.messages
+
+
+@pytest.mark.parametrize("normal", ["123 TU 4567", "1 TU 1", "999 TU 9999", "12345 RS", "1 RS", "999999 RS"])
+def test_a_normal_plate_comes_back_unchanged(normal):
+    assert normalise_plate(normal) == normal
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"), [("١٢٣ TU ٤٥٦٧", "123 TU 4567"), ("0123 TU 4567", None), ("012 TU 045", "12 TU 45")]
+)
+def test_near_normal_plates_take_the_full_parse(typed, normal):
+    if normal is None:
+        with pytest.raises(ValidationError):
+            normalise_plate(typed)
+    else:
+        assert normalise_plate(typed) == normal

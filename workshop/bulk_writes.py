@@ -6,6 +6,8 @@ through COPY, several times faster than INSERT for big imports. Elsewhere (SQLit
 history user, change reason and date.
 """
 
+from operator import attrgetter
+
 from django.db import connections, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
@@ -40,32 +42,38 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
         # Plain values go to COPY as they are (psycopg adapts them); only other field types need Django's prep.
+        # One timestamp for the whole batch (auto_now/auto_now_add's pre_save per row would differ by microseconds).
+        now = timezone.now()
         stamped = [
-            field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            field.attname
+            for field in fields
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         ]
-        prepared = {field.attname for field in fields if not isinstance(field, PLAIN_FIELDS)}
-        attnames = [field.attname for field in fields]
+        prepared = [
+            (index, field) for index, field in enumerate(fields, start=1) if not isinstance(field, PLAIN_FIELDS)
+        ]
+        values_of = attrgetter("pk", *(field.attname for field in fields))
+        related = any(field.is_relation for field in fields)
         rows = []
         for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="insert_with_history")
-            for field in stamped:
-                field.pre_save(obj, True)
-            row = [obj.pk, *(getattr(obj, name) for name in attnames)]
+            if related:
+                obj._prepare_related_fields_for_save(operation_name="insert_with_history")
+            for attname in stamped:
+                setattr(obj, attname, now)
+            row = values_of(obj)
             if prepared:
-                for index, field in enumerate(fields, start=1):
-                    if field.attname in prepared:
-                        row[index] = field.get_db_prep_save(row[index], connection)
+                row = list(row)
+                for index, field in prepared:
+                    row[index] = field.get_db_prep_save(row[index], connection)
             rows.append(row)
             obj._state.adding = False
             obj._state.db = using
         _copy(cursor, table, ["id", *(field.column for field in fields)], rows, quote)
         history_model = get_history_manager_for_model(model).model
         tracked = [f for f in history_model._meta.concrete_fields if f.name not in HISTORY_OWN_FIELDS]
-        now = timezone.now()
         user_id = user.pk if user is not None else None
-        history_rows = (
-            (*(getattr(obj, field.attname) for field in tracked), now, reason, "+", user_id) for obj in objs
-        )
+        history_values = attrgetter(*(field.attname for field in tracked))
+        history_rows = ((*history_values(obj), now, reason, "+", user_id) for obj in objs)
         columns = [field.column for field in tracked]
         columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
         _copy(cursor, history_model._meta.db_table, columns, history_rows, quote)

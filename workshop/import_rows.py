@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from workshop.import_columns import CAR_COLUMNS, COLUMNS, column_label
+from workshop.import_validation import ImportValidator
 from workshop.models import Car, Customer
 from workshop.models.cars import FIRST_CAR_YEAR, LAST_CAR_YEAR
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, normalise_vin
@@ -57,6 +60,13 @@ class Pending:
     changed_cars: list = field(default_factory=list)
 
 
+def _one_of(values: set[str]):
+    """The right side of an `__in` look-up: on PostgreSQL one array parameter, not a thousand placeholders."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", [sorted(values)])
+    return values
+
+
 def _text(value: str) -> str:
     return " ".join(value.split())
 
@@ -76,6 +86,10 @@ class RowResolver:
         # disagrees is an error rather than a silent overwrite. Strings only, so memory stays small.
         self.seen_customers: dict[tuple[str, str], int] = {}
         self.seen_cars: dict[tuple[str, str], int] = {}
+        self._validators = {
+            Customer: ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED),
+            Car: ImportValidator(Car, exclude=_CAR_UNCHECKED),
+        }
         self._reset_batch()
 
     def _reset_batch(self) -> None:
@@ -98,30 +112,36 @@ class RowResolver:
 
     # --- parsing -----------------------------------------------------------------------------------
 
-    def _cell(self, cells: list[str], name: str) -> str:
-        index = self.mapping.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    def _cells(self, cells: list[str]) -> dict[str, str]:
+        """Every known column's stripped cell ("" when the file lacks the column or the row is short)."""
+        values = dict.fromkeys(COLUMNS, "")
+        width = len(cells)
+        for name, index in self.mapping.items():
+            if index < width:
+                values[name] = cells[index].strip()
+        return values
 
     def parse(self, number: int, cells: list[str]):
         """(customer values, car values or None, errors); values are already in their stored form."""
         errors: list[tuple[str, str]] = []
+        cell = self._cells(cells)
         customer = {}
         for name in ("first_name", "last_name", "company_name", "address", "city"):
-            if value := _text(self._cell(cells, name)):
+            if value := _text(cell[name]):
                 customer[name] = value
         for name, normaliser in (("phone", normalise_phone), ("tax_id", normalise_tax_id)):
-            if value := self._cell(cells, name):
+            if value := cell[name]:
                 try:
                     customer[name] = normaliser(value)
                 except ValidationError as error:
                     errors.append((self.label(name), _message(error)))
-        if email := self._cell(cells, "email").lower():
+        if email := cell["email"].lower():
             try:
                 validate_email(email)
                 customer["email"] = email
             except ValidationError:
                 errors.append((self.label("email"), _("Adresse e-mail invalide : « %(value)s ».") % {"value": email}))
-        if not self._cell(cells, "phone") and not email:
+        if not cell["phone"] and not email:
             errors.append(
                 (
                     self.label("phone" if "phone" in self.mapping else "email"),
@@ -129,13 +149,13 @@ class RowResolver:
                 )
             )
         car = None
-        if any(self._cell(cells, name) for name in CAR_COLUMNS):
-            car = self._parse_car(cells, errors)
+        if any(cell[name] for name in CAR_COLUMNS):
+            car = self._parse_car(cell, errors)
         return customer, car, errors
 
-    def _parse_car(self, cells, errors) -> dict:
+    def _parse_car(self, cell: dict[str, str], errors) -> dict:
         car = {}
-        plate = self._cell(cells, "plate")
+        plate = cell["plate"]
         if not plate:
             errors.append((self.label("plate"), _("L'immatriculation est obligatoire pour un véhicule.")))
         else:
@@ -143,18 +163,18 @@ class RowResolver:
                 car["plate"] = normalise_plate(plate)
             except ValidationError as error:
                 errors.append((self.label("plate"), _message(error)))
-        if vin := self._cell(cells, "vin"):
+        if vin := cell["vin"]:
             try:
                 car["vin"] = normalise_vin(vin)
             except ValidationError as error:
                 errors.append((self.label("vin"), _message(error)))
-        if make := _text(self._cell(cells, "make")):
+        if make := _text(cell["make"]):
             car["make"] = make
         else:
             errors.append((self.label("make"), _("La marque est obligatoire pour un véhicule.")))
-        if model := _text(self._cell(cells, "model")):
+        if model := _text(cell["model"]):
             car["model"] = model
-        if year := self._cell(cells, "year"):
+        if year := cell["year"]:
             if year.isdigit() and FIRST_CAR_YEAR <= int(year) <= LAST_CAR_YEAR:
                 car["year"] = int(year)
             else:
@@ -165,7 +185,7 @@ class RowResolver:
                         % {"value": year, "first": FIRST_CAR_YEAR, "last": LAST_CAR_YEAR},
                     )
                 )
-        if mileage := self._cell(cells, "mileage"):
+        if mileage := cell["mileage"]:
             digits = re.sub(r"\s*km$", "", mileage, flags=re.IGNORECASE).strip()
             if _THOUSANDS.match(digits):
                 digits = re.sub(r"\D", "", digits)
@@ -200,16 +220,18 @@ class RowResolver:
         plates = {car["plate"] for *_x, car, e in parsed if not e and car and "plate" in car}
         vins = {car["vin"] for *_x, car, e in parsed if not e and car and "vin" in car}
         if emails:  # several customers may share an e-mail: the oldest one is the match
-            for customer in Customer.objects.filter(email__in=emails).order_by("id"):
+            for customer in Customer.objects.filter(email__in=_one_of(emails)).order_by("id"):
                 customer = self.customers_by_pk.setdefault(customer.pk, customer)
                 self.customers_by_email.setdefault(customer.email, customer)
         if phones:
-            for customer in Customer.objects.filter(phone__in=phones):
+            for customer in Customer.objects.filter(phone__in=_one_of(phones)).order_by():
                 customer = self.customers_by_pk.setdefault(customer.pk, customer)
                 self.customers_by_phone[customer.phone] = customer
         if plates or vins:
-            query = Q(plate__in=plates) | Q(vin__in=vins) if vins else Q(plate__in=plates)
-            for car in Car.objects.filter(query):
+            query = Q(plate__in=_one_of(plates))
+            if vins:
+                query |= Q(vin__in=_one_of(vins))
+            for car in Car.objects.filter(query).order_by():
                 self.cars_by_pk[car.pk] = car
                 self.cars_by_plate[car.plate] = car
                 if car.vin:
@@ -245,11 +267,11 @@ class RowResolver:
     def _car_keys(values) -> list[tuple[str, str]]:
         return [(name, values[name]) for name in ("plate", "vin") if values.get(name)]
 
-    def _validated(self, model, instance_values: dict, unchecked, outcome: RowOutcome, pk=None):
-        instance = model(pk=pk, **instance_values)
+    def _validated(self, model, instance_values: dict, outcome: RowOutcome, pk=None):
+        validator = self._validators[model]
+        instance = validator.build(instance_values, pk=pk)
         try:
-            instance.clean_fields(exclude=unchecked)
-            instance.clean()
+            validator.validate(instance)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = self.label(name) if name in self.headers else ""
@@ -263,7 +285,7 @@ class RowResolver:
         if incoming.get("company_name") and (target is None or target.kind == Customer.Kind.INDIVIDUAL):
             incoming["kind"] = Customer.Kind.BUSINESS
         if target is None:
-            customer = self._validated(Customer, incoming, _CUSTOMER_UNCHECKED, outcome)
+            customer = self._validated(Customer, incoming, outcome)
             customer_changes = list(incoming) if customer else []
         else:
             outcome.errors.extend(
@@ -275,7 +297,7 @@ class RowResolver:
             customer_changes = [name for name in CUSTOMER_FIELDS if merged[name] != getattr(target, name)]
             customer = target
             if customer_changes and not outcome.errors:
-                checked = self._validated(Customer, merged, _CUSTOMER_UNCHECKED, outcome, pk=target.pk)
+                checked = self._validated(Customer, merged, outcome, pk=target.pk)
                 customer = target if checked else None
         if customer is None or outcome.errors:
             return
@@ -329,7 +351,7 @@ class RowResolver:
             return None, None, []
         target = by_plate or by_vin
         if target is None:
-            car = self._validated(Car, incoming, _CAR_UNCHECKED, outcome)
+            car = self._validated(Car, incoming, outcome)
             if car is not None:
                 car.owner = customer
             return car, None, []
@@ -345,7 +367,7 @@ class RowResolver:
             return None, None, []
         merged = {**self._values(target, CAR_FIELDS), **incoming}
         changes = [name for name in CAR_FIELDS if merged[name] != getattr(target, name)]
-        if changes and self._validated(Car, merged, _CAR_UNCHECKED, outcome, pk=target.pk) is None:
+        if changes and self._validated(Car, merged, outcome, pk=target.pk) is None:
             return None, None, []
         for name in changes:
             setattr(target, name, merged[name])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from workshop.bulk_writes import insert_with_history
+from workshop.collector import fewer_collections
 from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
 from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
 from workshop.models import Car, Customer, CustomerImport
@@ -142,7 +143,7 @@ def import_customers(
     rejects_writer = _RejectsWriter(rejects, table.headers) if rejects is not None else None
     reason = _("Import du fichier « %(name)s »") % {"name": file_name}
     try:
-        with transaction.atomic():
+        with fewer_collections(), transaction.atomic():
             resolver = RowResolver(mapping=mapping, headers=headers)
             batch: list[tuple[int, list[str]]] = []
             for number, cells in table.rows:

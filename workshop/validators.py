@@ -9,10 +9,15 @@ from stdnum.tn import mf
 
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 _PHONE_FIRST_DIGITS = "234579"
+# Values already in their normal form come back unchanged; recognising them first spares the parsing when a
+# model re-normalises what an import (or a form) has just normalised.
+_NORMAL_PHONE = re.compile(r"\+216[234579][0-9]{7}")
 
 
 def normalise_phone(value: str) -> str:
     """`20 123 456`, `+216 20 123 456`, `0021620123456`, `20.123.456` -> `+21620123456`."""
+    if value and _NORMAL_PHONE.fullmatch(value):
+        return value
     raw = (value or "").strip()
     digits = _SEPARATORS.sub("", raw)
     if digits.startswith("+216"):
@@ -44,11 +49,14 @@ def format_phone(value: str) -> str:
 TUNIS_ARABIC = "تونس"
 RS_ARABIC = "ن ت"
 _ORDINARY_PLATE = re.compile(r"^(\d{1,3})\s*(?:TUN|TU|" + TUNIS_ARABIC + r")\s*(\d{1,4})$")
+_NORMAL_PLATE = re.compile(r"[1-9][0-9]{0,2} TU [1-9][0-9]{0,3}|[1-9][0-9]{0,5} RS")
 _RS_PLATE = re.compile(r"^(?:(\d{1,6})\s*(?:RS|ن\s*\.?\s*ت)|(?:RS|ن\s*\.?\s*ت)\s*(\d{1,6}))$")
 
 
 def normalise_plate(value: str) -> str:
     """`123 تونس 4567`, `123TU4567`, `123-tun-4567` -> `123 TU 4567`; `12345 ن ت` -> `12345 RS`."""
+    if value and _NORMAL_PLATE.fullmatch(value):
+        return value
     raw = (value or "").strip()
     text = re.sub(r"[\s\-_.·]+", " ", raw.upper()).strip()
     if match := _ORDINARY_PLATE.match(text):
