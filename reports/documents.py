@@ -174,36 +174,29 @@ def _common(profile: WorkshopProfile | None) -> dict:
     }
 
 
-def invoice_context(invoice: Invoice, profile: WorkshopProfile | None = None) -> dict:
+def _issued_document_context(document, *, title: str, profile: WorkshopProfile | None) -> dict:
+    """Invoices and credit notes print the same way: frozen identities, lines, TVA per rate, amount in words."""
     profile = profile or WorkshopProfile.load()
-    lines = invoice.lines.all()
+    lines = document.lines.all()
     return {
         **_common(profile),
-        "document": invoice,
-        "title": "Facture",
-        "is_draft": invoice.status == Invoice.Status.DRAFT,
-        "seller": _seller(invoice, profile),
-        "customer": _customer(invoice),
+        "document": document,
+        "title": title,
+        "is_draft": document.status == type(document).Status.DRAFT,
+        "seller": _seller(document, profile),
+        "customer": _customer(document),
         "lines": list(lines.order_by("position", "id")),
         "tva_breakdown": _tva_breakdown(lines),
-        "amount_in_words": amount_in_words(invoice.net_to_pay),
+        "amount_in_words": amount_in_words(document.net_to_pay),
     }
+
+
+def invoice_context(invoice: Invoice, profile: WorkshopProfile | None = None) -> dict:
+    return _issued_document_context(invoice, title="Facture", profile=profile)
 
 
 def credit_note_context(credit_note: CreditNote, profile: WorkshopProfile | None = None) -> dict:
-    profile = profile or WorkshopProfile.load()
-    lines = credit_note.lines.all()
-    return {
-        **_common(profile),
-        "document": credit_note,
-        "title": "Avoir",
-        "is_draft": credit_note.status == CreditNote.Status.DRAFT,
-        "seller": _seller(credit_note, profile),
-        "customer": _customer(credit_note),
-        "lines": list(lines.order_by("position", "id")),
-        "tva_breakdown": _tva_breakdown(lines),
-        "amount_in_words": amount_in_words(credit_note.net_to_pay),
-    }
+    return _issued_document_context(credit_note, title="Avoir", profile=profile)
 
 
 def service_context(service: Service, profile: WorkshopProfile | None = None) -> dict:

@@ -57,6 +57,18 @@ class EcarTabularInline(TabularInline):
     show_change_link = False
 
 
+class ReadOnlyInlineMixin:
+    """Rows of a ledger or a frozen document: shown, never added, changed or deleted from the parent's page."""
+
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class EcarStackedInline(StackedInline):
     extra = 0
 

@@ -17,7 +17,7 @@ from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from workshop.workflows import TransitionRefused, stale_message
 
-from .base import EcarModelAdmin, EcarTabularInline, money
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
 from .exports import ListExportMixin
 from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
 
@@ -78,19 +78,12 @@ class InvoiceLineInline(DraftOnlyInlineMixin, EcarTabularInline):
     readonly_fields = ("total_ht", "total_tva", "total_ttc")
 
 
-class PaymentInline(EcarTabularInline):
+class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
     """Payments are recorded with the « Enregistrer un paiement » button, never typed into the grid."""
 
     model = Payment
     fields = ("date", "method", "amount", "withholding_amount", "withholding_certificate", "reference", "received_by")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("received_by")
@@ -433,17 +426,10 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
         return money(obj.withholding_amount)
 
 
-class CreditNoteLineInline(EcarTabularInline):
+class CreditNoteLineInline(ReadOnlyInlineMixin, EcarTabularInline):
     model = CreditNoteLine
     fields = ("invoice_line", *LINE_FIELDS)
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice_line")
