@@ -159,6 +159,7 @@ def test_arabic_screens_are_right_to_left(login, manager):
     html = client.get(reverse("admin:index")).content.decode()
     assert 'dir="rtl"' in html
     assert "portal/admin.css" in html
+    assert "أوامر الإصلاح" in html  # the sidebar, from the project's Arabic catalogue
 
 
 @pytest.mark.parametrize("name", ["auth_user", "auth_group"])
