@@ -147,6 +147,13 @@ def _apply(instance, current, name, user, expected_status, label, save_fields, k
     return current
 
 
+def refuse_if_stale(instance, expected_status: str) -> None:
+    """The page the user clicked on showed `expected_status`; refuse if the row has moved since."""
+    instance.refresh_from_db(fields=["status"])
+    if instance.status != expected_status:
+        raise TransitionRefused(stale_message(instance, instance), code="stale")
+
+
 def transition_service(*, service: Service, name: str, user, expected_status: str | None = None, **kwargs) -> Service:
     """Move a repair order along its workflow (see Service's transitions for what each one checks and does)."""
     if name not in SERVICE_TRANSITIONS:

@@ -15,7 +15,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
-from workshop.workflows import TransitionRefused, stale_message
+from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
 from .exports import ListExportMixin
@@ -258,9 +258,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     # --- transitions and billing actions ---------------------------------------------------------
 
     def fire_transition(self, request, obj, name, data):
-        obj.refresh_from_db(fields=["status"])
-        if obj.status != data["expected_status"]:
-            raise TransitionRefused(stale_message(obj, obj), code="stale")
+        refuse_if_stale(obj, data["expected_status"])
         return billing.issue_invoice(invoice=obj, user=request.user)
 
     def extra_detail_actions(self, request, obj):

@@ -229,9 +229,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         if service is None:
             return self.dialog_response(request, self.change_url(object_id), status=404)
         try:
-            service.refresh_from_db(fields=["status"])
-            if service.status != form.cleaned_data["expected_status"]:
-                raise workflows.TransitionRefused(workflows.stale_message(service, service), code="stale")
+            workflows.refuse_if_stale(service, form.cleaned_data["expected_status"])
             invoice = billing.create_invoice_from_service(service=service, user=request.user)
         except ValidationError as exc:
             return self.refused(request, object_id, exc)
