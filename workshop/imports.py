@@ -8,7 +8,6 @@ back (the preview is the real import, undone). Rows are read as a stream and wri
 look-up per batch for existing customers and cars, and audit history written by the bulk writes.
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
@@ -23,7 +22,7 @@ from workshop.collector import fewer_collections
 from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
 from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
 from workshop.models import Car, Customer, CustomerImport
-from workshop.spreadsheets import SpreadsheetError, open_table
+from workshop.spreadsheets import SpreadsheetError, csv_row, csv_writer, open_table
 
 BATCH_SIZE = 1000
 PREVIEW_LIMIT = 100
@@ -241,11 +240,11 @@ class _RejectsWriter:
     """The invalid rows as they were typed, plus the reasons: fix them in Excel and import this file again."""
 
     def __init__(self, stream: TextIO, headers: list[str]):
-        self.writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+        self.writer = csv_writer(stream)
         self.width = len(headers)
-        self.writer.writerow([*headers, str(REJECTS_COLUMN)])
+        self.writer.writerow(csv_row([*headers, str(REJECTS_COLUMN)]))
 
     def write(self, cells: list[str], errors: list[tuple[str, str]]) -> None:
         padded = (cells + [""] * self.width)[: self.width]
         reasons = " | ".join(f"{column} : {message}" if column else message for column, message in errors)
-        self.writer.writerow([*padded, reasons])
+        self.writer.writerow(csv_row([*padded, reasons]))

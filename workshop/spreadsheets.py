@@ -119,7 +119,7 @@ def _open_csv(stream, file_name: str) -> Table:
             # The spreadsheet's row number counts records, not lines: a cell may hold a line break.
             for number, cells in enumerate(reader, start=2):
                 if any(cell.strip() for cell in cells):
-                    yield number, [cell.strip() for cell in cells]
+                    yield number, [unneutralise_text(cell.strip()) for cell in cells]
         except (UnicodeDecodeError, csv.Error) as error:
             raise SpreadsheetError(
                 _("Le fichier « %(name)s » est illisible vers la ligne %(line)s : %(error)s")
@@ -152,7 +152,7 @@ def cell_text(value) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return str(value).strip()
+    return unneutralise_text(str(value).strip())
 
 
 def _open_xlsx(stream, file_name: str) -> Table:
@@ -192,6 +192,25 @@ def _open_xlsx(stream, file_name: str) -> Table:
 
 
 # --- Writing -------------------------------------------------------------------------------------
+# Every CSV and XLSX the portal writes (list exports, accounting, reports, import rejects) goes through
+# `write_csv` / `write_xlsx` / `csv_row` below, so text that a spreadsheet would run as a formula is neutralised
+# in one place per format. Numbers, dates and booleans are written as values and never touched.
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_value(value) -> bool:
+    return isinstance(value, int | float | Decimal | date | datetime) or value is None
+
+
+def neutralise_text(text: str) -> str:
+    """`=HYPERLINK(...)`, `+cmd|...`, `@SUM(1)`, `-2+3` become inert text: prefixed with `'`, as Excel does."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def unneutralise_text(text: str) -> str:
+    """Undo `neutralise_text`, so a rejects file or an export can be imported back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS) else text
 
 
 def _native(value):
@@ -200,59 +219,85 @@ def _native(value):
     return value
 
 
-def _csv_text(value) -> str:
-    """French Excel reads `1234,500` as a number and `31/01/2026` as a date."""
+def _csv_text(value, *, exact_decimals: bool = False) -> str:
+    """French Excel reads `1234,500` as a number and `31/01/2026` as a date; text is neutralised."""
     value = _native(value)
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.3f}".replace(".", ",")
+        return (f"{value:f}" if exact_decimals else f"{value:.3f}").replace(".", ",")
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    return neutralise_text(str(value))
 
 
-def write_csv(headers, rows) -> bytes:
+def csv_row(row, *, exact_decimals: bool = False) -> list[str]:
+    """One row's cells as safe CSV text: numbers with a decimal comma (`-12,500` stays a number), text neutralised.
+
+    Amounts get 3 decimals; `exact_decimals` keeps each Decimal's own places (hours, quantities in reports)."""
+    return [_csv_text(value, exact_decimals=exact_decimals) for value in row]
+
+
+def csv_writer(stream):
+    """The `;` CSV dialect of every file the portal writes; write rows through `csv_row`."""
+    return csv.writer(stream, delimiter=";", lineterminator="\r\n")
+
+
+def write_csv(headers, rows, *, exact_decimals: bool = False) -> bytes:
     """`;`-separated UTF-8 with a BOM: what French Excel and bookkeeping software open without a wizard."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
+    writer = csv_writer(buffer)
+    writer.writerow(csv_row(headers))
     for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow(csv_row(row, exact_decimals=exact_decimals))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def write_xlsx(sheets) -> bytes:
-    """`sheets`: (title, headers, rows). Amounts become numbers shown with 3 decimals, dates real dates."""
-    from openpyxl import Workbook
+def _xlsx_cell(sheet, value, *, bold=None):
+    """A typed cell; text is always a string cell (never a formula) and `'`-prefixed when it starts like one."""
     from openpyxl.cell import WriteOnlyCell
+
+    value = _native(value)
+    if not _is_value(value):
+        value = neutralise_text(str(value))
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store any text starting with "=" as a formula
+    elif isinstance(value, Decimal):
+        cell.number_format = MONEY_FORMAT
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if bold is not None:
+        cell.font = bold
+    return cell
+
+
+def write_xlsx(sheets, *, column_widths: bool = False) -> bytes:
+    """`sheets`: (title, headers, rows). Amounts become numbers shown with 3 decimals, dates real dates.
+
+    `column_widths` sizes each column to its header and freezes the header row (report exports)."""
+    from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        sheet = workbook.create_sheet(title=neutralise_text(str(title))[:31])
+        headers = [str(header) for header in headers]
+        if column_widths:
+            for index, header in enumerate(headers, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 2)
+            sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, header, bold=bold) for header in headers])
         for row in rows:
-            cells = []
-            for value in row:
-                value = _native(value)
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, Decimal):
-                    cell.number_format = MONEY_FORMAT
-                elif isinstance(value, datetime):
-                    cell.number_format = DATETIME_FORMAT
-                elif isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            sheet.append(cells)
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
