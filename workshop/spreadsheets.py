@@ -94,6 +94,9 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _open_csv(stream, file_name: str) -> Table:
+    from workshop.spreadsheet_limits import ImportLimits, check_csv_row
+
+    limits = ImportLimits.from_settings()
     encoding = _detect_encoding(stream, file_name)
     size = _size_of(stream)
     sample = stream.read(_SNIFF_BYTES)
@@ -113,11 +116,13 @@ def _open_csv(stream, file_name: str) -> Table:
         raise SpreadsheetError(
             _("Le fichier « %(name)s » est illisible : %(error)s") % {"name": file_name, "error": error}
         ) from None
+    check_csv_row(file_name, 1, headers, limits)
 
     def rows():
         try:
             # The spreadsheet's row number counts records, not lines: a cell may hold a line break.
             for number, cells in enumerate(reader, start=2):
+                check_csv_row(file_name, number, cells, limits)
                 if any(cell.strip() for cell in cells):
                     yield number, [unneutralise_text(cell.strip()) for cell in cells]
         except (UnicodeDecodeError, csv.Error) as error:
@@ -155,20 +160,32 @@ def cell_text(value) -> str:
     return unneutralise_text(str(value).strip())
 
 
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError, EOFError, SyntaxError)
+"""What openpyxl raises on a damaged workbook (xml.etree's ParseError is a SyntaxError)."""
+
+
+def _damaged(file_name: str, error: Exception) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Le classeur Excel « %(name)s » est illisible ou endommagé (%(error)s).")
+        % {"name": file_name, "error": type(error).__name__}
+    )
+
+
 def _open_xlsx(stream, file_name: str) -> Table:
+    """Checked against the import limits before openpyxl reads a byte of it (workshop.spreadsheet_limits)."""
     from openpyxl import load_workbook
 
+    from workshop.spreadsheet_limits import check_xlsx
+
+    check_xlsx(stream, file_name)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         total = sheet.max_row
         rows_iter = sheet.iter_rows(values_only=True)
         first = next(rows_iter, None)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError) as error:
-        raise SpreadsheetError(
-            _("Le classeur Excel « %(name)s » est illisible ou endommagé (%(error)s).")
-            % {"name": file_name, "error": type(error).__name__}
-        ) from None
+    except _XLSX_ERRORS as error:
+        raise _damaged(file_name, error) from None
     if first is None:
         workbook.close()
         raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name})
@@ -182,6 +199,8 @@ def _open_xlsx(stream, file_name: str) -> Table:
                 cells = [cell_text(value) for value in values]
                 if any(cells):
                     yield number, cells
+        except _XLSX_ERRORS as error:
+            raise _damaged(file_name, error) from None
         finally:
             workbook.close()
 
