@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -29,8 +29,25 @@ PREVIEW_LIMIT = 100
 ERROR_LIMIT = 1000
 
 
+IMPORT_LOCK_KEY = 0x45434152_494D5054  # "ECARIMPT": one PostgreSQL advisory lock serialises imports
+
+
 class ImportFileError(SpreadsheetError):
     """The file cannot be imported at all (format, encoding, missing columns): nothing was read into the database."""
+
+
+class ImportConflict(ImportFileError):
+    """Someone else wrote the same customers or cars while this import ran: it was rolled back whole."""
+
+
+def serialise_imports() -> None:
+    """Wait for any other import (or dry run) to finish, until the current transaction ends.
+
+    Two imports of the same file then run one after the other: the second finds the first's customers and
+    reports them unchanged instead of failing on the unique indexes. SQLite serialises writers by itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 @dataclass
@@ -44,7 +61,7 @@ class RowError:
 class ImportReport:
     """What an import did (or, for a dry run or a refused import, would have done)."""
 
-    file_name: str
+    file_name: str = ""
     dry_run: bool = False
     skip_invalid: bool = False
     committed: bool = False
@@ -143,6 +160,7 @@ def import_customers(
     reason = _("Import du fichier « %(name)s »") % {"name": file_name}
     try:
         with fewer_collections(), transaction.atomic():
+            serialise_imports()
             resolver = RowResolver(mapping=mapping, headers=headers)
             batch: list[tuple[int, list[str]]] = []
             for number, cells in table.rows:
@@ -165,6 +183,14 @@ def import_customers(
                 transaction.set_rollback(True)
     except SpreadsheetError as error:
         raise ImportFileError(str(error)) from None
+    except IntegrityError:
+        raise ImportConflict(
+            _(
+                "Des clients ou véhicules de « %(name)s » ont été enregistrés par quelqu'un d'autre pendant l'import : "
+                "rien n'a été enregistré. Relancez l'import : les lignes déjà présentes seront reconnues."
+            )
+            % {"name": file_name}
+        ) from None
     return report
 
 

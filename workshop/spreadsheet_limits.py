@@ -258,13 +258,6 @@ def check_xlsx_content(stream, file_name: str, limits: ImportLimits | None = Non
     stream.seek(0)
 
 
-def check_xlsx(stream, file_name: str) -> None:
-    """Both checks, cheapest first."""
-    limits = ImportLimits.from_settings()
-    check_xlsx_archive(stream, file_name, limits)
-    check_xlsx_content(stream, file_name, limits)
-
-
 def check_csv_row(file_name: str, number: int, cells: list[str], limits: ImportLimits) -> None:
     """A CSV is read as a stream: each row is checked before it is used."""
     if number > limits.max_rows + 1:

@@ -40,6 +40,14 @@ class Table:
 
 def open_table(stream, file_name: str) -> Table:
     """Open an uploaded or local file (binary, seekable) by its extension."""
+    if precheck(stream, file_name) == ".xlsx":
+        return _open_xlsx(stream, file_name)
+    return _open_csv(stream, file_name)
+
+
+def precheck(stream, file_name: str) -> str:
+    """What can be refused in milliseconds, before the file is stored or queued: extension, emptiness, an XLSX
+    named .csv, and an XLSX's zip directory against the import limits. Returns the extension."""
     extension = PurePath(file_name or "").suffix.lower()
     if extension not in READABLE_EXTENSIONS:
         raise SpreadsheetError(
@@ -52,13 +60,16 @@ def open_table(stream, file_name: str) -> Table:
     if not head:
         raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name})
     if extension == ".xlsx":
-        return _open_xlsx(stream, file_name)
-    if head.startswith(b"PK\x03\x04"):
+        from workshop.spreadsheet_limits import check_xlsx_archive
+
+        check_xlsx_archive(stream, file_name)
+        stream.seek(0)
+    elif head.startswith(b"PK\x03\x04"):
         raise SpreadsheetError(
             _("« %(name)s » est un classeur Excel nommé .csv : renommez-le en .xlsx ou enregistrez-le en CSV.")
             % {"name": file_name}
         )
-    return _open_csv(stream, file_name)
+    return extension
 
 
 def _detect_encoding(stream, file_name: str) -> str:
@@ -175,9 +186,9 @@ def _open_xlsx(stream, file_name: str) -> Table:
     """Checked against the import limits before openpyxl reads a byte of it (workshop.spreadsheet_limits)."""
     from openpyxl import load_workbook
 
-    from workshop.spreadsheet_limits import check_xlsx
+    from workshop.spreadsheet_limits import check_xlsx_content
 
-    check_xlsx(stream, file_name)
+    check_xlsx_content(stream, file_name)  # the archive itself was checked by `precheck`
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
