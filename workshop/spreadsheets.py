@@ -135,7 +135,7 @@ def _open_csv(stream, file_name: str) -> Table:
             for number, cells in enumerate(reader, start=2):
                 check_csv_row(file_name, number, cells, limits)
                 if any(cell.strip() for cell in cells):
-                    yield number, [unneutralise_text(cell.strip()) for cell in cells]
+                    yield number, [clean_cell(cell) for cell in cells]
         except (UnicodeDecodeError, csv.Error) as error:
             raise SpreadsheetError(
                 _("Le fichier « %(name)s » est illisible vers la ligne %(line)s : %(error)s")
@@ -168,7 +168,7 @@ def cell_text(value) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return unneutralise_text(str(value).strip())
+    return clean_cell(str(value))
 
 
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError, EOFError, SyntaxError)
@@ -241,6 +241,15 @@ def neutralise_text(text: str) -> str:
 def unneutralise_text(text: str) -> str:
     """Undo `neutralise_text`, so a rejects file or an export can be imported back unchanged."""
     return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def clean_cell(text: str) -> str:
+    """A cell as it will be stored: no control characters (terminal escapes, bells, NUL), no surrounding spaces,
+    and without the `'` an export put before text that looked like a formula."""
+    return unneutralise_text(text.translate(_CONTROL_CHARACTERS).strip())
 
 
 def _native(value):
