@@ -214,7 +214,8 @@ class _Scanner:
         for letters in _WIDE_CELL.findall(body):
             if _column_index(letters.decode()) > limits.max_columns:
                 raise self._too_many_columns()
-        for reference in _DIMENSION.findall(body):
+        dimensions = _DIMENSION.findall(body) if b"dimension" in body else ()
+        for reference in dimensions:  # declared before the first row
             for corner in reference.decode(errors="replace").split(":"):
                 match = _REFERENCE.fullmatch(corner)
                 if match and _column_index(match.group(1)) > limits.max_columns:
