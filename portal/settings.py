@@ -368,3 +368,15 @@ UNFOLD = {
 ECAR_ESTIMATE_VALID_DAYS = int(os.environ.get("ECAR_ESTIMATE_VALID_DAYS", "15"))
 # The dashboard's figures are computed at most once per this many seconds (per visibility scope).
 ECAR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ECAR_DASHBOARD_CACHE_SECONDS", "60"))
+
+# --- Import limits (workshop.spreadsheet_limits) ---------------------------------------------------
+# Checked before a spreadsheet is parsed, so a small hostile file (zip bomb, millions of shared strings)
+# cannot take the worker's memory or time. A refusal names the limit; nothing is written.
+ECAR_IMPORT_MAX_ROWS = int(os.environ.get("ECAR_IMPORT_MAX_ROWS", "500000"))  # data rows per file
+ECAR_IMPORT_MAX_COLUMNS = int(os.environ.get("ECAR_IMPORT_MAX_COLUMNS", "200"))
+ECAR_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ECAR_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own cell limit
+ECAR_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("ECAR_IMPORT_MAX_SHARED_STRINGS", "1000000"))
+ECAR_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ECAR_IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024**3)))
+ECAR_IMPORT_MAX_PART_BYTES = int(os.environ.get("ECAR_IMPORT_MAX_PART_BYTES", str(100 * 1024**2)))  # non-sheet parts
+ECAR_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("ECAR_IMPORT_MAX_COMPRESSION_RATIO", "100"))
+ECAR_IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("ECAR_IMPORT_MAX_ZIP_MEMBERS", "1000"))

@@ -1,21 +1,17 @@
 """A report table as CSV (`;`, decimal comma, for French Excel), XLSX (numbers stay numbers) or PDF."""
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from reports.documents import PdfIdentity, render_pdf
 from reports.templatetags.document_tags import tnd
+from workshop.spreadsheets import write_csv, write_xlsx
 
 FORMATS = ("csv", "xlsx", "pdf")
-MONEY_FORMAT = "#,##0.000"
 
 
 def table_values(table) -> tuple[list[str], list[list]]:
@@ -25,21 +21,17 @@ def table_values(table) -> tuple[list[str], list[list]]:
     return header, [list(row) for row in values]
 
 
-def _csv_cell(value) -> str:
+def _text_cell(value) -> str:
+    """A value as the PDF shows it when it is not an amount: dates dd/mm/yyyy, local times."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    if isinstance(value, float):
-        return f"{value}".replace(".", ",")
     if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-            if timezone.is_aware(value)
-            else f"{value:%d/%m/%Y %H:%M}"
-        )
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value}".replace(".", ",")
     return str(value)
 
 
@@ -48,53 +40,26 @@ def _filename(title: str, extension: str) -> str:
 
 
 def as_csv(title: str, table) -> HttpResponse:
+    """Written by `workshop.spreadsheets.write_csv`, like every CSV of the portal (formulas neutralised there)."""
     header, rows = table_values(table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(write_csv(header, rows, exact_decimals=True), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(title, "csv")}"'
     return response
 
 
 def as_xlsx(title: str, table) -> HttpResponse:
+    """Written by `workshop.spreadsheets.write_xlsx`, like every XLSX of the portal (no formula cell, ever)."""
     header, rows = table_values(table)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(value, Decimal):
-                cell.number_format = MONEY_FORMAT
-            elif isinstance(value, date):
-                cell.number_format = "DD/MM/YYYY"
-    for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, len(name) + 2)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    data = write_xlsx([(title, header, rows)], column_widths=True)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{_filename(title, "xlsx")}"'
     return response
-
-
-def _xlsx_cell(value):
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
 
 
 def _pdf_cell(value) -> str:
     if isinstance(value, Decimal):
         return tnd(value)
-    return _csv_cell(value)
+    return _text_cell(value)
 
 
 def as_pdf(title: str, table, *, filters: list[tuple[str, str]], totals: list[tuple[str, str]] = ()) -> HttpResponse:

@@ -81,6 +81,6 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
 
 def _copy(cursor, table: str, columns: list[str], rows, quote) -> None:
     statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with cursor.cursor.copy(statement) as copy:
+    with cursor.db.wrap_database_errors, cursor.cursor.copy(statement) as copy:  # psycopg errors -> Django's
         for row in rows:
             copy.write_row(row)

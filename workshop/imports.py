@@ -8,12 +8,11 @@ back (the preview is the real import, undone). Rows are read as a stream and wri
 look-up per batch for existing customers and cars, and audit history written by the bulk writes.
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -23,15 +22,32 @@ from workshop.collector import fewer_collections
 from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
 from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
 from workshop.models import Car, Customer, CustomerImport
-from workshop.spreadsheets import SpreadsheetError, open_table
+from workshop.spreadsheets import SpreadsheetError, csv_row, csv_writer, open_table
 
 BATCH_SIZE = 1000
 PREVIEW_LIMIT = 100
 ERROR_LIMIT = 1000
 
 
+IMPORT_LOCK_KEY = 0x45434152_494D5054  # "ECARIMPT": one PostgreSQL advisory lock serialises imports
+
+
 class ImportFileError(SpreadsheetError):
     """The file cannot be imported at all (format, encoding, missing columns): nothing was read into the database."""
+
+
+class ImportConflict(ImportFileError):
+    """Someone else wrote the same customers or cars while this import ran: it was rolled back whole."""
+
+
+def serialise_imports() -> None:
+    """Wait for any other import (or dry run) to finish, until the current transaction ends.
+
+    Two imports of the same file then run one after the other: the second finds the first's customers and
+    reports them unchanged instead of failing on the unique indexes. SQLite serialises writers by itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 @dataclass
@@ -45,7 +61,7 @@ class RowError:
 class ImportReport:
     """What an import did (or, for a dry run or a refused import, would have done)."""
 
-    file_name: str
+    file_name: str = ""
     dry_run: bool = False
     skip_invalid: bool = False
     committed: bool = False
@@ -144,6 +160,7 @@ def import_customers(
     reason = _("Import du fichier « %(name)s »") % {"name": file_name}
     try:
         with fewer_collections(), transaction.atomic():
+            serialise_imports()
             resolver = RowResolver(mapping=mapping, headers=headers)
             batch: list[tuple[int, list[str]]] = []
             for number, cells in table.rows:
@@ -166,6 +183,14 @@ def import_customers(
                 transaction.set_rollback(True)
     except SpreadsheetError as error:
         raise ImportFileError(str(error)) from None
+    except IntegrityError:
+        raise ImportConflict(
+            _(
+                "Des clients ou véhicules de « %(name)s » ont été enregistrés par quelqu'un d'autre pendant l'import : "
+                "rien n'a été enregistré. Relancez l'import : les lignes déjà présentes seront reconnues."
+            )
+            % {"name": file_name}
+        ) from None
     return report
 
 
@@ -241,11 +266,11 @@ class _RejectsWriter:
     """The invalid rows as they were typed, plus the reasons: fix them in Excel and import this file again."""
 
     def __init__(self, stream: TextIO, headers: list[str]):
-        self.writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+        self.writer = csv_writer(stream)
         self.width = len(headers)
-        self.writer.writerow([*headers, str(REJECTS_COLUMN)])
+        self.writer.writerow(csv_row([*headers, str(REJECTS_COLUMN)]))
 
     def write(self, cells: list[str], errors: list[tuple[str, str]]) -> None:
         padded = (cells + [""] * self.width)[: self.width]
         reasons = " | ".join(f"{column} : {message}" if column else message for column, message in errors)
-        self.writer.writerow([*padded, reasons])
+        self.writer.writerow(csv_row([*padded, reasons]))

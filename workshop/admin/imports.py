@@ -3,15 +3,12 @@
 The views only handle the web side (forms, files, messages); the import itself is `workshop.imports`.
 """
 
-import io
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,9 +19,10 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldBooleanSwitchWidget
 
 from workshop import roles
 from workshop.import_columns import COLUMNS
-from workshop.imports import ImportFileError, ImportReport, fill_counts, import_customers
+from workshop.import_runs import ImportRefused, progress_of, request_import, start_analysis
+from workshop.imports import ImportReport
 from workshop.models import CustomerImport
-from workshop.spreadsheets import READABLE_EXTENSIONS
+from workshop.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 
 from .base import EcarModelAdmin
 
@@ -84,7 +82,17 @@ class CustomerImportAdmin(EcarModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @display(description=gettext_lazy("statut"), ordering="status", label={"analysed": "info", "imported": "success"})
+    @display(
+        description=gettext_lazy("statut"),
+        ordering="status",
+        label={
+            "analysing": "warning",
+            "analysed": "info",
+            "importing": "warning",
+            "imported": "success",
+            "failed": "danger",
+        },
+    )
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
@@ -102,6 +110,7 @@ class CustomerImportAdmin(EcarModelAdmin):
             path("upload/", view(self.upload_view), name="workshop_customerimport_upload"),
             path("<int:pk>/preview/", view(self.preview_view), name="workshop_customerimport_preview"),
             path("<int:pk>/rejects/", view(self.rejects_view), name="workshop_customerimport_rejects"),
+            path("<int:pk>/progress/", view(self.progress_view), name="workshop_customerimport_progress"),
             *super().get_urls(),
         ]
 
@@ -118,99 +127,66 @@ class CustomerImportAdmin(EcarModelAdmin):
         }
 
     def upload_view(self, request):
-        """Save the upload, run the import as a dry run, show the preview."""
+        """Check what can be checked at once, store the file, queue the dry run and show its progress."""
         self._check(request)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             name = PurePath(upload.name).name
-            record = CustomerImport(
-                file_name=name, imported_by=request.user, source=CustomerImport.Source.ADMIN, file=upload
-            )
-            record.save()
-            rejects = io.StringIO()
             try:
-                with record.file.open("rb") as stream:
-                    report = import_customers(
-                        stream=stream, file_name=name, user=request.user, dry_run=True, rejects=rejects
-                    )
-            except ImportFileError as error:
-                record.file.delete(save=False)
-                record.delete()
+                precheck(upload, name)
+            except SpreadsheetError as error:
                 form.add_error("file", str(error))
             else:
-                _save_analysis(record, report, rejects)
+                upload.seek(0)
+                record = start_analysis(upload=upload, file_name=name, user=request.user)
                 return redirect("admin:workshop_customerimport_preview", pk=record.pk)
         status = 400 if request.method == "POST" else 200
         context = self._context(request, title=_("Importer des clients et véhicules"), form=form)
         return TemplateResponse(request, "admin/workshop/customerimport/upload.html", context, status=status)
 
     def preview_view(self, request, pk):
-        """GET: the dry run's report. POST: import for real (all-or-nothing unless `skip_invalid`)."""
+        """GET: the progress, then the dry run's report. POST: queue the real import (locked, once)."""
         self._check(request)
         record = get_object_or_404(CustomerImport, pk=pk)
         form = ConfirmForm(request.POST if request.method == "POST" else None)
         status = 200
         if request.method == "POST" and form.is_valid():
-            if record.status == CustomerImport.Status.IMPORTED:
-                messages.warning(request, _("Ce fichier a déjà été importé."))
+            try:
+                request_import(record_id=record.pk, user=request.user, skip_invalid=form.cleaned_data["skip_invalid"])
+            except ImportRefused as refusal:
+                messages.warning(request, str(refusal))
+                return redirect("admin:workshop_customerimport_preview", pk=record.pk)
+            record.refresh_from_db()
+            if record.status == CustomerImport.Status.IMPORTED:  # eager mode: the task already ran
+                messages.success(request, imported_message(record))
                 return redirect("admin:workshop_customerimport_changelist")
-            skip_invalid = form.cleaned_data["skip_invalid"]
-            rejects = io.StringIO()
-            with record.file.open("rb") as stream:
-                try:
-                    report = import_customers(
-                        stream=stream,
-                        file_name=record.file_name,
-                        user=request.user,
-                        skip_invalid=skip_invalid,
-                        rejects=rejects,
-                        record=record,
-                        source=CustomerImport.Source.ADMIN,
-                    )
-                except ImportFileError as error:
-                    messages.error(request, str(error))
-                    return redirect("admin:workshop_customerimport_upload")
-            if report.committed:
-                _store_rejects(record, rejects, report)
-                record.save(update_fields=["rejects_file"])
-                messages.success(
-                    request,
-                    _(
-                        "Import terminé : %(customers)s client(s) et %(cars)s véhicule(s) créés, %(updated)s mis à "
-                        "jour, %(unchanged)s ligne(s) inchangée(s), %(invalid)s ligne(s) invalide(s) ignorée(s)."
-                    )
-                    % {
-                        "customers": report.customers_created,
-                        "cars": report.cars_created,
-                        "updated": report.updated,
-                        "unchanged": report.rows_unchanged,
-                        "invalid": report.rows_invalid,
-                    },
-                )
-                return redirect("admin:workshop_customerimport_changelist")
-            _save_analysis(record, report, rejects)
-            messages.error(
-                request,
-                _(
-                    "%(count)s ligne(s) invalide(s) : rien n'a été importé. Corrigez le fichier, ou choisissez "
-                    "d'importer seulement les lignes valides."
-                )
-                % {"count": report.rows_invalid},
-            )
+            if record.status != CustomerImport.Status.IMPORTING:  # invalid rows, or the file failed
+                messages.error(request, record.error)
+                status = 400
+            else:
+                return redirect("admin:workshop_customerimport_preview", pk=record.pk)
+        elif request.method == "POST":
             status = 400
-        report = ImportReport.from_dict(record.report)
         context = self._context(
             request,
             title=_("Aperçu de l'import : %(name)s") % {"name": record.file_name},
             record=record,
-            report=report,
+            report=ImportReport.from_dict(record.report or {}),
+            progress=progress_of(record),
+            progress_url=reverse("admin:workshop_customerimport_progress", args=[record.pk]),
             form=form,
             rejects_url=reverse("admin:workshop_customerimport_rejects", args=[record.pk])
             if record.rejects_file
             else None,
         )
         return TemplateResponse(request, "admin/workshop/customerimport/preview.html", context, status=status)
+
+    def progress_view(self, request, pk):
+        """The state and progress of an import, polled by the preview page while the task runs."""
+        self._check(request)
+        record = get_object_or_404(CustomerImport, pk=pk)
+        return JsonResponse(progress_of(record))
 
     def rejects_view(self, request, pk):
         self._check(request)
@@ -223,17 +199,14 @@ class CustomerImportAdmin(EcarModelAdmin):
         )
 
 
-def _save_analysis(record: CustomerImport, report: ImportReport, rejects: io.StringIO) -> None:
-    with transaction.atomic():
-        fill_counts(record, report)
-        _store_rejects(record, rejects, report)
-        record.save()
-
-
-def _store_rejects(record: CustomerImport, rejects: io.StringIO, report: ImportReport) -> None:
-    if record.rejects_file:
-        record.rejects_file.delete(save=False)
-    if report.rows_invalid:
-        stem = PurePath(record.file_name).stem
-        content = ContentFile(("\ufeff" + rejects.getvalue()).encode("utf-8"))
-        record.rejects_file.save(f"{stem}-rejets.csv", content, save=False)
+def imported_message(record: CustomerImport) -> str:
+    return _(
+        "Import terminé : %(customers)s client(s) et %(cars)s véhicule(s) créés, %(updated)s mis à "
+        "jour, %(unchanged)s ligne(s) inchangée(s), %(invalid)s ligne(s) invalide(s) ignorée(s)."
+    ) % {
+        "customers": record.customers_created,
+        "cars": record.cars_created,
+        "updated": record.customers_updated + record.cars_updated,
+        "unchanged": record.rows_unchanged,
+        "invalid": record.rows_invalid,
+    }

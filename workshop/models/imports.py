@@ -9,8 +9,11 @@ class CustomerImport(models.Model):
     """One uploaded file: analysed (dry run) first, then imported; the report keeps the counts and errors."""
 
     class Status(models.TextChoices):
+        ANALYSING = "analysing", _("Analyse en cours")
         ANALYSED = "analysed", _("Analysé (essai)")
+        IMPORTING = "importing", _("Import en cours")
         IMPORTED = "imported", _("Importé")
+        FAILED = "failed", _("Échec")
 
     class Source(models.TextChoices):
         ADMIN = "admin", _("Portail")
@@ -40,6 +43,8 @@ class CustomerImport(models.Model):
     cars_updated = models.PositiveIntegerField(_("véhicules modifiés"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("lignes inchangées"), default=0)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
 
     class Meta:
         verbose_name = _("import de clients")

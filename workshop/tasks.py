@@ -1,0 +1,17 @@
+"""Celery tasks of the workshop app: thin wrappers around plain functions (eager when no broker is set)."""
+
+from celery import shared_task
+
+from workshop import import_runs
+
+
+@shared_task(ignore_result=True)
+def analyse_import(record_id: int) -> None:
+    """Dry run of an uploaded customer file, with progress, outside the web request."""
+    import_runs.run_analysis(record_id=record_id)
+
+
+@shared_task(ignore_result=True)
+def confirm_import(record_id: int) -> None:
+    """Real import of a confirmed customer file, with progress, outside the web request."""
+    import_runs.run_import(record_id=record_id)
