@@ -11,7 +11,8 @@ import ipaddress
 import math
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Sum
@@ -34,6 +35,16 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         if by_address >= settings.ECAR_LOGIN_FAILURES_PER_ADDRESS:
             return max(by_account, get_failure_limit(request, credentials))
         return by_account
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login forgets that account's failures only.
+
+        Axes would also forget every failure from the address, so an employee could guess a colleague's
+        password 4 times, log in with their own, and start again, for ever.
+        """
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 def client_ip(request) -> str | None:

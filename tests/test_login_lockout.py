@@ -69,6 +69,16 @@ def test_four_failures_then_the_right_password_logs_in_and_forgets_them(client, 
     assert not AccessAttempt.objects.filter(username="gerant").exists()
 
 
+def test_logging_in_with_ones_own_account_does_not_reset_a_colleagues_failures(client, manager, adviser):
+    for _ in range(4):
+        attempt(client, "gerant", "wrong")
+    assert attempt(client, "conseiller", PASSWORD).status_code == 302  # same address, own password
+    client.logout()
+    attempt(client, "gerant", "wrong")
+    assert attempt(client, "gerant", PASSWORD).status_code == 429
+    assert not logged_in(client)
+
+
 def test_the_address_limit_locks_other_accounts_from_that_address(client, db):
     for n in range(5):
         f.UserFactory(username=f"employe{n}")
