@@ -14,9 +14,11 @@ from unfold.decorators import display
 
 from portal.login_lockout import AccountAndAddressHandler
 
+from .base import RefuseBadLookupsMixin
+
 
 @admin.register(AccessAttempt)
-class LockedLoginAdmin(ModelAdmin):
+class LockedLoginAdmin(RefuseBadLookupsMixin, ModelAdmin):
     list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "state")
     list_filter = ("attempt_time",)
     search_fields = ("username", "ip_address")
