@@ -1,6 +1,7 @@
 """ECAR settings: everything that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
     "import_export",
     "django_filters",
     "django_tables2",
@@ -63,6 +65,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the lock-out page
+]
+
+# Axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -127,6 +136,24 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 LOGIN_URL = "admin:login"
+
+# --- Login lock-out (django-axes; see portal/login_lockout.py) — on in every configuration ---------
+ECAR_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("ECAR_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ECAR_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ECAR_LOGIN_FAILURES_PER_ADDRESS", "20"))
+ECAR_LOGIN_COOLOFF_MINUTES = int(os.environ.get("ECAR_LOGIN_COOLOFF_MINUTES", "15"))
+# Behind nginx: the request.META key the proxy sets (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR) and how
+# many trusted proxies append to X-Forwarded-For. Empty: REMOTE_ADDR, and client-sent headers are ignored.
+ECAR_CLIENT_IP_HEADER = os.environ.get("ECAR_CLIENT_IP_HEADER", "")
+ECAR_TRUSTED_PROXY_COUNT = int(os.environ.get("ECAR_TRUSTED_PROXY_COUNT", "1"))
+AXES_ENABLED = True
+AXES_HANDLER = "portal.login_lockout.AccountAndAddressHandler"  # the database: shared by every worker
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: the handler reads account, then address
+AXES_FAILURE_LIMIT = ECAR_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=ECAR_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.login_lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # workshop/admin/security.py shows locked logins in unfold's look
 
 # --- Tunisian billing rules (see README "Règles de facturation") -------------------------------
 ECAR_STAMP_DUTY = Decimal(os.environ.get("ECAR_STAMP_DUTY", "1.000"))
@@ -351,6 +378,12 @@ UNFOLD = {
                         "icon": "person",
                         "link": reverse_lazy("admin:auth_user_changelist"),
                         "permission": _can("auth.view_user"),
+                    },
+                    {
+                        "title": _("Connexions bloquées"),
+                        "icon": "lock_person",
+                        "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+                        "permission": _can("axes.view_accessattempt"),
                     },
                     {
                         "title": _("Rôles"),

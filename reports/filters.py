@@ -17,8 +17,51 @@ from django.utils.translation import gettext_lazy as _
 
 from workshop.models import Customer, Invoice, InvoiceLine, Service
 from workshop.roles import MECHANIC
+from workshop.validators import validate_planned_date
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+MAX_PER_PAGE = 500
+MAX_PAGE = 1_000_000
+
+
+class PagingForm(forms.Form):
+    """`page` and `per_page` of a report's table: whole numbers in a range, or a French refusal."""
+
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages={
+            "invalid": _("Le numéro de page doit être un nombre entier positif."),
+            "min_value": _("Le numéro de page doit être un nombre entier positif."),
+            "max_value": _("Le numéro de page est trop grand."),
+        },
+    )
+    per_page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PER_PAGE,
+        error_messages={
+            "invalid": _("Le nombre de lignes par page doit être un nombre entier entre 1 et 500."),
+            "min_value": _("Le nombre de lignes par page doit être un nombre entier entre 1 et 500."),
+            "max_value": _("Le nombre de lignes par page doit être un nombre entier entre 1 et 500."),
+        },
+    )
+
+    def refusals(self) -> list[str]:
+        return [str(message) for messages in self.errors.values() for message in messages]
+
+
+def bound_dates(form) -> None:
+    """Every date field of a report's form accepts only dates in the shared range (2000 … today + 1 year).
+
+    Applied by the report view to whatever filter set a report declares, so a new report is covered too.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and validate_planned_date not in field.validators:
+            field.validators.append(validate_planned_date)
 
 
 def keep(queryset, name, value):

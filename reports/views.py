@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.forms import ModelChoiceField
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,11 +15,13 @@ from reports import exports
 from reports.activity import activity, parts
 from reports.filters import (
     ActivityFilterSet,
+    PagingForm,
     PartsFilterSet,
     ReceivablesFilterSet,
     RevenueFilterSet,
     StatementFilterSet,
     TvaFilterSet,
+    bound_dates,
 )
 from reports.financial import receivable_totals, receivables, revenue, revenue_totals, statement, tva_summary
 from reports.models import ACTIVITY, FINANCIAL
@@ -62,7 +65,14 @@ class ReportView(PermissionRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), request=request)
-        if not filterset.is_valid():
+        bound_dates(filterset.form)
+        valid = filterset.is_valid()
+        paging = PagingForm(request.GET)
+        if not paging.is_valid():
+            for refusal in paging.refusals():
+                filterset.form.add_error(None, refusal)
+            valid = False
+        if not valid:
             return self.render_page(request, filterset, table=None, summary=[], status=400)
         cleaned = filterset.form.cleaned_data
         rows, totals = self.build(cleaned, filterset.qs)
@@ -104,6 +114,8 @@ class ReportView(PermissionRequiredMixin, View):
         return described
 
     def render_page(self, request, filterset, *, table, summary, status=200, prompt=""):
+        if status == 400:
+            forget_refused_choices(filterset.form)
         query = request.GET.copy()
         query.pop("_export", None)
         query.pop("page", None)
@@ -120,6 +132,15 @@ class ReportView(PermissionRequiredMixin, View):
             "prompt": prompt,
         }
         return render(request, self.template_name, context, status=status)
+
+
+def forget_refused_choices(form) -> None:
+    """A refused choice is not shown back: a model choice widget would look the raw text up as a key."""
+    refused = [name for name in form.errors if isinstance(form.fields.get(name), ModelChoiceField)]
+    if refused:
+        form.data = form.data.copy()
+        for name in refused:
+            form.data.pop(name, None)
 
 
 def _with(query, key, value) -> str:

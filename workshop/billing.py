@@ -30,6 +30,7 @@ from workshop.models import (
 )
 from workshop.models.billing import SETTLEMENT_FIELDS
 from workshop.money import ZERO, line_amounts, to_millimes
+from workshop.validators import validate_past_date
 from workshop.workflows import TransitionRefused, fire
 
 INVOICE_TRANSITION_LABELS = {
@@ -209,6 +210,15 @@ def _take_saved_state(invoice: Invoice, locked: Invoice) -> None:
     invoice._update_initial_state()
 
 
+def _checked_date(value: date, field: str) -> date:
+    """A document or payment date within the accepted range (see validators.DateRangeValidator)."""
+    try:
+        validate_past_date(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    return value
+
+
 def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> Invoice:
     """Give a draft its definitive number (next in the year's series) and date; from now on it is frozen.
 
@@ -216,7 +226,7 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
     The totals are recomputed from the lines and written by the same update as the number.
     """
-    issue_date = issue_date or timezone.localdate()
+    issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().prefetch_related("lines").get(pk=invoice.pk)
         if locked.is_draft:
@@ -291,6 +301,7 @@ def record_payment(
         raise ValidationError({"amount": _("Indiquez un montant encaissé ou une retenue positifs.")})
     if method not in Payment.Method.values:
         raise ValidationError({"method": _("Mode de paiement inconnu : %(method)s.") % {"method": method}})
+    payment_date = _checked_date(payment_date or timezone.localdate(), "payment_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if withheld:
@@ -416,7 +427,7 @@ def create_credit_note(
     _require(user, "workshop.add_creditnote", _("Votre rôle ne permet pas d'établir un avoir."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'avoir.")})
-    issue_date = issue_date or timezone.localdate()
+    issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.status not in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):

@@ -2,7 +2,8 @@
 
 Row i always gets the same phone and plate, and inserts ignore conflicts on those unique keys, so a
 second run adds nothing and a bigger `--customers` only adds the missing tail. Big data sets go in
-batches through bulk_create (no per-row signals or history: this is synthetic data).
+batches through bulk_create; each batch writes its audit history in bulk too (`record_history`), signed by
+the demo manager with the reason « Données de démonstration », so the timelines and history pages have rows.
 """
 
 import random
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from workshop import roles
-from workshop.demo_invoices import seed_invoices
+from workshop.demo_invoices import CHANGE_REASON, seed_invoices
 from workshop.models import (
     Car,
     Customer,
@@ -31,6 +32,7 @@ from workshop.money import line_amounts
 
 DEMO_PASSWORD = "ecar-demo-2026"
 DEMO_NOTE = "Client de démonstration"
+HISTORY_USERNAME = "gerant"
 DEMO_USERS = [
     # username, first name, last name, role (None: superuser)
     ("admin", "Admin", "ECAR", None),
@@ -305,10 +307,27 @@ def _status_for_age(days: int, rng) -> str:
     )
 
 
+def demo_history_user():
+    """Who signs the demo rows' history: the demo manager when the demo logins exist, else nobody (system)."""
+    return get_user_model().objects.filter(username=HISTORY_USERNAME).first()
+
+
+def record_history(model, objs, *, user, batch_size: int) -> None:
+    """One « created » history row per saved object, as `bulk_create_with_history` writes.
+
+    An object may carry `_history_date` (a job is dated by its reception); the others are dated now.
+    """
+    if objs:
+        model.history.bulk_history_create(
+            objs, batch_size=batch_size, default_user=user, default_change_reason=CHANGE_REASON
+        )
+
+
 def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedReport:
     """Make `customers` demo customers with about 1.5 cars each and 3.3 jobs per car."""
     report = SeedReport()
     ensure_workshop_profile()
+    history_user = demo_history_user()
     mechanics = list(get_user_model().objects.filter(groups__name=roles.MECHANIC).values_list("pk", flat=True))
     parts = list(Part.objects.filter(is_active=True))
     labours = list(LabourOperation.objects.filter(is_active=True))
@@ -326,6 +345,9 @@ def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedR
             Customer.objects.bulk_create(fresh, batch_size=batch_size)
             report.customers += len(fresh)
             ids = dict(Customer.objects.filter(phone__in=[c.phone for c in fresh]).values_list("phone", "id"))
+            for customer in fresh:
+                customer.pk = ids[customer.phone]
+            record_history(Customer, fresh, user=history_user, batch_size=batch_size)
             cars = []
             for i in range(start, stop):
                 rng = random.Random(i * 31)
@@ -334,22 +356,26 @@ def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedR
                         cars.append(_car(car_index, ids[demo_phone(i)], rng))
                     car_index += 1
             Car.objects.bulk_create(cars, batch_size=batch_size, ignore_conflicts=True)
-            saved_cars = list(
-                Car.objects.filter(plate__in=[c.plate for c in cars], owner_id__in=ids.values()).values_list(
-                    "pk", "owner_id", "mileage"
-                )
-            )
+            # Conflicts are ignored, so the inserted cars are read back: those of this batch's new customers.
+            inserted = list(Car.objects.filter(plate__in=[c.plate for c in cars], owner_id__in=ids.values()))
+            record_history(Car, inserted, user=history_user, batch_size=batch_size)
+            saved_cars = [(car.pk, car.owner_id, car.mileage) for car in inserted]
             report.cars += len(saved_cars)
             services, items = _services_for(saved_cars, now, mechanics, parts, labours)
             Service.objects.bulk_create(services, batch_size=batch_size)
-            ServiceItem.objects.bulk_create(
-                [item for service_items in items for item in service_items], batch_size=batch_size
-            )
+            lines = [item for service_items in items for item in service_items]
+            ServiceItem.objects.bulk_create(lines, batch_size=batch_size)
+            for service in services:
+                service._history_date = service.received_at
+            for line in lines:
+                line._history_date = line.service.received_at
+            record_history(Service, services, user=history_user, batch_size=batch_size)
+            record_history(ServiceItem, lines, user=history_user, batch_size=batch_size)
             report.services += len(services)
             report.items += sum(len(i) for i in items)
         if progress:
             progress(stop, customers)
-    billed = seed_invoices(batch_size=batch_size)
+    billed = seed_invoices(batch_size=batch_size, user=history_user)
     report.invoices, report.payments, report.credit_notes = billed.invoices, billed.payments, billed.credit_notes
     return report
 

@@ -53,17 +53,18 @@ def jobs_to_bill():
     )
 
 
-def seed_invoices(*, batch_size: int = 5000, today=None) -> InvoiceSeedReport:
+def seed_invoices(*, batch_size: int = 5000, today=None, user=None) -> InvoiceSeedReport:
+    """`user` signs the history rows (the demo manager; None: the system)."""
     report = InvoiceSeedReport()
     profile = WorkshopProfile.load()
     today = today or timezone.localdate()
     for chunk in batched(list(jobs_to_bill()), batch_size):
         with transaction.atomic():
-            _bill(chunk, profile, today, report)
+            _bill(chunk, profile, today, report, user)
     return report
 
 
-def _bill(service_ids, profile, today, report: InvoiceSeedReport) -> None:
+def _bill(service_ids, profile, today, report: InvoiceSeedReport, user=None) -> None:
     services = list(
         Service.objects.filter(pk__in=service_ids).select_related("customer").order_by("completed_at", "pk")
     )
@@ -86,7 +87,11 @@ def _bill(service_ids, profile, today, report: InvoiceSeedReport) -> None:
     _number(drafts)
     plans = [_plan(invoice, lines, today) for invoice, lines in drafts]  # final amounts before the insert
     invoices = bulk_create_with_history(
-        [invoice for invoice, _ in drafts], Invoice, batch_size=2000, default_change_reason=CHANGE_REASON
+        [invoice for invoice, _ in drafts],
+        Invoice,
+        batch_size=2000,
+        default_user=user,
+        default_change_reason=CHANGE_REASON,
     )
     all_lines = []
     for invoice, (_, lines) in zip(invoices, drafts, strict=True):
@@ -95,9 +100,9 @@ def _bill(service_ids, profile, today, report: InvoiceSeedReport) -> None:
             all_lines.append(line)
     InvoiceLine.objects.bulk_create(all_lines, batch_size=5000)
     payments = [plan for plan in plans if isinstance(plan, Payment)]
-    bulk_create_with_history(payments, Payment, batch_size=2000, default_change_reason=CHANGE_REASON)
+    bulk_create_with_history(payments, Payment, batch_size=2000, default_user=user, default_change_reason=CHANGE_REASON)
     notes = [plan for plan in plans if isinstance(plan, tuple)]
-    _credit(notes)
+    _credit(notes, user)
     report.invoices += len(invoices)
     report.payments += len(payments)
     report.credit_notes += len(notes)
@@ -145,7 +150,7 @@ def _plan(invoice, lines, today):
     )
 
 
-def _credit(notes) -> None:
+def _credit(notes, user=None) -> None:
     """Credit notes through the same line builder as `billing.create_credit_note`, numbered in date order."""
     if not notes:
         return
@@ -170,7 +175,9 @@ def _credit(notes) -> None:
     for year, group in by_year.items():
         for note, number in zip(group, DocumentSequence.reserve(f"AV-{year}", len(group)), strict=True):
             note.number = f"AV-{year}-{number:05d}"
-    saved = bulk_create_with_history([note for note, _ in built], CreditNote, default_change_reason=CHANGE_REASON)
+    saved = bulk_create_with_history(
+        [note for note, _ in built], CreditNote, default_user=user, default_change_reason=CHANGE_REASON
+    )
     credit_lines = []
     for note, (_, lines) in zip(saved, built, strict=True):
         for line in lines:

@@ -5,9 +5,10 @@ one query per table whatever the job's length, and are merged into one list, new
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshop.models import Invoice, Payment, Service, ServiceItem
@@ -41,8 +42,10 @@ def _value(model_field, value, users: dict) -> str:
         return users.get(value, str(value))
     if model_field.name == "unit_price":
         return format_tnd(value)
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime):  # stored in UTC: shown on the workshop's clock, like the entry's own time
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     return str(value)
 
 

@@ -76,7 +76,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 MANAGER_APPS = ("workshop", "reports")
-MANAGER_EXTRA = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+MANAGER_EXTRA = [
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    # Locked logins (django-axes): see them and unlock them.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+]
 
 
 # Who may move data in and out in bulk. Managers hold every workshop permission; advisers import and export

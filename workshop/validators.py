@@ -1,8 +1,11 @@
 """Tunisian identifiers: normalise what people type, refuse what cannot be right, in French."""
 
 import re
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.tn import mf
@@ -155,3 +158,68 @@ def normalised_or_raw(normaliser, value: str) -> str:
         return normaliser(value)
     except ValidationError:
         return value
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+# Every date a person types is kept in a range a garage can mean. The database holds the fixed bounds
+# (check constraints); the moving upper bound (today + a margin) is checked by forms, models and reports.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+NOT_AFTER_TOMORROW = 1  # a payment, an issue date, a reception: today (a day of slack for time zones)
+WITHIN_A_YEAR = 366  # a promised date, a next service date, a report period
+
+
+@deconstructible
+class DateRangeValidator:
+    """A date (or the local date of a datetime) between EARLIEST_DATE and today + `days_ahead`."""
+
+    def __init__(self, days_ahead: int = WITHIN_A_YEAR):
+        self.days_ahead = days_ahead
+
+    def latest(self) -> date:
+        return min(timezone.localdate() + timedelta(days=self.days_ahead), LATEST_DATE)
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        day = timezone.localdate(value) if isinstance(value, datetime) and timezone.is_aware(value) else value
+        if isinstance(day, datetime):
+            day = day.date()
+        latest = self.latest()
+        if not EARLIEST_DATE <= day <= latest:
+            raise ValidationError(
+                _("Date hors de la plage acceptée : %(value)s. Attendu entre le %(earliest)s et le %(latest)s."),
+                code="date_out_of_range",
+                params={
+                    "value": day.strftime("%d/%m/%Y"),
+                    "earliest": EARLIEST_DATE.strftime("%d/%m/%Y"),
+                    "latest": latest.strftime("%d/%m/%Y"),
+                },
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, DateRangeValidator) and other.days_ahead == self.days_ahead
+
+
+validate_past_date = DateRangeValidator(NOT_AFTER_TOMORROW)
+validate_planned_date = DateRangeValidator(WITHIN_A_YEAR)
+
+
+def date_bounds_check(field: str, name: str, *, moment: bool = False):
+    """The fixed bounds as a database check constraint (NULL allowed: the column's own nullability decides).
+
+    `moment` for a timestamp column: the bounds are then the first and last instants of those days (UTC
+    with a day of margin, so no time zone can push a legitimate local date outside).
+    """
+    from django.db import models
+    from django.utils.translation import gettext_lazy
+
+    low, high = EARLIEST_DATE, LATEST_DATE
+    if moment:
+        low = datetime.combine(EARLIEST_DATE - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        high = datetime.combine(LATEST_DATE + timedelta(days=1), datetime.max.time(), tzinfo=UTC)
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=name,
+        violation_error_message=gettext_lazy("Date hors de la plage acceptée (du 01/01/2000 au 31/12/2099)."),
+    )

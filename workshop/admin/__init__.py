@@ -1,5 +1,16 @@
 """The admin is the product: one module per aggregate, registered on import."""
 
-from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, users
+from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, security, users
 
-__all__ = ["billing", "cars", "catalogue", "customers", "imports", "jobs", "notifications", "profile", "users"]
+__all__ = [
+    "billing",
+    "cars",
+    "catalogue",
+    "customers",
+    "imports",
+    "jobs",
+    "notifications",
+    "profile",
+    "security",
+    "users",
+]

@@ -1,6 +1,7 @@
 """What every ECAR admin page shares: unfold's look, history, fast counts, money columns."""
 
 from django.conf import settings
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -43,7 +44,18 @@ def money(value):
     return format_html('<span class="ecar-money">{}</span>', format_tnd(value))
 
 
-class EcarModelAdmin(SimpleHistoryAdmin, ModelAdmin):
+class RefuseBadLookupsMixin:
+    """A filter value the database cannot hold (a date range starting 01/01/0001 overflows when SQLite
+    converts it to UTC) sends the user back to the plain list, as Django does for an unknown lookup."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class EcarModelAdmin(RefuseBadLookupsMixin, SimpleHistoryAdmin, ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50

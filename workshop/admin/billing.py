@@ -15,6 +15,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
@@ -93,7 +94,7 @@ class PaymentForm(TransitionForm):
     model = Invoice
     amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
     method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
-    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate)
+    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate, validators=[validate_past_date])
     withholding_amount = forms.DecimalField(
         label=_("Retenue à la source (DT)"), max_digits=14, decimal_places=3, min_value=0, required=False
     )

@@ -1,13 +1,25 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from workshop.models import Car, Customer
-from workshop.validators import normalise_phone, normalise_plate
+from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin
 from .exports import ListExportMixin
+
+
+def full_tax_id(term: str) -> str:
+    """A matricule fiscal typed as printed (`1234567/A/B/M/000`, `1234567 A/B/M/000`) -> its stored compact form.
+
+    Only the full form: a short `1234567A` stays an ordinary search, which finds it inside the stored value.
+    """
+    value = normalise_tax_id(term)
+    if len(value) != 13:
+        raise ValidationError("short form")
+    return value
 
 
 class CarInline(EcarTabularInline):
@@ -18,7 +30,7 @@ class CarInline(EcarTabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
-    normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate}
+    normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate, "tax_id": full_tax_id}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
     list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
     search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id")

@@ -18,6 +18,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransition, ConcurrentTransitionM
 from simple_history.models import HistoricalRecords
 
 from workshop.money import ZERO, amount_in_words, line_amounts, percent_of
+from workshop.validators import date_bounds_check, validate_past_date
 
 from .common import (
     MONEY,
@@ -156,7 +157,7 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
     customer = models.ForeignKey(
         "workshop.Customer", verbose_name=_("client"), on_delete=models.PROTECT, related_name="invoices"
     )
-    issue_date = models.DateField(_("date"), null=True, blank=True)
+    issue_date = models.DateField(_("date"), null=True, blank=True, validators=[validate_past_date])
     due_date = models.DateField(_("échéance"), null=True, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
     stamp_exempt = models.BooleanField(_("exonérée du timbre"), default=False)
@@ -192,6 +193,7 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
                 condition=Q(status="draft") | Q(number__isnull=False, issue_date__isnull=False),
                 name="invoice_issued_has_number_and_date",
             ),
+            date_bounds_check("issue_date", "invoice_issue_date_in_range"),
         ]
 
     def __str__(self):
@@ -385,7 +387,7 @@ class Payment(TimeStamped):
         TRANSFER = "transfer", _("Virement")
 
     invoice = models.ForeignKey(Invoice, verbose_name=_("facture"), on_delete=models.PROTECT, related_name="payments")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_past_date])
     method = models.CharField(_("mode"), max_length=10, choices=Method.choices, default=Method.CASH)
     amount = models.DecimalField(_("montant encaissé"), validators=[MinValueValidator(0)], **MONEY)
     withholding_amount = models.DecimalField(
@@ -415,6 +417,7 @@ class Payment(TimeStamped):
                 condition=Q(amount__gte=0, withholding_amount__gte=0) & (Q(amount__gt=0) | Q(withholding_amount__gt=0)),
                 name="payment_positive",
             ),
+            date_bounds_check("date", "payment_date_in_range"),
         ]
 
     def __str__(self):
@@ -453,7 +456,7 @@ class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdenti
     )
     is_total = models.BooleanField(_("avoir total"), default=False)
     reason = models.CharField(_("motif"), max_length=255)
-    issue_date = models.DateField(_("date"), null=True, blank=True)
+    issue_date = models.DateField(_("date"), null=True, blank=True, validators=[validate_past_date])
     issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -480,6 +483,7 @@ class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdenti
                 condition=Q(status="draft") | Q(number__isnull=False, issue_date__isnull=False),
                 name="creditnote_issued_has_number_and_date",
             ),
+            date_bounds_check("issue_date", "creditnote_issue_date_in_range"),
         ]
 
     def __str__(self):

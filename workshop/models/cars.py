@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workshop.validators import (
+    date_bounds_check,
     normalise_plate,
     normalise_vin,
     normalised_or_raw,
     plate_in_arabic,
+    validate_planned_date,
     validate_plate,
     validate_vin,
 )
@@ -43,7 +45,9 @@ class Car(TimeStamped):
     )
     fuel = models.CharField(_("carburant"), max_length=10, choices=Fuel.choices, blank=True)
     mileage = models.PositiveIntegerField(_("kilométrage"), default=0)
-    next_service_date = models.DateField(_("prochain entretien (date)"), null=True, blank=True)
+    next_service_date = models.DateField(
+        _("prochain entretien (date)"), null=True, blank=True, validators=[validate_planned_date]
+    )
     next_service_mileage = models.PositiveIntegerField(_("prochain entretien (km)"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -61,6 +65,7 @@ class Car(TimeStamped):
                 condition=models.Q(year__isnull=True) | models.Q(year__gte=FIRST_CAR_YEAR, year__lte=LAST_CAR_YEAR),
                 name="car_year_plausible",
             ),
+            date_bounds_check("next_service_date", "car_next_service_date_in_range"),
         ]
 
     def __str__(self):

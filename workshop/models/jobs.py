@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from workshop.money import ZERO, line_amounts
+from workshop.validators import date_bounds_check, validate_past_date, validate_planned_date
 
 from .common import (
     MONEY,
@@ -118,8 +119,8 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         blank=True,
         related_name="assigned_services",
     )
-    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
-    promised_at = models.DateTimeField(_("promis pour le"), null=True, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now, validators=[validate_past_date])
+    promised_at = models.DateTimeField(_("promis pour le"), null=True, blank=True, validators=[validate_planned_date])
     diagnosed_at = models.DateTimeField(_("devis prêt le"), null=True, blank=True)
     approved_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
     started_at = models.DateTimeField(_("travaux commencés le"), null=True, blank=True)
@@ -159,6 +160,8 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
                 condition=Q(completed_at__isnull=True) | Q(completed_at__gte=models.F("received_at")),
                 name="service_completed_after_received",
             ),
+            date_bounds_check("received_at", "service_received_at_in_range", moment=True),
+            date_bounds_check("promised_at", "service_promised_at_in_range", moment=True),
         ]
 
     def __str__(self):
