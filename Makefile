@@ -56,10 +56,10 @@ test: system-packages-test lint
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecar_bench
 
 bench: system-packages $(STAMP)
-	@createdb -h 127.0.0.1 -U postgres ecar_bench 2>/dev/null || true
+	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
 	@for script in bench/*.py; do \
 		echo "== $$script"; \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script || exit 1; \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script $(BENCH_ARGS) || exit 1; \
 	done
 
 messages: $(STAMP)
