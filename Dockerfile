@@ -3,10 +3,8 @@
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=portal.settings
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends \
-        gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri \
-    && rm -rf /var/lib/apt/lists/*
+COPY deploy/system-packages.sh /tmp/system-packages.sh
+RUN bash /tmp/system-packages.sh && rm -rf /var/lib/apt/lists/* /tmp/system-packages.sh
 
 WORKDIR /app
 COPY requirements.txt .

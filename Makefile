@@ -10,7 +10,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test lint format bench seed migrate messages clean
+.PHONY: run test lint format bench seed migrate messages clean system-packages system-packages-test
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PY_VERSION) introuvable (pyenv install $(PY_VERSION))"; exit 1; }
@@ -21,7 +21,14 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-migrate: $(STAMP)
+# Debian packages (gettext, WeasyPrint's libraries, fonts): installed when missing and root, demanded otherwise.
+system-packages:
+	@deploy/system-packages.sh
+
+system-packages-test:
+	@deploy/system-packages.sh --test
+
+migrate: system-packages $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
@@ -42,17 +49,17 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: system-packages-test lint
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecar_bench
 
-bench: $(STAMP)
-	@createdb -h 127.0.0.1 -U postgres ecar_bench 2>/dev/null || true
+bench: system-packages $(STAMP)
+	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
 	@for script in bench/*.py; do \
 		echo "== $$script"; \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script || exit 1; \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script $(BENCH_ARGS) || exit 1; \
 	done
 
 messages: $(STAMP)

@@ -1,19 +1,29 @@
-"""Import 100,000 customers-with-car rows three ways and print rows per second and peak memory.
+"""Time customer imports on realistic files: a first import, an unchanged re-import and a re-import with updates.
 
-1. ECAR's import (`workshop.imports.import_customers`: streamed, validated, bulk look-ups, COPY with history);
-2. django-import-export's default (non-bulk) import of the same rows: one `save()` per row, history by signals;
+1. ECAR's import (`workshop.imports.import_customers`: streamed, validated, bulk look-ups, COPY with history):
+   - create: the file into empty tables;
+   - unchanged: the same file again over what it created (every row found, nothing written);
+   - update: a later export of the same garage over it: a third of the customers moved (address, city, e-mail),
+     every car's odometer went up, phones typed differently (same number), 5 % new rows;
+2. django-import-export's default (non-bulk) import of the first rows: one `save()` per row, history by signals;
 3. PostgreSQL COPY of the same rows into a bare table: the ceiling.
 
-Each variant runs in its own process (peak memory is that process's ru_maxrss) on a dedicated database
-`<your database>_bench_import`, emptied before each run, so your data is never touched.
-Usage: DATABASE_URL=postgres://… python bench/import_customers.py [--rows 100000] [--library-rows 10000]
+The files spread their values as a garage's do: distinct names drawn from Tunisian first and last names, 24 cities,
+14 makes and their models, years 1998-2025, mobile and landline phones and plates in every spelling people type,
+businesses with a matricule fiscal, VINs on some cars (random.Random(seed): the same files every run).
+Each timing is the median of `--runs` runs (3), each from the same starting state, in a child process (peak
+memory is that process's ru_maxrss). Everything runs in a scratch database `<your database>_bench_import`,
+created for the run and dropped at the end: no database is left changed.
+Usage: DATABASE_URL=postgres://… python bench/import_customers.py [--rows 100000] [--library-rows 2000] [--runs 3]
 """
 
 import argparse
 import csv
 import json
 import os
+import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -24,35 +34,182 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 HEADERS = ["Nom", "Prénom", "Société", "Téléphone", "Email", "Adresse", "Ville", "Matricule fiscal"]
 HEADERS += ["Immatriculation", "Marque", "Modèle", "Année", "VIN", "Kilométrage"]
-MAKES = [("Peugeot", "208"), ("Renault", "Clio"), ("Kia", "Picanto"), ("Volkswagen", "Polo"), ("Hyundai", "i10")]
+FIRST_NAMES = [
+    "Mohamed",
+    "Ahmed",
+    "Ali",
+    "Youssef",
+    "Hamza",
+    "Amine",
+    "Mehdi",
+    "Walid",
+    "Sami",
+    "Nizar",
+    "Anis",
+    "Bilel",
+    "Karim",
+    "Hatem",
+    "Slim",
+    "Skander",
+    "Aymen",
+    "Oussama",
+    "Fatma",
+    "Amira",
+    "Mariem",
+    "Sarra",
+    "Ines",
+    "Rim",
+    "Nour",
+    "Asma",
+    "Olfa",
+    "Hela",
+    "Salma",
+    "Yasmine",
+    "Leila",
+    "Emna",
+    "Khadija",
+    "Rania",
+]
+LAST_NAMES = [
+    *[
+        "Trabelsi",
+        "Gharbi",
+        "Jebali",
+        "Hammami",
+        "Ayari",
+        "Mejri",
+        "Bouazizi",
+        "Chaabane",
+        "Khelifi",
+        "Sassi",
+        "Dridi",
+        "Zouari",
+        "Mansouri",
+    ],
+    *[
+        "Ferchichi",
+        "Baccouche",
+        "Karray",
+        "Masmoudi",
+        "Jaziri",
+        "Riahi",
+        "Saidi",
+        "Hamdi",
+        "Ouertani",
+        "Tlili",
+        "Abidi",
+        "Belhadj",
+        "Mabrouk",
+    ],
+    *[
+        "Chebbi",
+        "Gabsi",
+        "Marzouki",
+        "Nasri",
+        "Jlassi",
+        "Ghannouchi",
+        "Kefi",
+        "Bouslama",
+        "Sfaxi",
+        "Mahjoub",
+        "Cherif",
+        "Guesmi",
+    ],
+    "Ben Ali",
+    "Ben Salah",
+    "Ben Amor",
+    "Ben Youssef",
+]
+COMPANIES = ["Transport Sahel", "Al Amal", "Cap Bon Distribution", "Sfax Logistique", "Djerba Tours", "Atlas Location"]
+CITIES = {
+    "Tunis": "Avenue Habib Bourguiba", "Ariana": "Rue de la Liberté", "Ben Arous": "Avenue de France",
+    "La Marsa": "Rue du Lac", "Manouba": "Rue de Tunis", "Sfax": "Route de Gabès km 3",
+    "Sousse": "Boulevard du 14 Janvier", "Monastir": "Avenue de l'Environnement", "Mahdia": "Rue du Port",
+    "Nabeul": "Avenue Farhat Hached", "Hammamet": "Avenue de la Paix", "Bizerte": "Rue d'Espagne",
+    "Béja": "Rue de Carthage", "Jendouba": "Avenue Bourguiba", "Kairouan": "Avenue de la République",
+    "Kasserine": "Rue Ibn Khaldoun", "Gafsa": "Avenue Taieb Mhiri", "Gabès": "Avenue Mohamed Ali",
+    "Médenine": "Rue de Djerba", "Djerba": "Route de Houmt Souk", "Tozeur": "Avenue Abou El Kacem Chebbi",
+    "Zaghouan": "Rue du Temple", "Siliana": "Rue Hédi Chaker", "Kef": "Rue de Tunis",
+}  # fmt: skip
+MAKES = {
+    "Peugeot": ["208", "301", "308", "2008", "Partner"], "Renault": ["Clio", "Symbol", "Megane", "Kangoo"],
+    "Volkswagen": ["Polo", "Golf", "Caddy"], "Kia": ["Picanto", "Rio", "Sportage"],
+    "Hyundai": ["i10", "i20", "Accent", "Tucson"], "Toyota": ["Yaris", "Corolla", "Hilux"],
+    "Citroën": ["C3", "C-Elysée", "Berlingo"], "Fiat": ["Punto", "Tipo"], "Suzuki": ["Swift", "Celerio"],
+    "Isuzu": ["D-Max"], "Dacia": ["Logan", "Sandero"], "Seat": ["Ibiza"], "Mercedes-Benz": ["Classe C"],
+    "Chery": ["Tiggo 2"],
+}  # fmt: skip
+PHONE_SPELLINGS = [
+    lambda d: f"{d[:2]} {d[2:5]} {d[5:]}",
+    lambda d: f"+216 {d[:2]} {d[2:5]} {d[5:]}",
+    lambda d: f"00216{d}",
+    lambda d: f"{d[:2]}.{d[2:5]}.{d[5:]}",
+    lambda d: d,
+]
+PLATE_SPELLINGS = ["{series} TU {number}", "{series} tun {number}", "{series}TU{number}", "{series} تونس {number}"]
+VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+TAX_LETTERS = "ABCDEFGHJKLMNPQRSTVWXYZ"
 
 
-def write_csv(path: Path, rows: int) -> None:
-    """Semicolon CSV as French Excel writes it, phones and plates typed the way people type them."""
+def customer_row(n: int, rng: random.Random) -> list:
+    """Row n: its phone and plate are distinct for every n (a permutation of the index), the rest drawn by `rng`."""
+    digits = f"{'2459357'[n % 7]}{(n * 7919 + 12345) % 10_000_000:07d}"
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    city = rng.choice(list(CITIES))
+    company = tax_id = ""
+    if rng.random() < 0.12:
+        company = f"{rng.choice(COMPANIES)} {rng.choice(['SARL', 'SA', 'SUARL'])}"
+        compact = f"{1000000 + n:07d}{rng.choice(TAX_LETTERS)}AM000"
+        tax_id = rng.choice([compact, f"{compact[:8]}/{compact[8]}/{compact[9]}/{compact[10:]}"])
+    if n % 50 == 49:
+        plate = f"{10000 + n} RS"
+    else:
+        plate = rng.choice(PLATE_SPELLINGS).format(series=100 + (n // 9999) % 150, number=n % 9999 + 1)
+    make = rng.choice(list(MAKES))
+    year = rng.randint(1998, 2025)
+    return [
+        last,
+        first,
+        company,
+        rng.choice(PHONE_SPELLINGS)(digits),
+        f"{first}.{last}.{n}@exemple.tn".lower().replace(" ", "") if rng.random() < 0.7 else "",
+        f"{rng.randint(1, 250)} {CITIES[city]}",
+        city,
+        tax_id,
+        plate,
+        make,
+        rng.choice(MAKES[make]),
+        year,
+        "".join(rng.choice(VIN_CHARS) for _ in range(17)) if rng.random() < 0.4 else "",
+        f"{(2026 - year) * rng.randint(8000, 25000)} km",
+    ]
+
+
+def later_export(row: list, n: int, rng: random.Random) -> list:
+    """The same customer and car some months later, as the garage's next export has them."""
+    row = list(row)
+    digits = f"{'2459357'[n % 7]}{(n * 7919 + 12345) % 10_000_000:07d}"
+    row[3] = rng.choice(PHONE_SPELLINGS)(digits)  # typed differently, the same number
+    if rng.random() < 1 / 3:
+        city = rng.choice(list(CITIES))
+        row[5], row[6] = f"{rng.randint(1, 250)} {CITIES[city]}", city
+        row[4] = f"{row[1]}.{row[0]}.{n}@nouveau.tn".lower().replace(" ", "")
+    row[13] = f"{int(row[13].removesuffix(' km')) + rng.randint(3000, 20000)} km"
+    return row
+
+
+def write_csv(path: Path, rows: int, *, updated: bool = False, seed: int = 2026) -> None:
+    """Semicolon CSV as French Excel writes it; `updated`: the later export, with 5 % more rows."""
+    rng, later = random.Random(seed), random.Random(seed + 1)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(HEADERS)
         for n in range(rows):
-            phone = f"2{n:07d}"
-            make, model = MAKES[n % len(MAKES)]
-            writer.writerow(
-                [
-                    f"Ben Salah {n}",
-                    "Sami",
-                    "",
-                    f"{phone[:2]} {phone[2:5]} {phone[5:]}",
-                    f"client{n}@exemple.tn",
-                    f"{n % 300 + 1} avenue Habib Bourguiba",
-                    "Tunis",
-                    "",
-                    f"{100 + n // 9999} tun {n % 9999 + 1}",
-                    make,
-                    model,
-                    2005 + n % 20,
-                    "",
-                    f"{(n * 37) % 300000} km",
-                ]
-            )
+            row = customer_row(n, rng)
+            writer.writerow(later_export(row, n, later) if updated else row)
+        if updated:
+            for n in range(rows, rows + rows // 20):
+                writer.writerow(customer_row(n, later))
 
 
 def bench_url(url: str) -> str:
@@ -60,18 +217,25 @@ def bench_url(url: str) -> str:
     return urlunparse(parts._replace(path=f"{parts.path}_bench_import"))
 
 
-def setup_database(url: str) -> None:
+def _admin(url: str):
     import psycopg
 
-    parts = urlparse(url)
-    admin = urlunparse(parts._replace(path="/postgres"))
-    name = parts.path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.connect(urlunparse(urlparse(url)._replace(path="/postgres")), autocommit=True)
+
+
+def create_scratch_database(url: str) -> None:
+    """A fresh database for this run (one left by an interrupted run is replaced), migrated."""
+    name = urlparse(url).path.lstrip("/")
+    with _admin(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+def drop_scratch_database(url: str) -> None:
+    with _admin(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
 
 
 # --- variants (run in a child process) --------------------------------------------------------------
@@ -95,20 +259,36 @@ def _empty_tables() -> None:
         )
 
 
-def run_ecar(path: Path, rows: int) -> dict:
-    _django()
+def _import(path: Path):
     from workshop.imports import import_customers
 
-    _empty_tables()
-    start = time.perf_counter()
     with path.open("rb") as stream:
         report = import_customers(stream=stream, file_name=path.name)
-    elapsed = time.perf_counter() - start
-    assert report.committed and report.rows == rows and report.rows_invalid == 0, report.errors[:3]
-    return {"rows": report.rows, "seconds": elapsed, "created": report.customers_created + report.cars_created}
+    assert report.committed and report.rows_invalid == 0, report.errors[:3]
+    return report
 
 
-def run_library(path: Path, rows: int) -> dict:
+def run_ecar(scenario: str, base: Path, updated: Path, runs: int) -> dict:
+    """`runs` timings of one scenario, each from the same state: empty tables, plus the base file for re-imports."""
+    _django()
+    timings, report = [], None
+    for _ in range(runs):
+        _empty_tables()
+        if scenario != "create":
+            _import(base)
+        path = updated if scenario == "update" else base
+        start = time.perf_counter()
+        report = _import(path)
+        timings.append(time.perf_counter() - start)
+    return {
+        "rows": report.rows,
+        "seconds": statistics.median(timings),
+        "runs": [round(t, 2) for t in timings],
+        "outcome": f"{report.rows_new} nouvelles, {report.rows_updated} modifiées, {report.rows_unchanged} inchangées",
+    }
+
+
+def run_library(path: Path, rows: int, runs: int) -> dict:
     """django-import-export's documented way: a ModelResource, `import_data`, no bulk mode."""
     _django()
     import tablib
@@ -147,19 +327,26 @@ def run_library(path: Path, rows: int) -> dict:
             )
             row["owner"] = customer.pk
 
-    _empty_tables()
-    start = time.perf_counter()
-    with path.open(encoding="utf-8-sig") as handle:
-        lines = handle.read().splitlines()[: rows + 1]
-    dataset = tablib.Dataset().load("\n".join(lines), format="csv", delimiter=";")
-    result = CarWithOwnerResource().import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
-    elapsed = time.perf_counter() - start
-    assert not result.has_errors() and Car.objects.count() == rows
-    return {"rows": rows, "seconds": elapsed}
+    timings = []
+    for _ in range(runs):
+        _empty_tables()
+        start = time.perf_counter()
+        with path.open(encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()[: rows + 1]
+        dataset = tablib.Dataset().load("\n".join(lines), format="csv", delimiter=";")
+        result = CarWithOwnerResource().import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+        timings.append(time.perf_counter() - start)
+        assert not result.has_errors() and Car.objects.count() == rows
+    return {"rows": rows, "seconds": statistics.median(timings), "runs": [round(t, 2) for t in timings]}
 
 
-def run_copy(path: Path, rows: int) -> dict:
+def run_copy(path: Path, rows: int, runs: int) -> dict:
     _django()
+    timings = [_copy_once(path, rows) for _ in range(runs)]
+    return {"rows": rows, "seconds": statistics.median(timings), "runs": [round(t, 2) for t in timings]}
+
+
+def _copy_once(path: Path, rows: int) -> float:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -179,63 +366,66 @@ def run_copy(path: Path, rows: int) -> dict:
         cursor.execute("SELECT count(*) FROM bench_bare_import")
         assert cursor.fetchone()[0] == rows
         cursor.execute("DROP TABLE bench_bare_import")
-    return {"rows": rows, "seconds": elapsed}
+    return elapsed
 
 
-VARIANTS = {"ecar": run_ecar, "library": run_library, "copy": run_copy}
-
-
-def child(variant: str, path: str, rows: int) -> None:
-    result = VARIANTS[variant](Path(path), rows)
+def child(variant: str, base: str, updated: str, rows: int, runs: int) -> None:
+    if variant in ("create", "unchanged", "update"):
+        result = run_ecar(variant, Path(base), Path(updated), runs)
+    elif variant == "library":
+        result = run_library(Path(base), rows, runs)
+    else:
+        result = run_copy(Path(base), rows, runs)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", "--size", type=int, default=100_000)
     parser.add_argument(
-        "--library-rows", type=int, default=10_000, help="rows for the slow non-bulk import (a slice of the file)"
+        "--library-rows", type=int, default=2_000, help="rows for the slow non-bulk import (a slice of the file)"
     )
-    parser.add_argument("--child", nargs=3, metavar=("VARIANT", "FILE", "ROWS"), help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=3, help="timings per scenario; the median is printed")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.child[1], int(args.child[2]))
+        variant, base, updated, rows, runs = args.child
+        child(variant, base, updated, int(rows), int(runs))
         return
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/import_customers.py mesure PostgreSQL : définissez DATABASE_URL=postgres://… (pas SQLite).")
     url = bench_url(url)
-    print(f"Base de mesure : {urlparse(url).path.lstrip('/')} (créée et migrée si besoin)")
-    setup_database(url)
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"customers-{args.rows}.csv"
-    if not path.exists():
-        write_csv(path, args.rows)
-    print(f"Fichier : {path} ({args.rows} lignes, {path.stat().st_size / 1e6:.1f} Mo)\n")
+    base, updated = OUT / f"customers-{args.rows}.csv", OUT / f"customers-{args.rows}-later.csv"
+    write_csv(base, args.rows)
+    write_csv(updated, args.rows, updated=True)
+    print(f"Fichiers : {base.name} ({args.rows} lignes, {base.stat().st_size / 1e6:.1f} Mo), {updated.name}")
+    print(f"Base de mesure : {urlparse(url).path.lstrip('/')} (créée pour la mesure, supprimée à la fin)")
+    print(f"Médiane de {args.runs} mesures par ligne.\n")
     env = {**os.environ, "DATABASE_URL": url}
     plan = [
-        ("ecar", args.rows, "ECAR import_customers (flux, lots, COPY + historique)"),
-        ("library", min(args.library_rows, args.rows), "django-import-export, import par défaut (non bulk)"),
+        ("create", args.rows, "ECAR : premier import (tables vides)"),
+        ("unchanged", args.rows, "ECAR : même fichier réimporté (rien ne change)"),
+        ("update", args.rows + args.rows // 20, "ECAR : export suivant (1/3 modifiés, km, +5 %)"),
+        ("library", min(args.library_rows, args.rows), "django-import-export par défaut (non bulk)"),
         ("copy", args.rows, "PostgreSQL COPY dans une table nue (plafond)"),
     ]
-    print(f"{'variante':<58} {'lignes':>8} {'secondes':>9} {'lignes/s':>10} {'mémoire max':>12}")
-    for variant, rows, label in plan:
-        output = (
-            subprocess.run(
-                [sys.executable, __file__, "--child", variant, str(path), str(rows)],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
+    create_scratch_database(url)
+    try:
+        print(f"{'variante':<50} {'lignes':>8} {'secondes':>9} {'lignes/s':>10} {'mémoire max':>12}  résultat")
+        for variant, rows, label in plan:
+            command = [sys.executable, __file__, "--child", variant, str(base), str(updated), str(rows), str(args.runs)]
+            output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+            result = json.loads(output.stdout.strip().splitlines()[-1])
+            rate = result["rows"] / result["seconds"]
+            print(
+                f"{label:<50} {result['rows']:>8} {result['seconds']:>9.2f} {rate:>10.0f} "
+                f"{result['peak_mb']:>9.0f} Mo  {result.get('outcome', '')} {result['runs']}"
             )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        result = json.loads(output)
-        rate = result["rows"] / result["seconds"]
-        print(f"{label:<58} {result['rows']:>8} {result['seconds']:>9.1f} {rate:>10.0f} {result['peak_mb']:>9.0f} Mo")
+    finally:
+        drop_scratch_database(url)
     if args.library_rows < args.rows:
         print(f"\nL'import non bulk de django-import-export est mesuré sur les {args.library_rows} premières lignes.")
 

@@ -71,7 +71,7 @@ def main() -> int:
 
 def measure() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--customers", "--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     seed(args.customers)

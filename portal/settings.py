@@ -160,6 +160,8 @@ ECAR_STAMP_DUTY = Decimal(os.environ.get("ECAR_STAMP_DUTY", "1.000"))
 ECAR_WITHHOLDING_RATE = Decimal(os.environ.get("ECAR_WITHHOLDING_RATE", "1"))
 ECAR_WITHHOLDING_THRESHOLD = Decimal(os.environ.get("ECAR_WITHHOLDING_THRESHOLD", "1000.000"))
 ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS_DAYS", "30"))
+# The demo's "today" (YYYY-MM-DD): every demo date is counted back from it. Empty: the day `seed_demo` runs.
+ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
 

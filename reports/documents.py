@@ -4,10 +4,16 @@ One FontConfiguration and one compiled stylesheet serve every render: building t
 Resources (logo, static files) are read from disk by our own URL fetcher; nothing is fetched from the network.
 The PDF of an issued document carries fixed metadata (its issue date, an identifier derived from its number),
 so it is byte-for-byte the same every time it is produced.
+
+Fonts are embedded as subsets. Without HarfBuzz-Subset (libharfbuzz-subset0 missing or older than 4.1, colour or
+variable fonts), WeasyPrint subsets with fontTools, which stamps each subset font's `head.modified` with the current
+second: two renders a second apart then differ by a byte. fontTools reads that stamp from SOURCE_DATE_EPOCH when it is
+set (the reproducible-builds convention), so this module pins it for the process, once, at import.
 """
 
 import hashlib
 import mimetypes
+import os
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
@@ -30,6 +36,16 @@ from workshop.validators import format_tax_id
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
 BASE_URL = "ecar:/"  # relative URLs resolve under this scheme, which only our fetcher serves
 ISSUED_INVOICE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID, Invoice.Status.CANCELLED)
+FONT_TIMESTAMP = "1672531200"  # 2023-01-01 00:00:00 UTC: the `modified` date of every embedded subset font
+
+
+def pin_font_timestamp() -> None:
+    """Make fontTools' subset fonts carry a fixed date instead of the clock (set once per process: the environment
+    is shared by every thread, so it is never changed back and forth around a render)."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
+
+
+pin_font_timestamp()
 
 
 class LocalFileFetcher(URLFetcher):

@@ -409,3 +409,22 @@ def service_in_state(status: str, *, items: int = 1, item_fields: dict | None = 
     models.Service.objects.filter(pk=service.pk).update(status=status)
     service.refresh_from_db()
     return service
+
+
+def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) -> models.Invoice:
+    """A completed job with `items` (ServiceItem fields), billed the way the garage bills it.
+
+    `workshop.billing.create_invoice_from_service` drafts the invoice (the job becomes `invoiced`) and, when
+    `issue_date` is given, `issue_invoice` numbers it from the series: totals, number and status are the ones real
+    billing produces, never set by hand. Pay it or credit it with `record_payment` / `create_credit_note`.
+    """
+    from workshop import billing
+
+    service = ServiceFactory(status=models.Service.Status.COMPLETED, **service_fields)
+    for position, fields in enumerate(items):
+        ServiceItemFactory(service=service, position=position, **fields)
+    service.refresh_from_db()
+    invoice = billing.create_invoice_from_service(service=service, user=user)
+    if issue_date is not None:
+        invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
+    return invoice

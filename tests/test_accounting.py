@@ -15,43 +15,43 @@ from openpyxl import load_workbook
 
 from tests import factories as f
 from workshop.accounting import accounting_csv, accounting_workbook
-from workshop.billing import record_payment
+from workshop.billing import create_credit_note, record_payment
 
 JANUARY = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
 
 
 def line(rate, ht):
-    """One invoice line of quantity 1 at `ht` before tax."""
+    """One job line of quantity 1 at `ht` before tax."""
     return {"tva_rate": rate, "unit_price": ht, "quantity": "1"}
 
 
 @pytest.fixture
-def january(db):
-    invoice = f.IssuedInvoiceFactory(
-        customer=f.BusinessCustomerFactory(),
-        customer_kind="business",
-        number="F-2026-00001",
+def january(manager):
+    """January's books as billing leaves them: one invoice issued, paid in part with withholding, credited in part."""
+    f.WorkshopProfileFactory()
+    invoice = f.billed_job(
+        user=manager,
+        car__owner=f.BusinessCustomerFactory(company_name="Transport Sahel SARL", tax_id="1234567ABM000"),
+        items=[line(19, "1000.000"), line(19, "100.000"), line(13, "100.000"), line(7, "100.000"), line(0, "50.000")],
         issue_date=date(2026, 1, 15),
-        due_date=date(2026, 2, 14),
-        customer_tax_id="1234567ABM000",
-        customer_name="Transport Sahel SARL",
-        lines=[line(19, "1000.000"), line(19, "100.000"), line(13, "100.000"), line(7, "100.000"), line(0, "50.000")],
     )
     # HT 1 350,000; TVA 190 + 19 + 13 + 7 = 229,000; TTC 1 579,000; net to pay with the stamp 1 580,000;
     # the business customer withholds 1 % of the TTC: 15,790.
     record_payment(
         invoice=invoice,
-        user=f.UserFactory(is_superuser=True),
+        user=manager,
         amount=Decimal("1000.000"),
         withholding_amount=Decimal("15.790"),
         payment_date=date(2026, 1, 20),
     )
-    invoice.refresh_from_db()
-    f.IssuedInvoiceFactory(number="F-2025-00099", issue_date=date(2025, 12, 31))  # outside the period
-    f.InvoiceFactory()  # a draft: never in the books
-    f.IssuedCreditNoteFactory(
-        invoice=invoice, lines=[], number="AV-2026-00001", issue_date=date(2026, 1, 20), total_ttc=Decimal("119.000")
+    # One of the two 19 % lines of 100,000 is taken back: a partial credit note of 119,000 (no stamp).
+    second_line = invoice.lines.order_by("position")[1]
+    create_credit_note(
+        invoice=invoice, user=manager, reason="Remise", quantities={second_line.pk: 1}, issue_date=date(2026, 1, 20)
     )
+    f.billed_job(user=manager, items=[line(19, "10.000")], issue_date=date(2025, 12, 31))  # outside the period
+    f.billed_job(user=manager, items=[line(19, "10.000")])  # a draft: never in the books
+    invoice.refresh_from_db()
     return invoice
 
 
@@ -73,7 +73,9 @@ def test_invoice_rows_split_ht_and_tva_by_rate_and_compute_the_balance(january):
     assert (values["Base HT 0 %"], values["TVA 0 %"]) == ("50,000", "0,000")
     assert values["Timbre fiscal"] == "1,000" and values["Total TTC"] == "1579,000"
     assert (values["Encaissé"], values["Retenue à la source"]) == ("1000,000", "15,790")
-    assert values["Solde"] == "564,210"
+    assert values["Statut"] == "Partiellement payée"
+    assert values["Avoirs"] == "119,000"
+    assert values["Solde"] == "445,210"  # 1 580,000 - 1 000,000 - 15,790 - 119,000
 
 
 def test_payment_rows(january):
@@ -98,7 +100,7 @@ def test_workbook_has_three_sheets_with_numbers_and_dates(january):
     assert workbook["Avoirs"].max_row == 2 and workbook["Avoirs"]["A2"].value == "AV-2026-00001"
 
 
-def test_each_part_is_one_query_whatever_the_period_holds(january):
+def test_each_part_is_one_query_whatever_the_period_holds(january, manager):
     def count():
         with CaptureQueriesContext(connection) as ctx:
             accounting_workbook(**JANUARY)
@@ -106,8 +108,8 @@ def test_each_part_is_one_query_whatever_the_period_holds(january):
 
     few = count()
     for _ in range(20):
-        invoice = f.IssuedInvoiceFactory(lines=[line(19, "10.000")], issue_date=date(2026, 1, 10))
-        f.PaymentFactory(invoice=invoice, date=date(2026, 1, 5))
+        invoice = f.billed_job(user=manager, items=[line(19, "10.000")], issue_date=date(2026, 1, 10))
+        record_payment(invoice=invoice, user=manager, amount=Decimal("5.000"), payment_date=date(2026, 1, 12))
     assert count() == few == 3
 
 

@@ -2,8 +2,10 @@
 immutability of issued documents below the admin, and numbering under real concurrency on PostgreSQL."""
 
 import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -267,7 +269,10 @@ def test_receivables_know_what_is_due_and_since_when(issued, accountant):
         }
     ]
     issued.refresh_from_db()
-    assert issued.days_overdue == 0 or issued.due_date < date.today()
+    assert issued.due_date == issued.issue_date + timedelta(days=30)  # the profile's default terms
+    assert issued.days_overdue == 0  # issued today: not due yet
+    with mock.patch("django.utils.timezone.localdate", return_value=later):
+        assert issued.days_overdue == 365 - 30
 
 
 def test_partial_credit_notes_then_a_total_one_cancel_the_invoice_to_the_millime(issued, accountant):
@@ -495,6 +500,19 @@ def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers():
     assert Invoice.objects.filter(status="issued").count() == 20
 
 
+def _waits_on_a_lock(pid: int, timeout: float = 10.0) -> bool:
+    """True once PostgreSQL shows backend `pid` blocked on a lock (pg_stat_activity), not merely still running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+        if row and row[0] == "Lock":
+            return True
+        time.sleep(0.02)
+    return False
+
+
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
@@ -505,9 +523,13 @@ def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
     accountant = f.UserFactory(username="comptable-l", role="Comptable")
     f.WorkshopProfileFactory()
     draft = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
-    issuing_holds_the_lock, outcome = threading.Event(), {}
+    issuing_holds_the_lock, editor_connected, outcome = threading.Event(), threading.Event(), {}
 
     def add_line():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            outcome["pid"] = cursor.fetchone()[0]
+        editor_connected.set()
         issuing_holds_the_lock.wait()
         try:
             InvoiceLine(invoice_id=draft.pk, description="Ajout tardif", quantity=1, unit_price=10).save()
@@ -521,9 +543,10 @@ def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
     editor.start()
     with transaction.atomic():
         Invoice.objects.select_for_update().get(pk=draft.pk)  # what issuing does first
+        assert editor_connected.wait(timeout=10)
         issuing_holds_the_lock.set()
-        editor.join(timeout=1)
-        assert editor.is_alive(), "the line edit must wait for the issuing transaction"
+        assert _waits_on_a_lock(outcome["pid"]), "the line edit must wait for the issuing transaction's row lock"
+        assert editor.is_alive() and "line" not in outcome
         issued = billing.issue_invoice(invoice=draft, user=accountant)
     editor.join(timeout=10)
     assert "Une facture émise ne peut être ni modifiée" in outcome["line"]

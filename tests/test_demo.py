@@ -1,12 +1,38 @@
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from unittest import mock
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import RequestFactory
 
 from workshop import demo
-from workshop.models import Car, CreditNote, Customer, Invoice, Payment, Service, ServiceItem, WorkshopProfile
+from workshop.models import (
+    Car,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    Service,
+    ServiceItem,
+    WorkshopProfile,
+)
 from workshop.reference_data import load_catalogue
-from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
+
+MILLIME = Decimal("0.001")
+
+
+def hand_amounts(line) -> tuple[Decimal, Decimal, Decimal]:
+    """HT = quantity x price less the discount, then TVA on the rounded HT, each rounded half-up to the millime."""
+    ht = (line.quantity * line.unit_price * (100 - line.discount_percent) / 100).quantize(MILLIME, ROUND_HALF_UP)
+    tva = (ht * line.tva_rate / 100).quantize(MILLIME, ROUND_HALF_UP)
+    return ht, tva, ht + tva
+
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +52,21 @@ def test_seed_makes_valid_tunisian_data_and_one_login_per_role(catalogue, capsys
         assert authenticate(request, username=username, password=demo.DEMO_PASSWORD) is not None
     assert Customer.objects.count() == 30
     assert Car.objects.count() == 45
-    assert Service.objects.count() > 100
-    assert ServiceItem.objects.count() >= Service.objects.count()
+    # 30 customers, every odd one with two cars: 15 + 2 x 15 = 45 cars, each with 2 to 5 visits of 1 to 4 lines
+    assert 45 * 2 <= Service.objects.count() <= 45 * 5
+    assert Service.objects.count() <= ServiceItem.objects.count() <= 4 * Service.objects.count()
     assert WorkshopProfile.load() is not None
     for customer in Customer.objects.all():
         customer.full_clean()
-        assert normalise_phone(customer.phone) == customer.phone
+        assert re.fullmatch(r"\+216[259]\d{7}", customer.phone), customer.phone  # E.164, a mobile range
         if customer.tax_id:
-            assert normalise_tax_id(customer.tax_id) == customer.tax_id
+            assert re.fullmatch(r"\d{7}[A-HJ-NP-TV-Z]AM000", customer.tax_id), customer.tax_id  # compact form
     for car in Car.objects.all():
-        assert normalise_plate(car.plate) == car.plate
-    service = Service.objects.order_by("?").first()
-    assert service.total_ttc == sum(i.total_ttc for i in service.items.all())
+        assert re.fullmatch(r"[1-9]\d{2} TU [1-9]\d{0,3}|[1-9]\d{4} RS", car.plate), car.plate
+    for service in Service.objects.prefetch_related("items"):
+        lines = [hand_amounts(item) for item in service.items.all()]
+        assert [(i.total_ht, i.total_tva, i.total_ttc) for i in service.items.all()] == lines
+        assert service.total_ttc == sum(ttc for _, _, ttc in lines)
 
 
 def test_seed_is_idempotent_and_grows_only_the_missing_tail(catalogue):
@@ -76,8 +105,8 @@ def test_seed_refuses_to_run_without_a_catalogue(db):
 
 
 class _LowRolls:
-    """Stands in for `random` in the invoice seed: every roll is low, so each old invoice gets a credit note
-    and each recent one a payment (the real rolls give credit notes to about 1 % of invoices only)."""
+    """Stands in for the invoice seed's settlement generator: every roll is low, so each old invoice gets a
+    credit note and each recent one a payment (the real rolls give credit notes to about 1 % of invoices only)."""
 
     class Random:
         def __init__(self, seed=None):
@@ -94,9 +123,12 @@ class _LowRolls:
 
 
 def test_seed_writes_one_signed_history_row_per_demo_row(catalogue, monkeypatch):
-    from workshop import demo_invoices
+    real_rng_for = demo.rng_for
 
-    monkeypatch.setattr(demo_invoices, "random", _LowRolls)
+    def low_settlement_rolls(seed, *key):
+        return _LowRolls.Random() if key[0] == "settlement" else real_rng_for(seed, *key)
+
+    monkeypatch.setattr(demo, "rng_for", low_settlement_rolls)
     demo.ensure_demo_users()
     demo.seed(customers=40, batch_size=25)
     models = (Customer, Car, Service, ServiceItem, Invoice, Payment, CreditNote)
@@ -112,3 +144,107 @@ def test_seed_writes_one_signed_history_row_per_demo_row(catalogue, monkeypatch)
     before = [model.history.count() for model in models]
     demo.seed(customers=40, batch_size=25)
     assert [model.history.count() for model in models] == before
+
+
+def demo_snapshot() -> dict:
+    """Every demo row by its natural keys (phone, plate, reference, number): no database id."""
+    return {
+        "customers": sorted(
+            Customer.objects.values_list("phone", "first_name", "last_name", "company_name", "tax_id", "address")
+        ),
+        "cars": sorted(Car.objects.values_list("plate", "owner__phone", "vin", "make", "model", "year", "mileage")),
+        "services": sorted(
+            Service.objects.values_list(
+                "reference",
+                "car__plate",
+                "kind",
+                "status",
+                "mechanic__username",
+                "received_at",
+                "completed_at",
+                "delivered_at",
+                "total_ttc",
+            )
+        ),  # fmt: skip
+        "items": sorted(
+            ServiceItem.objects.values_list(
+                "service__reference", "position", "part__reference", "quantity", "discount_percent", "total_ttc"
+            ),
+            key=str,
+        ),
+        "invoices": sorted(
+            Invoice.objects.values_list(
+                "number",
+                "service__reference",
+                "status",
+                "issue_date",
+                "net_to_pay",
+                "amount_paid",
+                "amount_withheld",
+                "amount_credited",
+            )
+        ),  # fmt: skip
+        "payments": sorted(Payment.objects.values_list("invoice__number", "date", "method", "amount")),
+        "credit_notes": sorted(CreditNote.objects.values_list("number", "invoice__number", "net_to_pay")),
+    }
+
+
+class Rollback(Exception):
+    pass
+
+
+def seeded_then_rolled_back(**kwargs) -> dict:
+    """Seed into the empty database, read it, and undo it all (sequences included): the next run starts alike."""
+    try:
+        with transaction.atomic():
+            demo.seed(customers=12, batch_size=5, **kwargs)
+            snapshot = demo_snapshot()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not Customer.objects.exists()
+    return snapshot
+
+
+def burn_ids() -> None:
+    """Move every id sequence on, as other data or an earlier run would: demo data must not depend on ids."""
+    owner = Customer.objects.create(first_name="X", last_name="Y", phone="+21671000001")
+    cars = Car.objects.bulk_create([Car(owner=owner, plate=f"{n} RS") for n in range(10001, 10008)])
+    jobs = Service.objects.bulk_create(
+        [Service(car=car, customer=owner, reference=f"TMP-{car.pk}", received_at=datetime.now(UTC)) for car in cars]
+    )
+    Service.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    Car.objects.filter(owner=owner).delete()
+    owner.delete()
+
+
+def test_same_seed_and_day_make_the_same_data_whatever_the_ids_and_the_clock(catalogue, settings):
+    demo.ensure_demo_users()
+    settings.ECAR_DEMO_REFERENCE_DATE = "2026-06-30"
+    first = seeded_then_rolled_back(seed=7)
+    burn_ids()
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)):
+        second = seeded_then_rolled_back(seed=7)
+    assert first == second
+    assert len(first["services"]) > 20 and first["invoices"] and first["payments"]
+    # counted back from the reference day's 18:00 in Tunis (17:00 UTC), never from the clock
+    assert max(received for *_, received, _, _, _ in first["services"]) <= datetime(2026, 6, 30, 17, 0, tzinfo=UTC)
+
+
+def test_another_seed_or_day_makes_other_data(catalogue):
+    demo.ensure_demo_users()
+    base = seeded_then_rolled_back(seed=7, today=date(2026, 6, 30))
+    assert seeded_then_rolled_back(seed=8, today=date(2026, 6, 30)) != base
+    later = seeded_then_rolled_back(seed=7, today=date(2026, 7, 10))
+    # the same jobs, ten days later: every reception moves by exactly ten days
+    assert sorted(row[5] + timedelta(days=10) for row in base["services"]) == sorted(
+        row[5] for row in later["services"]
+    )
+
+
+def test_seed_demo_command_takes_a_seed_and_a_day(catalogue):
+    call_command("seed_demo", customers=3, seed=5, today="2026-06-30", stdout=io.StringIO())
+    latest = Service.objects.order_by("-received_at").first().received_at
+    assert latest.date() <= date(2026, 6, 30)
+    with pytest.raises(CommandError, match="Date invalide"):
+        call_command("seed_demo", customers=3, today="30/06/2026", stdout=io.StringIO())

@@ -189,3 +189,66 @@ def test_renders_reuse_one_url_fetcher(db, monkeypatch):
     documents.invoice_pdf(invoice)
     documents.invoice_pdf(invoice)
     assert len(built) == 1
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move `time.time` forward on demand: what a render a day (or a second) later would see."""
+    import time
+
+    real_time = time.time
+    offset = {"seconds": 0}
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset["seconds"])
+    return offset
+
+
+@pytest.fixture
+def fonttools_subsetting(monkeypatch):
+    """WeasyPrint's fallback when HarfBuzz-Subset is missing: fontTools, which stamps subset fonts with the clock."""
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+
+
+def test_fonttools_subset_fonts_carry_a_fixed_date_not_the_clock(invoice, fonttools_subsetting, clock, caplog):
+    first = documents.invoice_pdf(invoice)
+    clock["seconds"] = 86_400 + 1  # a day and a second later
+    second = documents.invoice_pdf(invoice)
+    assert "Using fontTools instead of HarfBuzz-Subset" in caplog.text  # the fallback really ran
+    assert first == second
+
+
+def test_pdf_is_the_same_after_renders_in_other_scripts_and_fonts(invoice, clock):
+    """Whatever ran before (Arabic shaping, symbols, glyphs no font has) and whenever, an invoice prints the same."""
+    first = documents.invoice_pdf(invoice)
+    arabic = f.CustomerFactory(first_name="محمد", last_name="الطرابلسي", address="نهج الحبيب بورقيبة")
+    other = f.IssuedInvoiceFactory(
+        customer=arabic, lines=[{"description": "زيت محرك ™ ≥ ∑ Ω ĳ 中文", "unit_price": "10.000"}]
+    )
+    documents.invoice_pdf(other)
+    documents.credit_note_pdf(f.IssuedCreditNoteFactory(invoice=other))
+    clock["seconds"] = 3_601
+    assert documents.invoice_pdf(invoice) == first
+
+
+def test_font_timestamp_is_pinned_for_fonttools():
+    import os
+
+    from fontTools.misc.timeTools import epoch_diff, timestampNow
+
+    assert os.environ["SOURCE_DATE_EPOCH"] == documents.FONT_TIMESTAMP
+    assert timestampNow() + epoch_diff == 1_672_531_200  # 2023-01-01 00:00:00 UTC
+
+
+def test_start_up_check_warns_when_harfbuzz_subset_is_missing(monkeypatch):
+    from weasyprint.text import ffi
+
+    from reports import checks
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    warnings = checks.check_font_subsetting()
+    assert [warning.id for warning in warnings] == ["reports.W001"]
+    assert "libharfbuzz-subset0" in warnings[0].hint
+
+    monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: True)
+    assert checks.check_font_subsetting() == []

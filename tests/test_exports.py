@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -100,16 +100,18 @@ def test_invoice_export_amounts_are_three_decimal_numbers_and_dates_are_dates(ma
     header = [cell.value for cell in sheet[1]]
     cells = dict(zip(header, sheet[2], strict=True))
     assert cells["Total TTC"].value == 1190 and cells["Total TTC"].number_format == "#,##0.000"
-    assert cells["Reste dû"].value == Decimal("690.5") or cells["Reste dû"].value == 690.5
+    assert cells["Reste dû"].value == 690.5 and cells["Reste dû"].data_type == "n"  # a number, not text
     assert cells["Date"].is_date and cells["Date"].value.date() == date(2026, 1, 31)
     assert cells["Date"].number_format == "DD/MM/YYYY"
 
 
 @pytest.mark.django_db
 def test_service_export_follows_relations_and_writes_local_datetimes(manager_client):
-    item = f.ServiceItemFactory(unit_price=Decimal("100.000"), tva_rate=19)
+    received = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # 00:30 the next day in Tunis (UTC+1, no summer time)
+    item = f.ServiceItemFactory(unit_price=Decimal("100.000"), tva_rate=19, service__received_at=received)
     rows = csv_rows(export(manager_client, models.Service))
     values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["Reçu le"] == "01/02/2026 00:30"
     assert values["Immatriculation"] == item.service.car.plate
     assert values["Client"] == item.service.customer.display_name
     assert values["Total TTC"] == "119,000"

@@ -26,34 +26,38 @@ def test_revenue_by_month(books):
     rows = {row["group"]: row for row in financial.revenue(period(), group="month")}
     assert set(rows) == {JAN, FEB}
     january, february = rows[JAN], rows[FEB]
-    assert january["invoices"] == 2
-    assert (january["total_ht"], january["total_tva"], january["total_ttc"]) == (D("330"), D("56.7"), D("386.7"))
-    assert january["stamps"] == D("2")
-    assert january["collected"] == D("196.200")
-    assert january["outstanding"] == D("192.500")
+    assert january["invoices"] == 3  # I5, I1, I2
+    # HT 40 + 350 + 140; TVA 7.6 + 60.5 + 26.6; TTC 47.6 + 410.5 + 166.6
+    assert (january["total_ht"], january["total_tva"], january["total_ttc"]) == (D("530"), D("94.7"), D("624.7"))
+    assert january["stamps"] == D("3")
+    assert january["collected"] == D("316.200")  # 48.6 + 100 + 167.6
+    assert january["outstanding"] == D("311.500")  # I1: 411.5 - 100
     assert february["invoices"] == 1  # the cancelled invoice is offset by its credit note: out of revenue
     assert (february["total_ht"], february["collected"], february["outstanding"]) == (D("1000"), D("511.9"), D("679.1"))
 
 
 def test_revenue_totals_and_by_day(books):
     totals = financial.revenue_totals(period())
-    assert totals["invoices"] == 3
-    assert totals["total_ht"] == D("1330.000")
-    assert totals["collected"] == D("708.100")
-    assert totals["outstanding"] == D("871.600")
+    assert totals["invoices"] == 4
+    assert totals["total_ht"] == D("1530.000")  # 530 + 1000
+    assert totals["collected"] == D("828.100")  # 316.2 + 500 + 11.9 withheld
+    assert totals["outstanding"] == D("990.600")  # 311.5 + 679.1
     days = {row["group"]: row["total_ttc"] for row in financial.revenue(period(), group="day")}
-    assert days == {date(2026, 1, 10): D("291.500"), date(2026, 1, 25): D("95.200"), date(2026, 2, 5): D("1190.000")}
+    assert days == {
+        date(2026, 1, 9): D("47.600"),
+        date(2026, 1, 10): D("410.500"),
+        date(2026, 1, 25): D("166.600"),
+        date(2026, 2, 5): D("1190.000"),
+    }
 
 
 def test_revenue_by_job_kind_and_by_mechanic(books):
     kinds = {row["group"]: row["total_ht"] for row in financial.revenue(period(), group="kind")}
-    assert kinds == {"repair": D("250"), "maintenance": D("80"), None: D("1000")}
+    assert kinds == {"repair": D("1390"), "maintenance": D("140")}  # 40 + 350 + 1000; I4 is cancelled
     mechanics = {
         row["group"]: (row["mechanic_name"], row["total_ht"]) for row in financial.revenue(period(), group="mechanic")
     }
-    assert mechanics[books.karim.pk] == ("Karim Jaziri", D("250"))
-    assert mechanics[books.hatem.pk] == ("Hatem Mejri", D("80"))
-    assert mechanics[None][1] == D("1000")
+    assert mechanics == {books.karim.pk: ("Karim Jaziri", D("1390")), books.hatem.pk: ("Hatem Mejri", D("140"))}
 
 
 def test_tva_summary_per_month_deducts_credit_notes(books):
@@ -61,10 +65,11 @@ def test_tva_summary_per_month_deducts_credit_notes(books):
         financial.tva_summary(date_from=JAN, date_to=date(2026, 2, 28)), key=lambda row: row["month"]
     )
     assert january["month"] == JAN
-    assert (january["base_19"], january["tva_19"]) == (D("280"), D("53.2"))
+    assert january["invoices"] == 3
+    assert (january["base_19"], january["tva_19"]) == (D("480"), D("91.2"))  # 40 + 300 + 140, at 19 %
     assert (january["base_7"], january["tva_7"]) == (D("50"), D("3.5"))
     assert (january["base_13"], january["base_0"]) == (D("0"), D("0"))
-    assert (january["total_base"], january["total_tva"], january["stamps"]) == (D("330"), D("56.7"), D("2"))
+    assert (january["total_base"], january["total_tva"], january["stamps"]) == (D("530"), D("94.7"), D("3"))
     assert (february["invoices"], february["credit_notes"]) == (2, 1)
     assert (february["base_19"], february["tva_19"]) == (D("1000"), D("190"))  # 1030 / 195.7 less the credit note
     assert (february["credited_ht"], february["credited_tva"]) == (D("30"), D("5.7"))
@@ -77,13 +82,14 @@ def test_receivables_by_customer_and_age(books):
     assert set(rows) == {books.alpha.pk, books.bchir.pk, books.gamma.pk}
     alpha = rows[books.alpha.pk]
     assert alpha["invoices"] == 2
+    # I3 (5 Feb, 43 days): 679.1; I1 (10 Jan, 69 days): 311.5; I5 is paid
     assert (alpha["age_0_30"], alpha["age_31_60"], alpha["age_61_90"], alpha["age_over_90"]) == (
         D("0"),
         D("679.1"),
-        D("192.5"),
+        D("311.5"),
         D("0"),
     )
-    assert alpha["balance"] == D("871.600")
+    assert alpha["balance"] == D("990.600")
     assert alpha["oldest"] == date(2026, 1, 10)
     assert rows[books.bchir.pk]["age_0_30"] == D("12.900")
     assert rows[books.gamma.pk]["age_over_90"] == D("60.500")
@@ -91,9 +97,9 @@ def test_receivables_by_customer_and_age(books):
     assert totals == {
         "age_0_30": D("12.900"),
         "age_31_60": D("679.100"),
-        "age_61_90": D("192.500"),
+        "age_61_90": D("311.500"),
         "age_over_90": D("60.500"),
-        "balance": D("945.000"),
+        "balance": D("1064.000"),  # 12.9 + 679.1 + 311.5 + 60.5
         "invoices": 4,
     }
 
@@ -120,14 +126,14 @@ def test_receivable_bucket_boundaries(db, age, bucket):
 
 def test_statement_with_opening_balance_withholding_and_running_balance(books):
     result = financial.statement(customer_id=books.alpha.pk, date_from=FEB, date_to=date(2026, 3, 31))
-    assert result["opening"] == D("192.500")
+    assert result["opening"] == D("311.500")  # January: 48.6 - 48.6 + 411.5 - 100
     assert [
         (row["entry_date"], row["kind"], row["debit"], row["credit"], row["balance"]) for row in result["rows"]
     ] == [
-        (date(2026, 2, 5), "invoice", D("1191.000"), D("0"), D("1383.500")),
-        (date(2026, 2, 20), "payment", D("0"), D("511.900"), D("871.600")),
+        (date(2026, 2, 5), "invoice", D("1191.000"), D("0"), D("1502.500")),
+        (date(2026, 2, 20), "payment", D("0"), D("511.900"), D("990.600")),
     ]
-    assert (result["debit"], result["credit"], result["closing"]) == (D("1191"), D("511.9"), D("871.6"))
+    assert (result["debit"], result["credit"], result["closing"]) == (D("1191"), D("511.9"), D("990.6"))
 
 
 def test_statement_nets_a_cancelled_invoice_with_its_credit_note(books):

@@ -66,29 +66,32 @@ def test_index_and_sidebar_list_only_allowed_reports(login, adviser):
 def test_revenue_page_shows_figures_and_totals(manager_client, books):
     html = get(manager_client, "revenue", **PERIOD).content.decode()
     assert "Janvier 2026" in html
-    assert "330,000" in html  # January HT
-    assert "1\u202f330,000" in html  # total HT in the footer and summary
-    assert "871,600" in html  # outstanding
+    assert "530,000" in html  # January HT: 40 + 350 + 140
+    assert "1\u202f530,000" in html  # total HT in the footer and summary
+    assert "990,600" in html  # outstanding: 311.5 + 679.1
 
 
 def test_revenue_sorts_by_a_column(manager_client, books):
     html = get(manager_client, "revenue", group="day", sort="total_ttc", **PERIOD).content.decode()
-    assert html.index("95,200") < html.index("291,500") < html.index("1\u202f190,000")
+    ascending = ["47,600", "166,600", "410,500", "1\u202f190,000"]  # TTC of 9 Jan, 25 Jan, 10 Jan, 5 Feb
+    assert [html.index(amount) for amount in ascending] == sorted(html.index(amount) for amount in ascending)
     html = get(manager_client, "revenue", group="day", sort="-total_ttc", **PERIOD).content.decode()
-    assert html.index("1\u202f190,000") < html.index("291,500") < html.index("95,200")
+    assert [html.index(amount) for amount in ascending] == sorted(
+        (html.index(amount) for amount in ascending), reverse=True
+    )
 
 
 def test_revenue_filters_by_mechanic_and_kind(manager_client, books):
     html = get(manager_client, "revenue", mechanic=books.karim.pk, group="mechanic", **PERIOD).content.decode()
     assert "Karim Jaziri" in html and "Hatem Mejri" not in html
     html = get(manager_client, "revenue", service_kind="maintenance", **PERIOD).content.decode()
-    assert "80,000" in html and "250,000" not in html
+    assert "140,000" in html and "350,000" not in html  # I2 (maintenance) in, I1 (repair) out
 
 
 def test_receivables_page_has_age_columns_and_totals(manager_client, books):
     html = get(manager_client, "receivables", as_of="2026-03-20").content.decode()
     assert "Alpha SARL" in html
-    assert "679,100" in html and "192,500" in html and "945,000" in html
+    assert "679,100" in html and "311,500" in html and "1\u202f064,000" in html
 
 
 def test_statement_needs_a_customer_and_shows_the_running_balance(manager_client, books):
@@ -99,8 +102,8 @@ def test_statement_needs_a_customer_and_shows_the_running_balance(manager_client
     html = get(
         manager_client, "statement", customer=books.alpha.pk, date_from="2026-02-01", date_to="2026-03-31"
     ).content.decode()
-    assert "192,500" in html  # opening
-    assert "1\u202f383,500" in html and "871,600" in html
+    assert "311,500" in html  # opening
+    assert "1\u202f502,500" in html and "990,600" in html
     assert "Règlement" in html
 
 
@@ -140,7 +143,7 @@ def test_csv_export_contains_every_row_with_french_numbers(manager_client, books
     assert lines[0].split(";")[:3] == ["période / groupe", "factures", "HT"]
     assert lines[1:] == [
         "Février 2026;1;1000.000;190.000;1190.000;1.000;0.000;511.900;679.100".replace(".", ","),
-        "Janvier 2026;2;330.000;56.700;386.700;2.000;0.000;196.200;192.500".replace(".", ","),
+        "Janvier 2026;3;530.000;94.700;624.700;3.000;0.000;316.200;311.500".replace(".", ","),
     ]
 
 
@@ -151,7 +154,7 @@ def test_xlsx_export_keeps_numbers_as_numbers(manager_client, books):
     assert rows[0][0] == "client"
     alpha = next(row for row in rows if row[0] == "Alpha SARL")
     assert alpha[1] == 2
-    assert Decimal(str(alpha[-1])) == Decimal("871.6")
+    assert Decimal(str(alpha[-1])) == Decimal("990.6")
     assert len(rows) == 4  # header + three customers, not just one page
 
 

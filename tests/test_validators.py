@@ -150,9 +150,14 @@ def test_wrong_tax_ids_are_refused_in_french(typed):
     assert "Matricule fiscal invalide" in error.value.messages[0]
 
 
-@pytest.mark.parametrize("normal", ["+21620123456", "+21671000000", "+21699999999"])
-def test_a_normal_phone_comes_back_unchanged(normal):
-    assert normalise_phone(normal) == normal == normalise_phone(format_phone(normal))
+@pytest.mark.parametrize(
+    ("normal", "displayed"),
+    [("+21620123456", "+216 20 123 456"), ("+21671000000", "+216 71 000 000"), ("+21699999999", "+216 99 999 999")],
+)
+def test_a_normal_phone_comes_back_unchanged_and_its_display_form_reads_back(normal, displayed):
+    assert normalise_phone(normal) == normal
+    assert format_phone(normal) == displayed
+    assert normalise_phone(displayed) == normal
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,18 @@
-"""Insert many validated rows with their audit history, as fast as the database allows.
+"""Insert or update many validated rows with their audit history, as fast as the database allows.
 
 On PostgreSQL, ids are taken from the table's sequence in one query and rows plus their `+` history rows go in
-through COPY, several times faster than INSERT for big imports. Elsewhere (SQLite), simple-history's
-`bulk_create_with_history`. Either way the history rows are the ones simple-history would write: same fields,
-history user, change reason and date.
+through COPY, several times faster than INSERT for big imports. Updates go through COPY into a temporary table
+and one `UPDATE … FROM` it: Django's `bulk_update` builds a `CASE WHEN id = … THEN …` per row and field, which
+Python takes seconds to compile and PostgreSQL evaluates row by row (a re-import with updates ran at ~200
+rows/s). Elsewhere (SQLite), simple-history's `bulk_create_with_history` / `bulk_update_with_history`. Either
+way the history rows are the ones simple-history would write: same fields, history user, change reason and date.
 """
 
 from operator import attrgetter
 
 from django.db import connections, models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
 PLAIN_FIELDS = (
     models.CharField,
@@ -69,14 +71,57 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
             obj._state.adding = False
             obj._state.db = using
         _copy(cursor, table, ["id", *(field.column for field in fields)], rows, quote)
-        history_model = get_history_manager_for_model(model).model
-        tracked = [f for f in history_model._meta.concrete_fields if f.name not in HISTORY_OWN_FIELDS]
-        user_id = user.pk if user is not None else None
-        history_values = attrgetter(*(field.attname for field in tracked))
-        history_rows = ((*history_values(obj), now, reason, "+", user_id) for obj in objs)
-        columns = [field.column for field in tracked]
-        columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
-        _copy(cursor, history_model._meta.db_table, columns, history_rows, quote)
+        _copy_history(cursor, model, objs, "+", now=now, user=user, reason=reason, quote=quote)
+
+
+def update_with_history(
+    objs: list, model, *, fields: list[str], user=None, reason: str = "", using: str = "default"
+) -> None:
+    """Write `fields` of `objs` (loaded rows changed in memory, already validated) and one `~` history row each."""
+    if not objs:
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(
+            objs, model, fields=fields, batch_size=500, default_user=user, default_change_reason=reason
+        )
+        return
+    written = [model._meta.get_field(name) for name in fields]
+    table, scratch = model._meta.db_table, f"ecar_update_{model._meta.db_table}"
+    quote = connection.ops.quote_name
+    columns = ["id", *(field.column for field in written)]
+    rows = []
+    for obj in objs:
+        row = [obj.pk]
+        for field in written:
+            value = getattr(obj, field.attname)
+            row.append(value if isinstance(field, PLAIN_FIELDS) else field.get_db_prep_save(value, connection))
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(scratch)} ON COMMIT DROP AS "
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
+        )
+        _copy(cursor, scratch, columns, rows, quote)
+        assignments = ", ".join(f"{quote(c)} = source.{quote(c)}" for c in columns[1:])
+        cursor.execute(
+            f"UPDATE {quote(table)} AS target SET {assignments} FROM {quote(scratch)} AS source "
+            "WHERE target.id = source.id"
+        )
+        cursor.execute(f"DROP TABLE {quote(scratch)}")
+        _copy_history(cursor, model, objs, "~", now=timezone.now(), user=user, reason=reason, quote=quote)
+
+
+def _copy_history(cursor, model, objs, history_type: str, *, now, user, reason: str, quote) -> None:
+    """One history row per object, as simple-history writes it (its fields, date, reason, type and user)."""
+    history_model = get_history_manager_for_model(model).model
+    tracked = [f for f in history_model._meta.concrete_fields if f.name not in HISTORY_OWN_FIELDS]
+    user_id = user.pk if user is not None else None
+    history_values = attrgetter(*(field.attname for field in tracked))
+    history_rows = ((*history_values(obj), now, reason, history_type, user_id) for obj in objs)
+    columns = [field.column for field in tracked]
+    columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    _copy(cursor, history_model._meta.db_table, columns, history_rows, quote)
 
 
 def _copy(cursor, table: str, columns: list[str], rows, quote) -> None:

@@ -4,13 +4,18 @@ Row i always gets the same phone and plate, and inserts ignore conflicts on thos
 second run adds nothing and a bigger `--customers` only adds the missing tail. Big data sets go in
 batches through bulk_create; each batch writes its audit history in bulk too (`record_history`), signed by
 the demo manager with the reason « Données de démonstration », so the timelines and history pages have rows.
+
+Everything random comes from `random.Random` keyed by the seed and a row's own key (index, plate, job
+reference), never by a database id, and every date is counted back from one reference day (a setting, or the
+day it runs) at fixed hours, never from the clock: a given seed and day make the same data on any database.
 """
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -154,6 +159,7 @@ COMPLAINTS = [
     "Batterie faible au démarrage",
     "Choc pare-chocs arrière à réparer",
 ]
+DEFAULT_SEED = 2026
 TAX_LETTERS = "ABCDEFGHJKLMNPQRSTVWXYZ"
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
@@ -173,6 +179,19 @@ def demo_phone(index: int) -> str:
     """Row i's phone: distinct for every i below 40 million, on the mobile ranges 2x, 5x and 9x."""
     prefix = "259"[index % 3]
     return f"+216{prefix}{(index * 7919) % 10_000_000:07d}"
+
+
+def reference_date(value: date | str | None = None) -> date:
+    """The demo's "today": the given day, else the ECAR_DEMO_REFERENCE_DATE setting, else the local date."""
+    value = value or settings.ECAR_DEMO_REFERENCE_DATE
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    return value or timezone.localdate()
+
+
+def rng_for(seed: int, *key) -> random.Random:
+    """A generator for one row: its seed and its own key, never a database id (string seeds are stable)."""
+    return random.Random(":".join(str(part) for part in (seed, *key)))
 
 
 def demo_plate(index: int) -> str:
@@ -323,22 +342,27 @@ def record_history(model, objs, *, user, batch_size: int) -> None:
         )
 
 
-def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedReport:
-    """Make `customers` demo customers with about 1.5 cars each and 3.3 jobs per car."""
+def seed(
+    *, customers: int = 60, batch_size: int = 5000, progress=None, seed: int = DEFAULT_SEED, today=None
+) -> SeedReport:
+    """Make `customers` demo customers with about 1.5 cars each and 3.3 jobs per car, dated back from `today`."""
     report = SeedReport()
     ensure_workshop_profile()
     history_user = demo_history_user()
-    mechanics = list(get_user_model().objects.filter(groups__name=roles.MECHANIC).values_list("pk", flat=True))
-    parts = list(Part.objects.filter(is_active=True))
-    labours = list(LabourOperation.objects.filter(is_active=True))
+    mechanics = list(
+        get_user_model().objects.filter(groups__name=roles.MECHANIC).order_by("username").values_list("pk", flat=True)
+    )
+    parts = list(Part.objects.filter(is_active=True).order_by("reference"))
+    labours = list(LabourOperation.objects.filter(is_active=True).order_by("code"))
     if not parts:
         raise RuntimeError("Le catalogue est vide : lancez d'abord `manage.py load_reference_data`.")
-    now = timezone.now()
+    today = reference_date(today)
+    now = timezone.make_aware(datetime.combine(today, time(18, 0)))  # the end of the demo's working day
     car_index = 0
     for start in range(0, customers, batch_size):
         stop = min(start + batch_size, customers)
         with transaction.atomic():
-            batch = [_customer(i, random.Random(i)) for i in range(start, stop)]
+            batch = [_customer(i, rng_for(seed, "customer", i)) for i in range(start, stop)]
             phones = [c.phone for c in batch]
             existing = set(Customer.objects.filter(phone__in=phones).values_list("phone", flat=True))
             fresh = [c for c in batch if c.phone not in existing]
@@ -350,18 +374,20 @@ def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedR
             record_history(Customer, fresh, user=history_user, batch_size=batch_size)
             cars = []
             for i in range(start, stop):
-                rng = random.Random(i * 31)
+                rng = rng_for(seed, "cars", i)
                 for _ in range(2 if i % 2 else 1):
                     if demo_phone(i) in ids:
                         cars.append(_car(car_index, ids[demo_phone(i)], rng))
                     car_index += 1
             Car.objects.bulk_create(cars, batch_size=batch_size, ignore_conflicts=True)
             # Conflicts are ignored, so the inserted cars are read back: those of this batch's new customers.
-            inserted = list(Car.objects.filter(plate__in=[c.plate for c in cars], owner_id__in=ids.values()))
+            inserted = list(
+                Car.objects.filter(plate__in=[c.plate for c in cars], owner_id__in=ids.values()).order_by("plate")
+            )
             record_history(Car, inserted, user=history_user, batch_size=batch_size)
-            saved_cars = [(car.pk, car.owner_id, car.mileage) for car in inserted]
+            saved_cars = [(car.pk, car.owner_id, car.mileage, car.plate) for car in inserted]
             report.cars += len(saved_cars)
-            services, items = _services_for(saved_cars, now, mechanics, parts, labours)
+            services, items = _services_for(saved_cars, now, mechanics, parts, labours, seed)
             Service.objects.bulk_create(services, batch_size=batch_size)
             lines = [item for service_items in items for item in service_items]
             ServiceItem.objects.bulk_create(lines, batch_size=batch_size)
@@ -375,15 +401,15 @@ def seed(*, customers: int = 60, batch_size: int = 5000, progress=None) -> SeedR
             report.items += sum(len(i) for i in items)
         if progress:
             progress(stop, customers)
-    billed = seed_invoices(batch_size=batch_size, user=history_user)
+    billed = seed_invoices(batch_size=batch_size, today=today, seed=seed, user=history_user)
     report.invoices, report.payments, report.credit_notes = billed.invoices, billed.payments, billed.credit_notes
     return report
 
 
-def _services_for(cars, now, mechanics, parts, labours):
+def _services_for(cars, now, mechanics, parts, labours, seed):
     services, items = [], []
-    for car_id, owner_id, mileage in cars:
-        rng = random.Random(car_id)
+    for car_id, owner_id, mileage, plate in cars:
+        rng = rng_for(seed, "visits", plate)
         visits = rng.choice([2, 3, 3, 4, 5])
         for visit in range(visits):
             days = rng.randint(0, 540) if visit else rng.randint(0, 30)
@@ -417,7 +443,7 @@ def _services_for(cars, now, mechanics, parts, labours):
 def _number(services: list[Service]) -> None:
     """Give the batch its references in one reservation per year, in order of reception."""
     by_year: dict[int, list[Service]] = {}
-    for service in sorted(services, key=lambda s: s.received_at):
+    for service in sorted(services, key=lambda s: s.received_at):  # stable: ties keep the cars' plate order
         by_year.setdefault(timezone.localtime(service.received_at).year, []).append(service)
     for year, group in by_year.items():
         for service, number in zip(group, DocumentSequence.reserve(f"OR-{year}", len(group)), strict=True):

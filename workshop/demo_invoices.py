@@ -6,7 +6,6 @@ issue date through `DocumentSequence.reserve`, and rows go in by batches with th
 Completed jobs stay unbilled: they are what a user (or bench/issue_invoices.py) invoices next.
 """
 
-import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -53,18 +52,22 @@ def jobs_to_bill():
     )
 
 
-def seed_invoices(*, batch_size: int = 5000, today=None, user=None) -> InvoiceSeedReport:
-    """`user` signs the history rows (the demo manager; None: the system)."""
+def seed_invoices(*, batch_size: int = 5000, today=None, seed: int | None = None, user=None) -> InvoiceSeedReport:
+    """Bill the jobs left unbilled; `today` and `seed` as for `workshop.demo.seed` (settlement depends on both);
+    `user` signs the history rows (the demo manager; None: the system)."""
+    from workshop.demo import DEFAULT_SEED, reference_date
+
     report = InvoiceSeedReport()
     profile = WorkshopProfile.load()
-    today = today or timezone.localdate()
+    today = reference_date(today)
+    seed = DEFAULT_SEED if seed is None else seed
     for chunk in batched(list(jobs_to_bill()), batch_size):
         with transaction.atomic():
-            _bill(chunk, profile, today, report, user)
+            _bill(chunk, profile, today, report, seed, user)
     return report
 
 
-def _bill(service_ids, profile, today, report: InvoiceSeedReport, user=None) -> None:
+def _bill(service_ids, profile, today, report: InvoiceSeedReport, seed: int, user=None) -> None:
     services = list(
         Service.objects.filter(pk__in=service_ids).select_related("customer").order_by("completed_at", "pk")
     )
@@ -85,7 +88,7 @@ def _bill(service_ids, profile, today, report: InvoiceSeedReport, user=None) -> 
         invoice.issued_at = service.completed_at
         drafts.append((invoice, lines))
     _number(drafts)
-    plans = [_plan(invoice, lines, today) for invoice, lines in drafts]  # final amounts before the insert
+    plans = [_plan(invoice, lines, today, seed) for invoice, lines in drafts]  # final amounts before the insert
     invoices = bulk_create_with_history(
         [invoice for invoice, _ in drafts],
         Invoice,
@@ -117,13 +120,15 @@ def _number(drafts) -> None:
             invoice.number = f"F-{year}-{number:05d}"
 
 
-def _plan(invoice, lines, today):
+def _plan(invoice, lines, today, seed):
     """Most old invoices are paid (companies withhold), some partly, a few credited; recent ones mostly open.
 
     Returns an unsaved Payment, a credit note plan (invoice, lines, is_total, totals) or None, and sets the
     invoice's settlement fields to match.
     """
-    rng = random.Random(invoice.service_id)
+    from workshop.demo import rng_for
+
+    rng = rng_for(seed, "settlement", invoice.service.reference)
     age = (today - invoice.issue_date).days
     roll = rng.random()
     if age > 45 and roll < 0.012:

@@ -15,9 +15,8 @@ from typing import TextIO
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
-from workshop.bulk_writes import insert_with_history
+from workshop.bulk_writes import insert_with_history, update_with_history
 from workshop.collector import fewer_collections
 from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
 from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
@@ -216,14 +215,13 @@ def _flush(resolver: RowResolver, report: ImportReport, user, reason: str) -> No
     """Write the batch: new customers first (their cars need their ids), then cars; history for every row."""
     now = timezone.now()
     pending = resolver.take_pending()
-    history = {"default_user": user, "default_change_reason": reason, "batch_size": 500}
     if pending.new_customers:
         insert_with_history(pending.new_customers, Customer, user=user, reason=reason)
     if pending.changed_customers:
         for customer in pending.changed_customers:
             customer.updated_at = now
-        bulk_update_with_history(
-            pending.changed_customers, Customer, fields=[*CUSTOMER_FIELDS, "updated_at"], **history
+        update_with_history(
+            pending.changed_customers, Customer, fields=[*CUSTOMER_FIELDS, "updated_at"], user=user, reason=reason
         )
     for car in (*pending.new_cars, *pending.changed_cars):
         if car.owner_id is None:  # owner created just above: take its new id (the owner is cached, no query)
@@ -233,7 +231,9 @@ def _flush(resolver: RowResolver, report: ImportReport, user, reason: str) -> No
     if pending.changed_cars:
         for car in pending.changed_cars:
             car.updated_at = now
-        bulk_update_with_history(pending.changed_cars, Car, fields=[*CAR_FIELDS, "owner", "updated_at"], **history)
+        update_with_history(
+            pending.changed_cars, Car, fields=[*CAR_FIELDS, "owner", "updated_at"], user=user, reason=reason
+        )
     report.customers_created += len(pending.new_customers)
     report.customers_updated += len(pending.changed_customers)
     report.cars_created += len(pending.new_cars)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshop', '0004_service_and_invoice_workflows'),
+        ('workshop', '0007_import_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

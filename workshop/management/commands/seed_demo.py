@@ -1,9 +1,10 @@
 import sys
 import time
+from datetime import date
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from workshop.demo import DEMO_PASSWORD, ensure_demo_users, seed
+from workshop.demo import DEFAULT_SEED, DEMO_PASSWORD, ensure_demo_users, seed
 
 
 class Command(BaseCommand):
@@ -12,8 +13,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=60, help="Nombre de clients (défaut : 60).")
         parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Graine : même graine, mêmes données (défaut : {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--date",
+            dest="today",
+            default=None,
+            help="Jour de référence AAAA-MM-JJ dont les dates de la démo remontent "
+            "(défaut : ECAR_DEMO_REFERENCE_DATE, sinon aujourd'hui).",
+        )
 
-    def handle(self, *args, customers, batch_size, **options):
+    def handle(self, *args, customers, batch_size, today, **options):
+        if today:
+            try:
+                today = date.fromisoformat(today)
+            except ValueError as error:
+                raise CommandError(f"Date invalide : « {today} » (attendu : AAAA-MM-JJ).") from error
         started = time.monotonic()
         logins = ensure_demo_users()
         interactive = sys.stdout.isatty()
@@ -23,7 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r  {done}/{total} clients", ending="")
                 self.stdout.flush()
 
-        report = seed(customers=customers, batch_size=batch_size, progress=progress)
+        report = seed(customers=customers, batch_size=batch_size, progress=progress, seed=options["seed"], today=today)
         if interactive:
             self.stdout.write("")
         self.stdout.write(
