@@ -444,7 +444,9 @@ def test_a_payment_brings_the_callers_copy_up_to_date(accountant, profile):
 # (two queries that a real request, in autocommit, does not run). The user's permissions are already
 # cached on the user object, as they are for the rest of a request. Twelve lines show the count does not
 # grow with the invoice.
-QUERIES_TO_CREATE_A_DRAFT = 12  # lock+job, items, job update+history (in a savepoint), profile, invoice+history, lines
+QUERIES_TO_CREATE_A_DRAFT = (
+    13  # lock+job, items, open invoices, job update+history (savepoint), profile, invoice+history, lines
+)
 QUERIES_TO_ISSUE = 7  # lock+invoice, lines, next number, update, history
 QUERIES_TO_RECORD_A_PAYMENT = 7  # lock+invoice, update, history, payment, payment history
 
