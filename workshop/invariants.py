@@ -164,6 +164,7 @@ class Check:
     event: str  # INSERT / UPDATE / DELETE
     condition: str
     code: str
+    lock: str = ""  # PostgreSQL: rows to lock before checking, so a concurrent issue is waited for, then seen
 
 
 class Dialect:
@@ -240,11 +241,25 @@ def checks(dialect: Dialect) -> list[Check]:
     for child in FROZEN_CHILDREN:
         short = child.table.removeprefix("workshop_")
         new, old = _parent_locked(dialect, child, "NEW"), _parent_locked(dialect, child, "OLD")
-        found.append(Check(f"{short}_frozen_insert", child.table, "BEFORE", "INSERT", f"NOT {new}", child.code))
-        found.append(
-            Check(f"{short}_frozen_update", child.table, "BEFORE", "UPDATE", f"NOT {old} AND NOT {new}", child.code)
-        )
-        found.append(Check(f"{short}_frozen_delete", child.table, "BEFORE", "DELETE", f"NOT {old}", child.code))
+        fk = child.foreign_key
+
+        def share(*rows, child=child, fk=fk):
+            keys = ", ".join(f"{row}.{fk}" for row in rows)
+            return f"PERFORM 1 FROM {child.parent} WHERE id IN ({keys}) FOR SHARE"
+
+        found += [
+            Check(f"{short}_frozen_insert", child.table, "BEFORE", "INSERT", f"NOT {new}", child.code, share("NEW")),
+            Check(
+                f"{short}_frozen_update",
+                child.table,
+                "BEFORE",
+                "UPDATE",
+                f"NOT {old} AND NOT {new}",
+                child.code,
+                share("OLD", "NEW"),
+            ),
+            Check(f"{short}_frozen_delete", child.table, "BEFORE", "DELETE", f"NOT {old}", child.code, share("OLD")),
+        ]
     for series in SERIES:
         short = series.table.removeprefix("workshop_")
         draft_new = series.draft.format(row="NEW")
@@ -283,8 +298,17 @@ def checks(dialect: Dialect) -> list[Check]:
         short = ceiling.table.removeprefix("workshop_")
         parent = f"(SELECT 1 FROM {ceiling.parent} p WHERE p.id = NEW.{ceiling.foreign_key} AND "
         allows = parent + ceiling.parent_allows.format(p="p") + ")"
+        lock = f"PERFORM 1 FROM {ceiling.parent} WHERE id = NEW.{ceiling.foreign_key} FOR UPDATE"
         found.append(
-            Check(f"{short}_parent", ceiling.table, "BEFORE", "INSERT", f"EXISTS {allows}", ceiling.refused_parent_code)
+            Check(
+                f"{short}_parent",
+                ceiling.table,
+                "BEFORE",
+                "INSERT",
+                f"EXISTS {allows}",
+                ceiling.refused_parent_code,
+                lock,  # concurrent inserts for one parent queue, so each total counts the others
+            )
         )
         total = (
             f"(SELECT {ceiling.total} FROM {ceiling.table} r WHERE r.{ceiling.foreign_key} = NEW.{ceiling.foreign_key})"
@@ -306,8 +330,9 @@ def _message(code: str) -> str:
 def _postgres_sql(check: Check) -> tuple[str, list[str]]:
     name = f"ecar_{check.name}"
     returned = "OLD" if check.event == "DELETE" else "NEW"
+    lock = f"  {check.lock};\n" if check.lock else ""
     body = (
-        f"BEGIN\n  IF ({check.condition}) IS NOT TRUE THEN\n"
+        f"BEGIN\n{lock}  IF ({check.condition}) IS NOT TRUE THEN\n"
         f"    RAISE EXCEPTION USING ERRCODE = '23E01', MESSAGE = '{_message(check.code)}';\n"
         f"  END IF;\n  RETURN {returned};\nEND"
     )
