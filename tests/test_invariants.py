@@ -249,3 +249,63 @@ def test_a_trigger_refusal_is_recognised_and_any_other_error_is_not():
     assert invariants.refusal_code(IntegrityError(f"{invariants.MARKER}overpaid: ...")) == "overpaid"
     assert invariants.refusal_code(IntegrityError("UNIQUE constraint failed: workshop_invoice.number")) is None
     assert invariants.refusal_code(ValueError(f"{invariants.MARKER}overpaid")) is None
+
+
+def _waiting_on_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is frozen for the transaction otherwise
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_updates_waiting_for_an_issue_are_refused_once_it_commits():
+    """Finding 3's race: QuerySet.update() checked the draft, then waited for the issuing transaction's lock,
+    then rewrote the issued invoice's notes; a line's price was rewritten without waiting at all."""
+    import threading
+    import time
+
+    from workshop.roles import sync_roles
+
+    sync_roles()
+    accountant = f.UserFactory(username="comptable-u", role="Comptable")
+    f.WorkshopProfileFactory()
+    draft = billing.create_invoice_from_service(service=f.service_in_state("completed", items=2), user=accountant)
+    outcomes = {}
+
+    def edit(name, write):
+        try:
+            write()
+            outcomes[name] = "written"
+        except LockedError as error:
+            outcomes[name] = str(error)
+        finally:
+            connection.close()
+
+    editors = [
+        threading.Thread(target=edit, args=("notes", lambda: Invoice.objects.filter(pk=draft.pk).update(notes="x"))),
+        threading.Thread(
+            target=edit,
+            args=("price", lambda: InvoiceLine.objects.filter(invoice_id=draft.pk).update(unit_price=D("1.000"))),
+        ),
+    ]
+    with transaction.atomic():
+        Invoice.objects.select_for_update().get(pk=draft.pk)  # what issuing does first
+        for editor in editors:
+            editor.start()
+        deadline = time.monotonic() + 10
+        while _waiting_on_locks() < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_locks() == 2, ("both writes must wait for the issuing transaction", outcomes)
+        billing.issue_invoice(invoice=draft, user=accountant)
+    for editor in editors:
+        editor.join(timeout=10)
+    frozen = str(invariants.MESSAGES["invoice_frozen"])
+    assert outcomes == {"notes": frozen, "price": frozen}
+    issued = Invoice.objects.get(pk=draft.pk)
+    assert (issued.status, issued.notes) == ("issued", draft.notes)
+    assert set(issued.lines.values_list("unit_price", flat=True)) == {D("100.000")}
