@@ -12,7 +12,13 @@ program. Everything is declared once below and compiled for both databases by `s
 
 Adding a table or a settlement column is one entry here plus a migration calling `install` again
 (`tests/test_invariants.py` fails while the installed triggers differ from what this module generates).
-In SQL fragments, `{row}` is the checked row (NEW or OLD) and `{p}` the parent row.
+Any later migration that alters one of these tables must also end with `install`: SQLite rebuilds the
+table and drops its triggers. In SQL fragments, `{row}` is the checked row (NEW or OLD) and `{p}` the parent.
+
+For instance, refunds kept in a `workshop_refund` ledger with an `amount_refunded` column on the invoice:
+add the column to SETTLEMENT_COLUMNS, `+ {row}.amount_refunded` to INVOICE_BALANCE, its SUM to the invoice
+ledger's columns, and `+ {p}.amount_refunded` to the payment ceiling's limit. Reversing payments (negative
+amounts) are already counted by the sums and never capped by the ceiling (`incoming` is false for them).
 """
 
 from dataclasses import dataclass, field
