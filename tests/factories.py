@@ -147,15 +147,6 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     total_ttc = Decimal("119.000")
 
 
-class PaymentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.Payment
-
-    invoice = factory.SubFactory(InvoiceFactory)
-    date = factory.LazyFunction(date.today)
-    amount = Decimal("10.000")
-
-
 class CreditNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.CreditNote
@@ -215,121 +206,176 @@ def _set_document_totals(document, lines, stamp: Decimal) -> None:
     document.net_to_pay = document.total_ttc + stamp
 
 
-class IssuedDocumentFactoryMixin:
-    """Issued documents cannot be saved once issued, so the factory builds a draft, adds its lines and totals,
-    then moves the row to its issued state (number, status) in one UPDATE, as issuing does."""
-
-    ISSUED_FIELDS = ("status", "number")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        issued = {name: kwargs.pop(name) for name in cls.ISSUED_FIELDS if name in kwargs}
-        document = super()._create(model_class, *args, status=model_class.Status.DRAFT, **kwargs)
-        document._issued_state = issued
-        return document
+def billing_clerk():
+    """The user the factories bill as: billing refuses anonymous writes, and records who received a payment."""
+    return UserFactory(username="facturation", first_name="Service", last_name="Facturation", is_superuser=True)
 
 
-def _promote(document) -> None:
-    """Move a draft built by an issued-document factory to its issued state."""
-    issued = getattr(document, "_issued_state", None)
-    if issued:
-        type(document).objects.filter(pk=document.pk).update(**issued)
-        document.refresh_from_db()
+def _issue_date_for(number):
+    """Today, in the year of an explicit number (F-2025-00099 is dated 2025): the series is per year."""
+    today = date.today()
+    if number is None:
+        return today
+    year = int(number.split("-")[1])
+    return today.replace(year=year) if (today.month, today.day) != (2, 29) else date(year, 2, 28)
 
 
-class IssuedInvoiceFactory(IssuedDocumentFactoryMixin, InvoiceFactory):
-    """An invoice as issuing leaves it: number, dates, frozen identities, lines and their totals.
+def _take_number(prefix, issue_date, number) -> None:
+    """Make `number` the next of its series, as if every earlier one had been issued."""
+    if number is None:
+        return
+    key = f"{prefix}-{issue_date.year}"
+    serial = int(number.rsplit("-", 1)[1])
+    assert number == f"{key}-{serial:05d}", f"{number} is not a number of the {key} series"
+    counter, _ = models.DocumentSequence.objects.get_or_create(key=key)
+    assert counter.last_value < serial, f"{number} was already given: the series is at {counter.last_value}"
+    models.DocumentSequence.objects.filter(key=key).update(last_value=serial - 1)
+
+
+def _issue_by_update(document, prefix, number, **fields) -> None:
+    """The issuing transition done by one UPDATE (number from the counter, as `issue` takes it), for documents
+    whose test states their totals without lines; the database checks the number as it checks issuing."""
+    _take_number(prefix, fields["issue_date"], number)
+    serial = models.DocumentSequence.next_value(f"{prefix}-{fields['issue_date'].year}")
+    number = f"{prefix}-{fields['issue_date'].year}-{serial:05d}"
+    type(document).objects.filter(pk=document.pk).update(status="issued", number=number, **fields)
+    document.refresh_from_db()
+
+
+class IssuedInvoiceFactory(InvoiceFactory):
+    """An invoice as billing leaves it: a draft with its lines and totals, issued with the next number of
+    its year's series, then paid or cancelled through `workshop.billing` (the database accepts no other way).
 
     `lines` takes a list of dicts (quantity, unit_price, discount_percent, tva_rate, kind, part, unit_cost,
     reference, description); the invoice totals are their sums plus the stamp (1.000, or 0 when `stamp_exempt`).
-    `lines=[]` makes no lines and keeps the totals given to the factory.
+    `lines=[]` makes no lines and keeps the totals given to the factory. `amount_paid`/`amount_withheld` record
+    that payment; `status=PAID` alone pays the balance; `status=CANCELLED` issues a total credit note.
     """
 
     class Meta:
         skip_postgeneration_save = True
 
     status = models.Invoice.Status.ISSUED
-    number = factory.Sequence(lambda n: f"F-2026-{n + 1:05d}")
-    issue_date = factory.LazyFunction(date.today)
+    number = None  # the next of the series; an explicit one must be ahead of the series
+    issue_date = factory.LazyAttribute(lambda o: _issue_date_for(o.number))
     due_date = factory.LazyAttribute(lambda o: o.issue_date + timedelta(days=30))
     issued_at = factory.LazyFunction(timezone.now)
     customer_city = factory.LazyAttribute(lambda o: o.customer.city)
     customer_tax_id = factory.LazyAttribute(lambda o: o.customer.tax_id)
+    customer_kind = factory.LazyAttribute(lambda o: o.customer.kind)  # as billing copies it (withholding)
     customer_phone = factory.LazyAttribute(lambda o: o.customer.phone or "")
     seller_address = "12 rue de l'Industrie, Charguia II, Tunis"
     seller_rne = "1234567A"
     seller_phone = "+216 71 123 456"
     seller_rib = "08 006 0123456789012 34"
+    lines = None
 
-    @factory.post_generation
-    def lines(self, create, extracted, **kwargs):
-        if extracted == []:  # no lines: the test states the totals itself
-            if create:
-                _promote(self)
-            return
-        specs = extracted if extracted is not None else [{}]
-        built = []
-        for position, spec in enumerate(specs, start=1):
-            values = _line_totals(spec)
-            values.setdefault("description", f"Ligne {position}")
-            built.append(models.InvoiceLine(invoice=self, position=position, **values))
-        if create:
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        specs, target, number = kwargs.pop("lines"), kwargs.pop("status"), kwargs.pop("number")
+        paid, withheld = kwargs.pop("amount_paid", None), kwargs.pop("amount_withheld", None)
+        issued = {name: kwargs.pop(name) for name in ("issue_date", "due_date", "issued_at")}
+        invoice = super()._create(model_class, *args, **kwargs)
+        if specs != []:  # [] : no lines, the test states the totals itself
+            built = []
+            for position, spec in enumerate(specs if specs is not None else [{}], start=1):
+                values = _line_totals(spec)
+                values.setdefault("description", f"Ligne {position}")
+                built.append(models.InvoiceLine(invoice=invoice, position=position, **values))
             models.InvoiceLine.objects.bulk_create(built)
-        stamp = Decimal("0.000") if self.stamp_exempt else Decimal("1.000")
-        _set_document_totals(self, built, stamp)
-        if create:
-            self.save()
-            _promote(self)
+            _set_document_totals(invoice, built, Decimal("0.000") if invoice.stamp_exempt else Decimal("1.000"))
+            invoice.save()
+        _issue_by_update(invoice, "F", number, **issued)
+        _settle(invoice, target, paid, withheld)
+        return invoice
 
 
-class IssuedCreditNoteFactory(IssuedDocumentFactoryMixin, CreditNoteFactory):
-    """An issued credit note crediting the given invoice lines' `quantity` (all lines, whole, by default)."""
+def _settle(invoice, target, paid, withheld) -> None:
+    from workshop import billing
+
+    if target == models.Invoice.Status.PAID and not (paid or withheld):
+        paid = invoice.balance_due
+    if paid or withheld:
+        billing.record_payment(
+            invoice=invoice,
+            user=billing_clerk(),
+            amount=paid or 0,
+            withholding_amount=withheld or 0,
+            payment_date=invoice.issue_date,
+        )
+    if target == models.Invoice.Status.CANCELLED:
+        billing.create_credit_note(
+            invoice=invoice, user=billing_clerk(), reason="Annulation", issue_date=invoice.issue_date
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == target, f"billing left {invoice} {invoice.status}, not {target}"
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment recorded by `billing.record_payment` (the invoice's settlement follows it)."""
+
+    class Meta:
+        model = models.Payment
+
+    invoice = factory.SubFactory(IssuedInvoiceFactory)
+    date = factory.LazyFunction(date.today)
+    amount = Decimal("10.000")
+    withholding_amount = Decimal("0.000")
+    method = models.Payment.Method.CASH
+    reference = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from workshop import billing
+
+        return billing.record_payment(
+            invoice=kwargs["invoice"],
+            user=billing_clerk(),
+            amount=kwargs["amount"],
+            method=kwargs["method"],
+            payment_date=kwargs["date"],
+            withholding_amount=kwargs["withholding_amount"],
+            reference=kwargs["reference"],
+        )
+
+
+class IssuedCreditNoteFactory(CreditNoteFactory):
+    """A credit note issued by `billing.create_credit_note` on the given invoice: total by default, or
+    crediting `lines` ({invoice line: quantity}). `lines=[]` issues an empty note whose totals the test states,
+    without touching the invoice."""
 
     class Meta:
         skip_postgeneration_save = True
 
     invoice = factory.SubFactory(IssuedInvoiceFactory)
     status = models.CreditNote.Status.ISSUED
-    number = factory.Sequence(lambda n: f"AV-2026-{n + 1:05d}")
-    issue_date = factory.LazyFunction(date.today)
+    number = None
+    issue_date = factory.LazyAttribute(lambda o: _issue_date_for(o.number))
     customer_address = factory.LazyAttribute(lambda o: o.invoice.customer_address)
     seller_name = factory.LazyAttribute(lambda o: o.invoice.seller_name)
     seller_tax_id = factory.LazyAttribute(lambda o: o.invoice.seller_tax_id)
     is_total = True
+    lines = None
 
-    @factory.post_generation
-    def lines(self, create, extracted, **kwargs):
-        if extracted == []:  # no lines: the test states the totals itself
-            if create:
-                _promote(self)
-            return
-        invoice_lines = list(self.invoice.lines.all()) if extracted is None else extracted
-        built = []
-        for position, invoice_line in enumerate(invoice_lines, start=1):
-            values = _line_totals(
-                {
-                    "quantity": invoice_line.quantity,
-                    "unit_price": invoice_line.unit_price,
-                    "discount_percent": invoice_line.discount_percent,
-                    "tva_rate": invoice_line.tva_rate,
-                }
-            )
-            built.append(
-                models.CreditNoteLine(
-                    credit_note=self,
-                    invoice_line=invoice_line,
-                    position=position,
-                    description=invoice_line.description,
-                    kind=invoice_line.kind,
-                    **values,
-                )
-            )
-        if create:
-            models.CreditNoteLine.objects.bulk_create(built)
-        _set_document_totals(self, built, Decimal("1.000") if self.is_total else Decimal("0.000"))
-        if create:
-            self.save()
-            _promote(self)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from workshop import billing
+
+        specs, number, issue_date = kwargs.pop("lines"), kwargs.pop("number"), kwargs.pop("issue_date")
+        kwargs.pop("status")
+        if specs == []:
+            note = super()._create(model_class, *args, **kwargs)
+            _issue_by_update(note, "AV", number, issue_date=issue_date)
+            return note
+        _take_number("AV", issue_date, number)
+        invoice = kwargs["invoice"]
+        quantities = None if specs is None else {line.pk: quantity for line, quantity in specs.items()}
+        note = billing.create_credit_note(
+            invoice=invoice, user=billing_clerk(), reason=kwargs["reason"], quantities=quantities, issue_date=issue_date
+        )
+        assert note.is_total == kwargs["is_total"], f"{note} is_total={note.is_total}"
+        invoice.refresh_from_db()
+        return note
 
 
 # --- Spreadsheets as garages send them (imports) -------------------------------------------------

@@ -53,8 +53,7 @@ def _service_with_items(n):
 
 
 def _invoice_with_lines_and_payments(n):
-    invoice = f.InvoiceFactory()
-    f.InvoiceLineFactory.create_batch(n, invoice=invoice)
+    invoice = f.IssuedInvoiceFactory(lines=[{}] * n)  # payments go only to an issued invoice
     f.PaymentFactory.create_batch(n, invoice=invoice)
     return invoice
 

@@ -309,3 +309,45 @@ def test_admin_edits_record_the_acting_user(login, manager):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert service.history.first().history_user == manager
     assert ServiceItem.objects.get(pk=item.pk).history.first().history_user == manager
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_six_parallel_clicks_on_facturer_make_one_invoice_and_no_500():
+    import threading
+
+    from django.test import Client
+
+    from workshop.roles import sync_roles
+
+    sync_roles()
+    accountant = f.UserFactory(username="comptable-a", role="Comptable")
+    f.WorkshopProfileFactory()
+    service = f.service_in_state(S.COMPLETED)
+    barrier = threading.Barrier(6)
+    responses = []
+
+    def click():
+        try:
+            client = Client(raise_request_exception=False)
+            client.force_login(accountant)
+            barrier.wait()
+            data = {"_form_submitted": "1", "expected_status": "completed"}
+            response = client.post(action_url(service, "create-invoice"), data, **HTMX)
+            responses.append((response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(code for code, _ in responses)
+    assert len(codes) == 6 and 500 not in codes
+    assert Invoice.objects.filter(service=service).count() == 1
+    refusals = [body for code, body in responses if code in (400, 409)]
+    assert len(refusals) == 5, codes  # the winner is redirected to its invoice
+    for body in refusals:  # too late either at the stale-page check or after the lock
+        assert "déjà une facture en cours" in body or "a changé entre-temps" in body

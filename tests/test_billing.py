@@ -449,7 +449,9 @@ def test_a_payment_brings_the_callers_copy_up_to_date(accountant, profile):
 # (two queries that a real request, in autocommit, does not run). The user's permissions are already
 # cached on the user object, as they are for the rest of a request. Twelve lines show the count does not
 # grow with the invoice.
-QUERIES_TO_CREATE_A_DRAFT = 12  # lock+job, items, job update+history (in a savepoint), profile, invoice+history, lines
+QUERIES_TO_CREATE_A_DRAFT = (
+    13  # lock+job, items, open invoices, job update+history (savepoint), profile, invoice+history, lines
+)
 QUERIES_TO_ISSUE = 7  # lock+invoice, lines, next number, update, history
 QUERIES_TO_RECORD_A_PAYMENT = 7  # lock+invoice, update, history, payment, payment history
 
@@ -551,3 +553,51 @@ def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
     editor.join(timeout=10)
     assert "Une facture émise ne peut être ni modifiée" in outcome["line"]
     assert issued.lines.count() == InvoiceLine.objects.filter(invoice=draft).count()
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_six_parallel_invoicings_of_one_job_make_one_invoice():
+    """Finding 2: after the lock, the "already billed" check read the snapshot taken before it, and the job's
+    new « Facturé » status fell into the re-billing branch: 6 clicks made 6 drafts."""
+    from workshop.roles import sync_roles
+
+    sync_roles()
+    accountant = f.UserFactory(username="comptable-f", role="Comptable")
+    f.WorkshopProfileFactory()
+    service = _completed_job()
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def bill():
+        try:
+            copy = Service.objects.get(pk=service.pk)  # each click's own page
+            barrier.wait()
+            billing.create_invoice_from_service(service=copy, user=accountant)
+            outcomes.append("created")
+        except TransitionRefused as exc:
+            outcomes.append(" ".join(exc.messages))
+        except Exception as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bill) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refusal = f"L'ordre {service.reference} a déjà une facture en cours."
+    assert sorted(outcomes) == sorted(["created"] + [refusal] * 5)
+    assert Invoice.objects.filter(service=service).count() == 1
+    assert Service.objects.get(pk=service.pk).status == Service.Status.INVOICED
+
+
+def test_billing_a_job_whose_draft_exists_is_refused_even_from_a_stale_copy(accountant, profile):
+    service = _completed_job()
+    stale = Service.objects.get(pk=service.pk)
+    billing.create_invoice_from_service(service=service, user=accountant)
+    with pytest.raises(TransitionRefused, match="déjà une facture en cours"):
+        billing.create_invoice_from_service(service=stale, user=accountant)
+    assert Invoice.objects.filter(service=service).count() == 1

@@ -190,10 +190,12 @@ def _build_rows(name, count):
             customer=customer,
             issue_date=date(2026, 1, 1 + i % 28),
             service=service,
-            lines=[{"kind": "part", "part": f.PartFactory(), "unit_cost": "10.000"}],
+            lines=[{"kind": "part", "part": f.PartFactory(), "unit_cost": "10.000", "quantity": "2"}],
         )
         f.PaymentFactory(invoice=invoice, date=invoice.issue_date)
-        f.IssuedCreditNoteFactory(invoice=invoice, issue_date=invoice.issue_date, is_total=False)
+        f.IssuedCreditNoteFactory(
+            invoice=invoice, issue_date=invoice.issue_date, is_total=False, lines={invoice.lines.get(): 1}
+        )
 
 
 QUERY_PAGES = {

@@ -1,6 +1,7 @@
 """Service workflow: every transition allowed and refused per role, conditions, effects, locking."""
 
 import threading
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -304,3 +305,42 @@ def test_two_transitions_on_the_same_job_at_once_only_one_wins():
     assert "a changé entre-temps" in loser
     winner = next(name for name, outcome in outcomes.items() if outcome == "won")
     assert Service.objects.get(pk=service.pk).status == TARGETS[winner]
+
+
+@pytest.mark.concurrency
+@pytestmark_pg
+@pytest.mark.django_db(transaction=True)
+def test_parallel_stale_checks_reloads_and_issues_never_trip_over_the_protected_status():
+    """Finding 10: django-fsm lifted `protected` on the shared field while one thread reloaded, so another's
+    reload raised "Direct status modification is not allowed" (a 500 on « Émettre » under a threaded server)."""
+    from workshop.roles import sync_roles
+
+    sync_roles()
+    accountant = f.UserFactory(username="comptable-r", role="Comptable")
+    f.WorkshopProfileFactory()
+    drafts = [
+        billing.create_invoice_from_service(service=f.service_in_state(S.COMPLETED), user=accountant) for _ in range(8)
+    ]
+    barrier = threading.Barrier(len(drafts))
+    errors, numbers = [], []
+
+    def issue(invoice):
+        try:
+            barrier.wait()
+            for _ in range(40):
+                workflows.refuse_if_stale(invoice, "draft")
+            numbers.append(billing.issue_invoice(invoice=invoice, user=accountant, issue_date=date(2026, 3, 2)).number)
+            for _ in range(40):
+                invoice.refresh_from_db()
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(invoice,)) for invoice in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == [f"F-2026-{n:05d}" for n in range(1, 9)]

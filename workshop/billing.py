@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from workshop.models import (
 from workshop.models.billing import SETTLEMENT_FIELDS
 from workshop.money import ZERO, line_amounts, to_millimes
 from workshop.validators import validate_past_date
-from workshop.workflows import TransitionRefused, fire
+from workshop.workflows import TransitionRefused, fire, refusal
 
 INVOICE_TRANSITION_LABELS = {
     "issue": gettext_lazy("Émettre"),
@@ -135,20 +135,18 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
 
     A job whose invoices were all cancelled by credit notes may be invoiced again, from its frozen items.
     """
-    open_invoices = Invoice.objects.filter(service=OuterRef("pk")).exclude(status=Invoice.Status.CANCELLED)
     items = ServiceItem.objects.select_related("part").order_by("position", "id")
     with transaction.atomic():
         locked = (
             Service.objects.select_for_update(of=("self",))
             .select_related("customer")
-            .annotate(has_open_invoice=Exists(open_invoices))
             .prefetch_related(Prefetch("items", queryset=items))
             .get(pk=service.pk)
         )
-        if locked.has_open_invoice:
-            raise TransitionRefused(
-                _("L'ordre %(reference)s a déjà une facture en cours.") % {"reference": locked.reference}, code="state"
-            )
+        # Asked only now, by a statement of its own: a check folded into the locking query reads the
+        # snapshot taken before the lock was granted, and misses the invoice whose creation it waited for.
+        if locked.invoices.exclude(status=Invoice.Status.CANCELLED).exists():
+            raise _already_invoiced(locked)
         if locked.status == Service.Status.COMPLETED:
             fire(
                 instance=locked,
@@ -168,11 +166,20 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
             )
         invoice, lines = invoice_from_service(locked, list(locked.items.all()), profile=WorkshopProfile.load())
         invoice._history_user = user
-        invoice.save()
+        try:  # no savepoint needed: the refusal rolls the whole block back
+            invoice.save()
+        except IntegrityError as error:  # `invoice_one_in_force_per_service`: a writer that skipped the lock
+            raise _already_invoiced(locked) from error
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
     return invoice
+
+
+def _already_invoiced(service: Service) -> TransitionRefused:
+    return TransitionRefused(
+        _("L'ordre %(reference)s a déjà une facture en cours.") % {"reference": service.reference}, code="state"
+    )
 
 
 def refresh_invoice_totals(*, invoice: Invoice) -> Invoice:
@@ -330,16 +337,9 @@ def record_payment(
                     % {"paid": amount + withheld, "due": locked.balance_due}
                 }
             )
-        fire(
-            instance=locked,
-            name="receive_payment",
-            user=user,
-            label=INVOICE_TRANSITION_LABELS["receive_payment"],
-            save_fields=SETTLEMENT,
-            locked=True,
-            amount=amount,
-            withheld=withheld,
-        )
+        refused = refusal(locked, "receive_payment", user, label=INVOICE_TRANSITION_LABELS["receive_payment"])
+        if refused:
+            raise refused
         payment = Payment(
             invoice=locked,
             date=payment_date or timezone.localdate(),
@@ -354,7 +354,17 @@ def record_payment(
         # the amounts were checked above as the `payment_positive` constraint does (the database keeps it too).
         payment.full_clean(exclude=["invoice", "received_by"], validate_constraints=False)
         payment._history_user = user
-        payment.save()
+        payment.save()  # the ledger row first: the database checks the invoice's settlement against it
+        fire(
+            instance=locked,
+            name="receive_payment",
+            user=user,
+            label=INVOICE_TRANSITION_LABELS["receive_payment"],
+            save_fields=SETTLEMENT,
+            locked=True,
+            amount=amount,
+            withheld=withheld,
+        )
     _take_saved_state(invoice, locked)
     return payment
 

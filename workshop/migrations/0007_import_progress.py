@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshop", "0004_service_and_invoice_workflows"),
+        ("workshop", "0005_database_invariants"),
     ]
 
     operations = [

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from workshop.invariants import SETTLEMENT_COLUMNS
 from workshop.money import ZERO, amount_in_words, line_amounts, percent_of
 from workshop.validators import date_bounds_check, validate_past_date
 
@@ -29,6 +30,7 @@ from .common import (
     StateMachineStatusMixin,
     TimeStamped,
     TvaRate,
+    database_refusals,
     refusal,
 )
 
@@ -39,7 +41,7 @@ ISSUED_CREDIT_NOTE_MESSAGE = _("Un avoir émis ne peut être ni modifié ni supp
 PAYMENT_LOCKED_MESSAGE = _(
     "Un paiement enregistré ne peut être ni modifié ni supprimé : il est inscrit au règlement de la facture."
 )
-SETTLEMENT_FIELDS = frozenset({"status", "amount_paid", "amount_withheld", "amount_credited", "updated_at"})
+SETTLEMENT_FIELDS = frozenset(SETTLEMENT_COLUMNS)  # the database's list: workshop.invariants
 
 
 @refusal(_("La facture n'a aucune ligne."))
@@ -194,6 +196,13 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
                 name="invoice_issued_has_number_and_date",
             ),
             date_bounds_check("issue_date", "invoice_issue_date_in_range"),
+            # One invoice in force per job, drafts included: billing twice at once cannot make two.
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=~Q(status="cancelled"),
+                name="invoice_one_in_force_per_service",
+                violation_error_message=_("Cet ordre de réparation a déjà une facture en cours."),
+            ),
         ]
 
     def __str__(self):
@@ -316,7 +325,8 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
             if not settling and self._loaded_status != self.Status.DRAFT:
                 raise LockedError(ISSUED_INVOICE_MESSAGE)
         try:
-            super().save(*args, **kwargs)
+            with database_refusals():
+                super().save(*args, **kwargs)
         except ConcurrentTransition as exc:
             if self._loaded_status == self.Status.DRAFT and self.is_draft:
                 # An edit of a draft that was issued meanwhile (a draft only ever leaves that state so).
@@ -327,7 +337,8 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
     def delete(self, *args, **kwargs):
         if self._issued_in_database():
             raise LockedError(ISSUED_INVOICE_MESSAGE)
-        return super().delete(*args, **kwargs)
+        with database_refusals():
+            return super().delete(*args, **kwargs)
 
 
 class InvoiceLineQuerySet(GuardedQuerySet):
@@ -358,13 +369,13 @@ class InvoiceLine(DocumentLine):
             raise LockedError(ISSUED_INVOICE_MESSAGE)
 
     def save(self, *args, **kwargs):
-        with transaction.atomic():
+        with transaction.atomic(), database_refusals():
             self._refuse_if_issued()
             self.compute_totals()
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        with transaction.atomic():
+        with transaction.atomic(), database_refusals():
             self._refuse_if_issued()
             return super().delete(*args, **kwargs)
 
@@ -430,7 +441,8 @@ class Payment(TimeStamped):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise LockedError(PAYMENT_LOCKED_MESSAGE)
-        super().save(*args, **kwargs)
+        with database_refusals():
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise LockedError(PAYMENT_LOCKED_MESSAGE)
@@ -516,12 +528,14 @@ class CreditNote(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdenti
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding and self._issued_in_database():
             raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
-        super().save(*args, **kwargs)
+        with database_refusals():
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self._issued_in_database():
             raise LockedError(ISSUED_CREDIT_NOTE_MESSAGE)
-        return super().delete(*args, **kwargs)
+        with database_refusals():
+            return super().delete(*args, **kwargs)
 
 
 class CreditNoteLineQuerySet(GuardedQuerySet):
@@ -550,8 +564,10 @@ class CreditNoteLine(DocumentLine):
     def save(self, *args, **kwargs):
         self._refuse_if_issued()
         self.compute_totals()
-        super().save(*args, **kwargs)
+        with database_refusals():
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._refuse_if_issued()
-        return super().delete(*args, **kwargs)
+        with database_refusals():
+            return super().delete(*args, **kwargs)

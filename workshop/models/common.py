@@ -1,7 +1,12 @@
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMFieldMixin
+
+from workshop.invariants import refusal_message
 
 
 class LockedError(PermissionDenied):
@@ -16,6 +21,18 @@ class LockedError(PermissionDenied):
 
     def __str__(self):
         return str(self.message)
+
+
+@contextmanager
+def database_refusals():
+    """A write the database's invariant triggers refuse becomes a LockedError with the rule's French message."""
+    try:
+        yield
+    except IntegrityError as error:
+        message = refusal_message(error)
+        if message is None:
+            raise
+        raise LockedError(message) from error
 
 
 def refusal(message):
@@ -89,6 +106,24 @@ class StateMachineStatusMixin:
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude={*(exclude or ()), "status"})
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Reload without touching the class: django-fsm lifts `protected` on the shared field while it reloads,
+        so another thread's reload, finding it set back, failed with "Direct status modification is not
+        allowed". A protected field refuses assignment only while its value sits in the instance's
+        `__dict__`, so the reloaded ones are taken out first, on this instance alone."""
+        protected = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if isinstance(f, FSMFieldMixin) and f.protected and (fields is None or f.attname in fields)
+        ]
+        kept = {name: self.__dict__.pop(name) for name in protected if name in self.__dict__}
+        try:
+            models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
+        except Exception:
+            self.__dict__.update(kept)
+            raise
+        self._update_initial_state()
+
 
 class GuardedQuerySet(models.QuerySet):
     """Bulk `update()` and `delete()` obey the same lock as single saves.
@@ -106,8 +141,10 @@ class GuardedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         self._refuse_locked()
-        return super().update(**kwargs)
+        with database_refusals():
+            return super().update(**kwargs)
 
     def delete(self):
         self._refuse_locked()
-        return super().delete()
+        with database_refusals():
+            return super().delete()
