@@ -263,6 +263,7 @@ def test_receivables_know_what_is_due_and_since_when(issued, accountant):
             "customer_name": issued.customer_name,
             "due": D("200.000"),
             "overdue": D("200.000"),
+            "to_return": D("0"),
             "oldest_due_date": issued.due_date,
         }
     ]
@@ -445,7 +446,7 @@ def test_a_payment_brings_the_callers_copy_up_to_date(accountant, profile):
 # cached on the user object, as they are for the rest of a request. Twelve lines show the count does not
 # grow with the invoice.
 QUERIES_TO_CREATE_A_DRAFT = 12  # lock+job, items, job update+history (in a savepoint), profile, invoice+history, lines
-QUERIES_TO_ISSUE = 7  # lock+invoice, lines, next number, update, history
+QUERIES_TO_ISSUE = 8  # lock+invoice, lines, profile (frozen into the invoice), next number, update, history
 QUERIES_TO_RECORD_A_PAYMENT = 7  # lock+invoice, update, history, payment, payment history
 
 
