@@ -15,10 +15,12 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.models.refunds import customer_credit_available
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
 from .exports import ListExportMixin
+from .settlements import RefundInline, SettlementActionsMixin
 from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
 
 INVOICE_COLOURS = {
@@ -82,11 +84,21 @@ class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
     """Payments are recorded with the « Enregistrer un paiement » button, never typed into the grid."""
 
     model = Payment
-    fields = ("date", "method", "amount", "withholding_amount", "withholding_certificate", "reference", "received_by")
+    fields = (
+        "date",
+        "method",
+        "amount",
+        "withholding_amount",
+        "withholding_certificate",
+        "reference",
+        "received_by",
+        "reverses",
+        "reason",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("received_by")
+        return super().get_queryset(request).select_related("received_by", "reverses")
 
 
 class PaymentForm(TransitionForm):
@@ -105,6 +117,9 @@ class PaymentForm(TransitionForm):
         invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
         if invoice is None:
             return
+        credit = customer_credit_available(invoice.customer_id)
+        if credit > 0:
+            self.fields["method"].help_text = gettext("Avoir client disponible : %(credit)s") % {"credit": money(credit)}
         withholding = billing.withholding_due(invoice)
         self.fields["withholding_amount"].initial = withholding
         self.fields["amount"].initial = max(invoice.balance_due - withholding, 0)
@@ -157,10 +172,23 @@ IssueForm = transition_form(Invoice)
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, EcarModelAdmin):
+class InvoiceAdmin(
+    InvoiceDocumentsMixin, ListExportMixin, SettlementActionsMixin, TransitionAdminMixin, EcarModelAdmin
+):
     transition_labels = {"issue": billing.INVOICE_TRANSITION_LABELS["issue"]}
-    actions_detail = ["transition_issue", "record_payment", "credit_total", "credit_partial"]
-    conditional_detail_actions = ("record_payment", "credit_total", "credit_partial")
+    actions_detail = [
+        "transition_issue",
+        "record_payment",
+        "credit_total",
+        "credit_partial",
+        *SettlementActionsMixin.settlement_actions,
+    ]
+    conditional_detail_actions = (
+        "record_payment",
+        "credit_total",
+        "credit_partial",
+        *SettlementActionsMixin.settlement_actions,
+    )
     actions = ["bulk_issue"]
     transition_issue = transition_action(
         "issue",
@@ -187,7 +215,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     )
     search_fields = ("number", "customer_name", "customer_tax_id", "customer__phone", "service__reference")
     list_select_related = ()
-    inlines = [InvoiceLineInline, PaymentInline]
+    inlines = [InvoiceLineInline, PaymentInline, RefundInline]
     readonly_fields = (
         "number",
         "status",
@@ -214,6 +242,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "amount_paid",
         "amount_withheld",
         "amount_credited",
+        "amount_refunded",
         "balance_column",
         "created_at",
     )
@@ -227,7 +256,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
                     TOTAL_FIELDS,
                     "tva_summary",
                     "words",
-                    ("amount_paid", "amount_withheld", "amount_credited", "balance_column"),
+                    ("amount_paid", "amount_withheld", "amount_credited", "amount_refunded", "balance_column"),
                     "stamp_exempt",
                 )
             },
@@ -262,12 +291,14 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         return billing.issue_invoice(invoice=obj, user=request.user)
 
     def extra_detail_actions(self, request, obj):
-        names = set()
+        names = self.settlement_detail_actions(request, obj)
         if obj.status in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):
             if request.user.has_perm("workshop.add_payment"):
                 names.add("record_payment")
             if request.user.has_perm("workshop.add_creditnote"):
                 names |= {"credit_total", "credit_partial"}
+        if obj.status == Invoice.Status.PAID and request.user.has_perm("workshop.add_creditnote"):
+            names.add("credit_total")  # the money received is then refunded or kept as customer credit
         return names
 
     def _billing_action(self, request, object_id, operation, success):
@@ -408,12 +439,12 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference")
+    list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference", "reverses")
     list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
-    list_select_related = ("invoice",)
+    list_select_related = ("invoice", "reverses")
     autocomplete_fields = ("invoice",)
-    readonly_fields = ("received_by", "created_at")
+    readonly_fields = ("received_by", "reverses", "reason", "created_at")
 
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):
