@@ -132,7 +132,13 @@ def test_the_accountant_refunds_and_the_manager_keeps_the_rest_as_credit(login, 
 def test_a_refund_beyond_what_is_owed_answers_400(login, accountant, cancelled):
     response = login(accountant).post(
         action_url(cancelled, "refund"),
-        {"_form_submitted": "1", "expected_status": "cancelled", "amount": "100.001", "method": "cash", "credit_date": TODAY},
+        {
+            "_form_submitted": "1",
+            "expected_status": "cancelled",
+            "amount": "100.001",
+            "method": "cash",
+            "credit_date": TODAY,
+        },
     )
     assert response.status_code == 400
     assert "dépasse ce qui reste à rendre" in response.content.decode()
@@ -142,7 +148,13 @@ def test_a_refund_beyond_what_is_owed_answers_400(login, accountant, cancelled):
 def test_a_refund_on_an_invoice_that_owes_nothing_answers_400(login, accountant, partly_paid):
     response = login(accountant).post(
         action_url(partly_paid, "refund"),
-        {"_form_submitted": "1", "expected_status": "partially_paid", "amount": "1", "method": "cash", "credit_date": TODAY},
+        {
+            "_form_submitted": "1",
+            "expected_status": "partially_paid",
+            "amount": "1",
+            "method": "cash",
+            "credit_date": TODAY,
+        },
     )
     assert response.status_code == 400
     assert not Refund.objects.exists()

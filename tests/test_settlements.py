@@ -134,7 +134,9 @@ def test_customer_credit_pays_a_later_invoice_never_beyond_what_is_available_or_
 def test_reversing_a_payment_puts_the_invoice_back_and_happens_once(accountant, manager, adviser, profile):
     invoice = issued_invoice(accountant)
     first = billing.record_payment(invoice=invoice, user=accountant, amount="44.990", method="cash")
-    wrong = billing.record_payment(invoice=invoice, user=accountant, amount="100.000", method="transfer", reference="V9")
+    wrong = billing.record_payment(
+        invoice=invoice, user=accountant, amount="100.000", method="transfer", reference="V9"
+    )
     invoice.refresh_from_db()
     assert invoice.status == "paid"
     with pytest.raises(TransitionRefused, match="gérant et le comptable"):
@@ -143,7 +145,11 @@ def test_reversing_a_payment_puts_the_invoice_back_and_happens_once(accountant, 
         settlements.reverse_payment(payment=wrong, user=manager, reason="  ")
     reversal = settlements.reverse_payment(payment=wrong, user=manager, reason="Virement rejeté par la banque")
     assert (reversal.amount, reversal.withholding_amount, reversal.method) == (D("-100.000"), D("0"), "transfer")
-    assert (reversal.reverses_id, reversal.reason, reversal.received_by) == (wrong.pk, "Virement rejeté par la banque", manager)
+    assert (reversal.reverses_id, reversal.reason, reversal.received_by) == (
+        wrong.pk,
+        "Virement rejeté par la banque",
+        manager,
+    )
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_paid, invoice.balance_due) == ("partially_paid", D("44.990"), D("100.000"))
     assert invoice.history.first().history_change_reason == "Contre-passer un paiement"
@@ -225,13 +231,14 @@ def test_refunds_are_append_only(cancelled_after_payment, accountant):
 
 def test_refund_rows_are_checked_by_the_database(cancelled_after_payment, accountant):
     common = {"invoice": cancelled_after_payment, "customer": cancelled_after_payment.customer}
-    for row in ({"kind": "refund", "method": "", "amount": D("1")}, {"kind": "credit", "method": "cash", "amount": D("1")}):
+    for row in (
+        {"kind": "refund", "method": "", "amount": D("1")},
+        {"kind": "credit", "method": "cash", "amount": D("1")},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Refund.objects.create(date=timezone.localdate(), recorded_by=accountant, **common, **row)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Refund.objects.create(
-            kind="credit", amount=D("0"), date=timezone.localdate(), recorded_by=accountant, **common
-        )
+        Refund.objects.create(kind="credit", amount=D("0"), date=timezone.localdate(), recorded_by=accountant, **common)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from workshop.models import (
     CreditNote,
-    Customer,
     CreditNoteLine,
+    Customer,
     Invoice,
     InvoiceLine,
     Payment,

@@ -119,7 +119,9 @@ class PaymentForm(TransitionForm):
             return
         credit = customer_credit_available(invoice.customer_id)
         if credit > 0:
-            self.fields["method"].help_text = gettext("Avoir client disponible : %(credit)s") % {"credit": money(credit)}
+            self.fields["method"].help_text = gettext("Avoir client disponible : %(credit)s") % {
+                "credit": money(credit)
+            }
         withholding = billing.withholding_due(invoice)
         self.fields["withholding_amount"].initial = withholding
         self.fields["amount"].initial = max(invoice.balance_due - withholding, 0)

@@ -5,7 +5,7 @@ only to roles holding the permission (Gérant, Comptable); anyone else gets 403,
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -205,4 +205,3 @@ class RefundAdmin(ListExportMixin, EcarModelAdmin):
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):
         return money(obj.amount)
-

@@ -144,7 +144,10 @@ class InvoiceQuerySet(GuardedQuerySet):
 
     def with_balance(self):
         return self.alias(
-            balance=F("net_to_pay") - F("amount_paid") - F("amount_withheld") - F("amount_credited")
+            balance=F("net_to_pay")
+            - F("amount_paid")
+            - F("amount_withheld")
+            - F("amount_credited")
             + F("amount_refunded")
         )
 
@@ -221,9 +224,7 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
     def balance_due(self):
         """What the customer still owes; negative while money received on a cancelled invoice is not yet
         refunded or kept as customer credit (`amount_refunded` counts both)."""
-        return (
-            self.net_to_pay - self.amount_paid - self.amount_withheld - self.amount_credited + self.amount_refunded
-        )
+        return self.net_to_pay - self.amount_paid - self.amount_withheld - self.amount_credited + self.amount_refunded
 
     @property
     def money_to_return(self):

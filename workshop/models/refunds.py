@@ -94,7 +94,7 @@ class Refund(TimeStamped):
 def customer_credit_available(customer_id) -> Decimal:
     """Credit kept for the customer minus what their payments « Avoir client / crédit » used (reversals give back)."""
     kept = Refund.objects.filter(customer_id=customer_id, kind=Refund.Kind.CREDIT).aggregate(v=Sum("amount"))["v"]
-    used = Payment.objects.filter(
-        invoice__customer_id=customer_id, method=Payment.Method.CUSTOMER_CREDIT
-    ).aggregate(v=Sum("amount"))["v"]
+    used = Payment.objects.filter(invoice__customer_id=customer_id, method=Payment.Method.CUSTOMER_CREDIT).aggregate(
+        v=Sum("amount")
+    )["v"]
     return (kept or ZERO) - (used or ZERO)
