@@ -91,10 +91,11 @@ class Refund(TimeStamped):
         raise LockedError(REFUND_LOCKED_MESSAGE)
 
 
-def customer_credit_available(customer_id) -> Decimal:
-    """Credit kept for the customer minus what their payments « Avoir client / crédit » used (reversals give back)."""
-    kept = Refund.objects.filter(customer_id=customer_id, kind=Refund.Kind.CREDIT).aggregate(v=Sum("amount"))["v"]
-    used = Payment.objects.filter(invoice__customer_id=customer_id, method=Payment.Method.CUSTOMER_CREDIT).aggregate(
-        v=Sum("amount")
-    )["v"]
-    return (kept or ZERO) - (used or ZERO)
+def customer_credit_available(customer_id, *, until=None) -> Decimal:
+    """Credit kept for the customer minus what their payments « Avoir client / crédit » used (reversals give
+    back), as of today or as of the day `until`."""
+    kept = Refund.objects.filter(customer_id=customer_id, kind=Refund.Kind.CREDIT)
+    used = Payment.objects.filter(invoice__customer_id=customer_id, method=Payment.Method.CUSTOMER_CREDIT)
+    if until is not None:
+        kept, used = kept.filter(date__lte=until), used.filter(date__lte=until)
+    return (kept.aggregate(v=Sum("amount"))["v"] or ZERO) - (used.aggregate(v=Sum("amount"))["v"] or ZERO)
