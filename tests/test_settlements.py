@@ -273,3 +273,32 @@ def test_two_invoices_paid_at_once_from_the_same_credit_never_spend_more_than_it
         "issued",
         "paid",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_reverse_makes_one_counter_payment_and_no_error(accountant):
+    f.WorkshopProfileFactory()
+    invoice = issued_invoice(accountant, lines=SMALL_LINES)
+    payment = billing.record_payment(invoice=invoice, user=accountant, amount="60.500")
+    barrier, outcomes = threading.Barrier(4), []
+
+    def reverse():
+        try:
+            barrier.wait()
+            settlements.reverse_payment(payment=payment, user=accountant, reason="Double saisie")
+            outcomes.append("reversed")
+        except TransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reverse) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "refused", "refused", "reversed"]
+    assert Payment.objects.filter(reverses=payment).count() == 1
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_paid, invoice.balance_due) == ("issued", D("0"), D("60.500"))
