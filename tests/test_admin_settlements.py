@@ -176,3 +176,13 @@ def test_reversing_a_payment_from_the_invoice_page(login, accountant, partly_pai
     html = client.get(change_url(invoice)).content.decode()
     assert action_url(invoice, "reverse-payment") not in html  # nothing left to reverse
     assert "Saisi deux fois" in html  # the counter-payment is listed with its reason
+
+
+def test_the_customer_page_shows_the_credit_available_to_billing_roles(login, accountant, cancelled):
+    from workshop import settlements
+
+    settlements.keep_as_customer_credit(invoice=cancelled, user=accountant, amount="70.000")
+    url = reverse("admin:workshop_customer_change", args=[cancelled.customer_id])
+    html = login(accountant).get(url).content.decode().replace("\xa0", " ")
+    assert "Avoir client disponible" in html or "avoir client disponible" in html
+    assert "70,000 DT" in html
