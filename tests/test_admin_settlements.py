@@ -68,6 +68,7 @@ def test_return_buttons_show_only_when_money_is_owed_and_only_to_manager_and_acc
     billing.create_credit_note(invoice=partly_paid, user=accountant, reason="Annulation")
     for user in (accountant, manager):
         html = login(user).get(change_url(partly_paid)).content.decode()
+        assert "à rendre au client" in html
         assert action_url(partly_paid, "refund") in html and action_url(partly_paid, "keep-credit") in html
     html = login(adviser).get(change_url(partly_paid)).content.decode()
     assert action_url(partly_paid, "refund") not in html and action_url(partly_paid, "keep-credit") not in html

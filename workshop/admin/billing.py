@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
@@ -440,6 +440,8 @@ class InvoiceAdmin(
 
     @display(description=_("reste dû"))
     def balance_column(self, obj):
+        if obj.money_to_return:
+            return format_html("{} · {}", money(obj.balance_due), gettext("à rendre au client"))
         return money(obj.balance_due)
 
 
