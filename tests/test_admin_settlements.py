@@ -187,3 +187,21 @@ def test_the_customer_page_shows_the_credit_available_to_billing_roles(login, ac
     html = login(accountant).get(url).content.decode().replace("\xa0", " ")
     assert "Avoir client disponible" in html or "avoir client disponible" in html
     assert "70,000 DT" in html
+
+
+def test_a_reversal_clicked_on_a_page_the_invoice_has_left_answers_409(login, accountant, partly_paid):
+    payment = partly_paid.payments.get()
+    billing.create_credit_note(invoice=partly_paid, user=accountant, reason="Annulation")  # meanwhile
+    response = login(accountant).post(
+        action_url(partly_paid, "reverse-payment"),
+        {
+            "_form_submitted": "1",
+            "expected_status": "partially_paid",
+            "payment": payment.pk,
+            "reason": "Erreur",
+            "reversal_date": TODAY,
+        },
+    )
+    assert response.status_code == 409
+    assert "a changé entre-temps" in response.content.decode()
+    assert not Payment.objects.filter(reverses=payment).exists()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from workshop.billing import SETTLEMENT, _require, _take_saved_state
 from workshop.models import Invoice, Payment, Refund
 from workshop.money import format_tnd, to_millimes
-from workshop.workflows import TransitionRefused, fire, refusal
+from workshop.workflows import TransitionRefused, fire, refusal, stale_message
 
 SETTLEMENT_LABELS = {
     Refund.Kind.REFUND: gettext_lazy("Rembourser"),
@@ -45,7 +45,14 @@ def _check_date(on: date, *, not_before: date | None, field: str) -> None:
 
 
 def refund_customer(
-    *, invoice: Invoice, user, amount, method: str, refund_date: date | None = None, reference: str = ""
+    *,
+    invoice: Invoice,
+    user,
+    amount,
+    method: str,
+    refund_date: date | None = None,
+    reference: str = "",
+    expected_status: str | None = None,
 ) -> Refund:
     """Pay back (part of) what the customer is owed on a cancelled invoice."""
     if method not in dict(Refund._meta.get_field("method").choices):
@@ -58,11 +65,18 @@ def refund_customer(
         method=method,
         on=refund_date,
         reference=reference,
+        expected_status=expected_status,
     )
 
 
 def keep_as_customer_credit(
-    *, invoice: Invoice, user, amount=None, credit_date: date | None = None, reference: str = ""
+    *,
+    invoice: Invoice,
+    user,
+    amount=None,
+    credit_date: date | None = None,
+    reference: str = "",
+    expected_status: str | None = None,
 ) -> Refund:
     """Keep (part of, by default all) what the customer is owed as credit for a later invoice."""
     return _return_money(
@@ -73,14 +87,17 @@ def keep_as_customer_credit(
         method="",
         on=credit_date,
         reference=reference,
+        expected_status=expected_status,
     )
 
 
-def _return_money(*, invoice, user, kind, amount, method, on, reference) -> Refund:
+def _return_money(*, invoice, user, kind, amount, method, on, reference, expected_status) -> Refund:
     _require(user, "workshop.add_refund", _("Votre rôle ne permet pas de rendre de l'argent à un client."))
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if expected_status is not None and locked.status != expected_status:
+            raise TransitionRefused(stale_message(locked, locked), code="stale")
         refused = refusal(locked, "return_money", user, label=SETTLEMENT_LABELS[kind])
         if refused:
             raise refused
@@ -121,7 +138,9 @@ def _return_money(*, invoice, user, kind, amount, method, on, reference) -> Refu
     return refund
 
 
-def reverse_payment(*, payment: Payment, user, reason: str, reversal_date: date | None = None) -> Payment:
+def reverse_payment(
+    *, payment: Payment, user, reason: str, reversal_date: date | None = None, expected_status: str | None = None
+) -> Payment:
     """Take back a wrongly entered payment with a counter-payment of the opposite amounts, once.
 
     The invoice goes back to what it owes (paid → partially paid or issued). On a cancelled invoice only
@@ -157,6 +176,7 @@ def reverse_payment(*, payment: Payment, user, reason: str, reversal_date: date 
             instance=locked,
             name="reverse_payment",
             user=user,
+            expected_status=expected_status,
             label=SETTLEMENT_LABELS["reverse_payment"],
             save_fields=SETTLEMENT,
             locked=True,

@@ -115,6 +115,7 @@ class SettlementActionsMixin:
                 method=data["method"],
                 refund_date=data["credit_date"],
                 reference=data.get("reference", ""),
+                expected_status=data["expected_status"],
             ),
             lambda refund: gettext("Remboursement enregistré : %(amount)s.") % {"amount": money(refund.amount)},
         )
@@ -146,6 +147,7 @@ class SettlementActionsMixin:
                 amount=data["amount"],
                 credit_date=data["credit_date"],
                 reference=data.get("reference", ""),
+                expected_status=data["expected_status"],
             ),
             lambda refund: gettext("Avoir client enregistré : %(amount)s.") % {"amount": money(refund.amount)},
         )
@@ -172,7 +174,11 @@ class SettlementActionsMixin:
         def run(invoice):
             payment = invoice.payments.get(pk=data["payment"])
             return settlements.reverse_payment(
-                payment=payment, user=request.user, reason=data["reason"], reversal_date=data["reversal_date"]
+                payment=payment,
+                user=request.user,
+                reason=data["reason"],
+                reversal_date=data["reversal_date"],
+                expected_status=data["expected_status"],
             )
 
         return self._billing_action(
