@@ -146,8 +146,27 @@ def _tva_breakdown(lines) -> list[dict]:
     )
 
 
+def _frozen_seller(document) -> dict:
+    """Everything an issued document prints about the garage, as copied when it was issued."""
+    return {
+        "name": document.seller_name,
+        "address": document.seller_address,
+        "city": "",
+        "tax_id": format_tax_id(document.seller_tax_id),
+        "rne": document.seller_rne,
+        "phone": document.seller_phone,
+        "rib": document.seller_rib,
+        "email": document.seller_email,
+        "bank_name": document.seller_bank_name,
+    }
+
+
+def _frozen_logo_url(name: str) -> str:
+    return f"/{settings.MEDIA_URL.strip('/')}/{name}" if name else ""
+
+
 def _seller(document, profile: WorkshopProfile | None) -> dict:
-    """Issued documents print their frozen copy of the seller; drafts print the current profile."""
+    """Drafts print their copy of the parties completed by the current profile (or the profile alone)."""
     if document.seller_name or profile is None:
         return {
             "name": document.seller_name,
@@ -191,15 +210,28 @@ def _common(profile: WorkshopProfile | None) -> dict:
 
 
 def _issued_document_context(document, *, title: str, profile: WorkshopProfile | None) -> dict:
-    """Invoices and credit notes print the same way: frozen identities, lines, TVA per rate, amount in words."""
+    """Invoices and credit notes print the same way: frozen identities, lines, TVA per rate, amount in words.
+
+    An issued document prints only what was frozen into it when it was issued (seller, bank, e-mail,
+    footer, logo): editing the workshop profile afterwards never changes it. Drafts follow the profile.
+    """
+    is_draft = document.status == type(document).Status.DRAFT
     profile = profile or WorkshopProfile.load()
     lines = document.lines.all()
+    if is_draft:
+        printed = {**_common(profile), "seller": _seller(document, profile)}
+    else:
+        printed = {
+            "profile": None,
+            "logo_url": _frozen_logo_url(document.seller_logo),
+            "footer": document.printed_footer,
+            "seller": _frozen_seller(document),
+        }
     return {
-        **_common(profile),
+        **printed,
         "document": document,
         "title": title,
-        "is_draft": document.status == type(document).Status.DRAFT,
-        "seller": _seller(document, profile),
+        "is_draft": is_draft,
         "customer": _customer(document),
         "lines": list(lines.order_by("position", "id")),
         "tva_breakdown": _tva_breakdown(lines),

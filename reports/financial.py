@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 
-from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
 from workshop.models.common import MONEY, TvaRate
+from workshop.models.refunds import customer_credit_available
 from workshop.money import ZERO
 
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
@@ -26,7 +27,8 @@ def money_sum(expression) -> Coalesce:
 
 
 def balance_expression():
-    return F("net_to_pay") - F("amount_paid") - F("amount_withheld") - F("amount_credited")
+    """What the customer owes on an invoice; negative while money received on a cancelled one is still owed back."""
+    return F("net_to_pay") - F("amount_paid") - F("amount_withheld") - F("amount_credited") + F("amount_refunded")
 
 
 def _revenue_keys(group: str) -> dict:
@@ -163,25 +165,34 @@ def _bucket_filter(as_of: date, low: int, high: int | None) -> Q:
 
 
 def receivable_measures(as_of: date) -> dict:
+    """Ages of what customers owe; what the garage owes back (cancelled invoices) apart, and both in `balance`."""
     measures = {
-        name: money_sum(Case(When(_bucket_filter(as_of, low, high), then=balance_expression()), default=None))
+        name: money_sum(
+            Case(When(_bucket_filter(as_of, low, high), status__in=OPEN, then=balance_expression()), default=None)
+        )
         for name, low, high in AGE_BUCKETS
     }
+    measures["to_return"] = money_sum(
+        Case(When(status=Invoice.Status.CANCELLED, then=-balance_expression()), default=None)
+    )
     measures["balance"] = money_sum(balance_expression())
     measures["invoices"] = Count("id")
     return measures
 
 
 def open_invoices(invoices, *, as_of: date):
+    """Invoices with something owed: by the customer (open ones), or to the customer (money received on an
+    invoice since cancelled by a credit note, until it is refunded or kept as customer credit)."""
     return (
-        invoices.filter(status__in=OPEN, issue_date__lte=as_of)
+        invoices.filter(issue_date__lte=as_of)
         .alias(open_balance=balance_expression())
-        .filter(open_balance__gt=0)
+        .filter(Q(status__in=OPEN, open_balance__gt=0) | Q(status=Invoice.Status.CANCELLED, open_balance__lt=0))
     )
 
 
 def receivables(invoices, *, as_of: date):
-    """Open balances per customer, split by the age of the invoice at `as_of` (0-30, 31-60, 61-90, 90+ days)."""
+    """Open balances per customer, split by the age of the invoice at `as_of` (0-30, 31-60, 61-90, 90+ days),
+    with what is owed back to the customer in `to_return` (and deducted from `balance`)."""
     return (
         open_invoices(invoices, as_of=as_of)
         .order_by()
@@ -199,63 +210,83 @@ def receivable_totals(invoices, *, as_of: date) -> dict:
 
 
 def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
-    """Invoices (debit), credit notes and settlements (credit) of one customer, with opening and running balance."""
+    """Invoices and refunds (debit), credit notes and settlements (credit) of one customer, with opening and
+    running balance; a negative balance is what the garage owes the customer.
+
+    Money kept as customer credit stays owed to the customer until a later invoice uses it, so neither the
+    credit kept nor the payments « Avoir client / crédit » that spend it move the balance: they are transfers
+    inside the customer's account. Counter-payments (negative) undo the payment they reverse.
+    """
     invoices = Invoice.objects.filter(customer_id=customer_id, status__in=NUMBERED)
     credit_notes = CreditNote.objects.filter(customer_id=customer_id, status=CreditNote.Status.ISSUED)
-    payments = Payment.objects.filter(invoice__customer_id=customer_id)
-    before = {"issue_date__lt": date_from}
-    opening = (
-        invoices.filter(**before).aggregate(v=money_sum("net_to_pay"))["v"]
-        - credit_notes.filter(**before).aggregate(v=money_sum("net_to_pay"))["v"]
-        - payments.filter(date__lt=date_from).aggregate(v=money_sum(F("amount") + F("withholding_amount")))["v"]
-    )
-    within = {"issue_date__range": (date_from, date_to)}
-    entries = (
-        invoices.filter(**within)
-        .order_by()
-        .annotate(
-            entry_date=F("issue_date"),
-            kind=Value("invoice", output_field=CharField()),
-            document=F("number"),
-            debit=F("net_to_pay"),
-            credit=Value(ZERO, output_field=MONEY_FIELD),
-        )
-        .values("entry_date", "kind", "document", "debit", "credit")
-        .union(
-            credit_notes.filter(**within)
-            .order_by()
-            .annotate(
-                entry_date=F("issue_date"),
-                kind=Value("credit_note", output_field=CharField()),
-                document=F("number"),
-                debit=Value(ZERO, output_field=MONEY_FIELD),
-                credit=F("net_to_pay"),
-            )
-            .values("entry_date", "kind", "document", "debit", "credit"),
-            payments.filter(date__range=(date_from, date_to))
-            .order_by()
-            .annotate(
-                entry_date=F("date"),
-                kind=Value("payment", output_field=CharField()),
-                document=F("invoice__number"),
-                debit=Value(ZERO, output_field=MONEY_FIELD),
-                credit=F("amount") + F("withholding_amount"),
-            )
-            .values("entry_date", "kind", "document", "debit", "credit"),
-            all=True,
-        )
-        .order_by("entry_date", "kind", "document")
-    )
-    debit = invoices.filter(**within).aggregate(v=money_sum("net_to_pay"))["v"]
-    credit = (
-        credit_notes.filter(**within).aggregate(v=money_sum("net_to_pay"))["v"]
-        + payments.filter(date__range=(date_from, date_to)).aggregate(
-            v=money_sum(F("amount") + F("withholding_amount"))
+    payments = Payment.objects.filter(invoice__customer_id=customer_id).exclude(method=Payment.Method.CUSTOMER_CREDIT)
+    receipts, reversals = payments.filter(reverses__isnull=True), payments.filter(reverses__isnull=False)
+    refunds = Refund.objects.filter(customer_id=customer_id, kind=Refund.Kind.REFUND)
+    settled = F("amount") + F("withholding_amount")
+    taken_back = -F("amount") - F("withholding_amount")  # a counter-payment's amounts are negative
+
+    def total(queryset, date_field, value, **period):
+        return queryset.filter(**{f"{date_field}__{lookup}": bound for lookup, bound in period.items()}).aggregate(
+            v=money_sum(value)
         )["v"]
+
+    opening = (
+        total(invoices, "issue_date", "net_to_pay", lt=date_from)
+        + total(refunds, "date", "amount", lt=date_from)
+        + total(reversals, "date", taken_back, lt=date_from)
+        - total(credit_notes, "issue_date", "net_to_pay", lt=date_from)
+        - total(receipts, "date", settled, lt=date_from)
     )
-    rows = list(entries)
+    within = {"range": (date_from, date_to)}
+
+    def entries_of(queryset, date_field, kind, document, debit, credit):
+        return (
+            queryset.filter(**{f"{date_field}__range": (date_from, date_to)})
+            .order_by()
+            .annotate(
+                entry_date=F(date_field),
+                entry_kind=kind,
+                document=F(document),
+                debit=debit,
+                credit=credit,
+            )
+            .values("entry_date", "entry_kind", "document", "debit", "credit")
+        )
+
+    zero = Value(ZERO, output_field=MONEY_FIELD)
+    entries = entries_of(
+        invoices, "issue_date", Value("invoice", output_field=CharField()), "number", F("net_to_pay"), zero
+    ).union(
+        entries_of(
+            credit_notes,
+            "issue_date",
+            Value("credit_note", output_field=CharField()),
+            "number",
+            zero,
+            F("net_to_pay"),
+        ),
+        entries_of(receipts, "date", Value("payment", output_field=CharField()), "invoice__number", zero, settled),
+        entries_of(reversals, "date", Value("reversal", output_field=CharField()), "invoice__number", taken_back, zero),
+        entries_of(refunds, "date", Value("refund", output_field=CharField()), "invoice__number", F("amount"), zero),
+        all=True,
+    )
+    entries = entries.order_by("entry_date", "entry_kind", "document")
+    debit = (
+        total(invoices, "issue_date", "net_to_pay", **within)
+        + total(refunds, "date", "amount", **within)
+        + total(reversals, "date", taken_back, **within)
+    )
+    credit = total(credit_notes, "issue_date", "net_to_pay", **within) + total(receipts, "date", settled, **within)
+    rows = [{**row, "kind": row.pop("entry_kind")} for row in entries]
     balance = opening
     for row in rows:  # the running balance is a cumulative display column; the totals come from the database
         balance += row["debit"] - row["credit"]
         row["balance"] = balance
-    return {"opening": opening, "rows": rows, "debit": debit, "credit": credit, "closing": opening + debit - credit}
+    return {
+        "opening": opening,
+        "rows": rows,
+        "debit": debit,
+        "credit": credit,
+        "closing": opening + debit - credit,
+        "customer_credit": customer_credit_available(customer_id, until=date_to),
+    }

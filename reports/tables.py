@@ -135,6 +135,7 @@ class ReceivablesTable(ReportTable):
     age_31_60 = SummedMoneyColumn(verbose_name=_("31-60 j"))
     age_61_90 = SummedMoneyColumn(verbose_name=_("61-90 j"))
     age_over_90 = SummedMoneyColumn(verbose_name=_("plus de 90 j"))
+    to_return = SummedMoneyColumn(verbose_name=_("à rendre au client"))
     balance = SummedMoneyColumn(verbose_name=_("total dû"))
 
     def __init__(self, *args, totals: dict | None = None, **kwargs):
@@ -189,7 +190,13 @@ class PartsTable(ReportTable):
         return round(value, 1) if value is not None else None
 
 
-STATEMENT_KINDS = {"invoice": _("Facture"), "credit_note": _("Avoir"), "payment": _("Règlement")}
+STATEMENT_KINDS = {
+    "invoice": _("Facture"),
+    "credit_note": _("Avoir"),
+    "payment": _("Règlement"),
+    "reversal": _("Contre-passation d'un règlement"),
+    "refund": _("Remboursement au client"),
+}
 
 
 class StatementTable(ReportTable):

@@ -210,6 +210,7 @@ class ReceivablesReport(ReportView):
             (_("31-60 j"), tnd(totals["age_31_60"])),
             (_("61-90 j"), tnd(totals["age_61_90"])),
             (_("Plus de 90 j"), tnd(totals["age_over_90"])),
+            (_("À rendre aux clients"), tnd(totals["to_return"])),
             (_("Total dû"), tnd(totals["balance"])),
         ]
 
@@ -276,6 +277,7 @@ class StatementReport(ReportView):
             (_("Total débit"), tnd(totals["debit"])),
             (_("Total crédit"), tnd(totals["credit"])),
             (_("Solde de clôture"), tnd(totals["closing"])),
+            (_("Avoir client disponible"), tnd(totals["customer_credit"])),
         ]
 
 

@@ -147,6 +147,20 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     total_ttc = Decimal("119.000")
 
 
+class RefundFactory(factory.django.DjangoModelFactory):
+    """A row of the refunds ledger as `workshop.settlements` writes it (kind credit: no method)."""
+
+    class Meta:
+        model = models.Refund
+
+    kind = models.Refund.Kind.CREDIT
+    invoice = factory.SubFactory(InvoiceFactory)
+    customer = factory.LazyAttribute(lambda o: o.invoice.customer)
+    amount = Decimal("10.000")
+    date = factory.LazyFunction(date.today)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
 class CreditNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.CreditNote

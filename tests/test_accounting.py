@@ -91,7 +91,7 @@ def test_payment_rows(january):
 
 def test_workbook_has_three_sheets_with_numbers_and_dates(january):
     workbook = load_workbook(io.BytesIO(accounting_workbook(**JANUARY)))
-    assert workbook.sheetnames == ["Factures", "Paiements", "Avoirs"]
+    assert workbook.sheetnames == ["Factures", "Paiements", "Avoirs", "Remboursements"]
     invoices = workbook["Factures"]
     header = [cell.value for cell in invoices[1]]
     cells = dict(zip(header, invoices[2], strict=True))
@@ -110,7 +110,7 @@ def test_each_part_is_one_query_whatever_the_period_holds(january, manager):
     for _ in range(20):
         invoice = f.billed_job(user=manager, items=[line(19, "10.000")], issue_date=date(2026, 1, 10))
         record_payment(invoice=invoice, user=manager, amount=Decimal("5.000"), payment_date=date(2026, 1, 12))
-    assert count() == few == 3
+    assert count() == few == 4
 
 
 def test_admin_page_downloads_the_period_for_accountants(login, accountant, january):
@@ -136,7 +136,7 @@ def test_command_writes_the_workbook_or_the_csv_files(january, tmp_path):
     call_command(
         "export_accounting", "--from", "2026-01-01", "--to", "2026-01-31", "--output", str(target), stdout=io.StringIO()
     )
-    assert load_workbook(target).sheetnames == ["Factures", "Paiements", "Avoirs"]
+    assert load_workbook(target).sheetnames == ["Factures", "Paiements", "Avoirs", "Remboursements"]
     call_command(
         "export_accounting",
         "--from",
@@ -151,5 +151,59 @@ def test_command_writes_the_workbook_or_the_csv_files(january, tmp_path):
     )
     assert (tmp_path / "comptabilite-20260101-20260131-invoices.csv").exists()
     assert (tmp_path / "comptabilite-20260101-20260131-payments.csv").exists()
+    assert (tmp_path / "comptabilite-20260101-20260131-refunds.csv").exists()
     with pytest.raises(CommandError, match="Date invalide"):
         call_command("export_accounting", "--from", "janvier", "--to", "2026-01-31")
+
+
+def test_counter_payments_and_money_returned_are_in_the_books(accountant):
+    from workshop import billing, settlements
+    from workshop.models import Service
+
+    f.WorkshopProfileFactory()
+    service = f.ServiceFactory(status=Service.Status.COMPLETED)
+    f.ServiceItemFactory(service=service, quantity="1", unit_price="100.000", tva_rate=19)
+    invoice = billing.issue_invoice(
+        invoice=billing.create_invoice_from_service(service=service, user=accountant),
+        user=accountant,
+        issue_date=date(2026, 3, 2),
+    )  # TTC 119.000 + stamp 1.000 = net 120.000
+    wrong = record_payment(
+        invoice=invoice, user=accountant, amount="20.000", method="card", payment_date=date(2026, 3, 3)
+    )
+    settlements.reverse_payment(payment=wrong, user=accountant, reason="Doublon", reversal_date=date(2026, 3, 4))
+    record_payment(invoice=invoice, user=accountant, amount="120.000", method="cash", payment_date=date(2026, 3, 5))
+    billing.create_credit_note(invoice=invoice, user=accountant, reason="Annulation", issue_date=date(2026, 3, 6))
+    settlements.refund_customer(
+        invoice=invoice,
+        user=accountant,
+        amount="80.000",
+        method="transfer",
+        refund_date=date(2026, 3, 7),
+        reference="V1",
+    )
+    settlements.keep_as_customer_credit(invoice=invoice, user=accountant, credit_date=date(2026, 3, 8))
+    march = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+
+    header, *rows = rows_of(accounting_csv(part="invoices", **march))
+    values = dict(zip(header, rows[0], strict=True))
+    assert (values["Statut"], values["Encaissé"], values["Avoirs"]) == ("Annulée", "120,000", "120,000")
+    assert (values["Rendu au client"], values["Solde"]) == ("120,000", "0,000")
+
+    header, *rows = rows_of(accounting_csv(part="payments", **march))
+    payments = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [
+        (p["Date"], p["Mode"], p["Total réglé"], p["Contre-passe le paiement du"], p["Motif de la contre-passation"])
+        for p in payments
+    ] == [
+        ("03/03/2026", "Carte bancaire", "20,000", "", ""),
+        ("04/03/2026", "Carte bancaire", "-20,000", "03/03/2026", "Doublon"),
+        ("05/03/2026", "Espèces", "120,000", "", ""),
+    ]
+
+    header, *rows = rows_of(accounting_csv(part="refunds", **march))
+    refunds = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [(r["Date"], r["Type"], r["Mode"], r["Montant"], r["Référence"], r["Enregistré par"]) for r in refunds] == [
+        ("07/03/2026", "Remboursement", "Virement", "80,000", "V1", "comptable"),
+        ("08/03/2026", "Avoir client", "", "40,000", "", "comptable"),
+    ]

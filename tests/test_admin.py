@@ -19,6 +19,7 @@ LIST_BUILDERS = {
     models.Invoice: lambda n: f.InvoiceFactory.create_batch(n),
     models.Payment: lambda n: f.PaymentFactory.create_batch(n),
     models.CreditNote: lambda n: f.CreditNoteFactory.create_batch(n),
+    models.Refund: lambda n: f.RefundFactory.create_batch(n),
     models.Notification: lambda n: f.NotificationFactory.create_batch(n),
     models.WorkshopProfile: lambda n: [f.WorkshopProfileFactory()],
     models.CustomerImport: lambda n: [models.CustomerImport.objects.create(file_name=f"{i}.csv") for i in range(n)],
@@ -55,6 +56,7 @@ def _service_with_items(n):
 def _invoice_with_lines_and_payments(n):
     invoice = f.IssuedInvoiceFactory(lines=[{}] * n)  # payments go only to an issued invoice
     f.PaymentFactory.create_batch(n, invoice=invoice)
+    f.RefundFactory.create_batch(n, invoice=invoice)
     return invoice
 
 
@@ -67,6 +69,7 @@ CHANGE_BUILDERS = {
     models.Invoice: _invoice_with_lines_and_payments,
     models.Payment: lambda n: f.PaymentFactory(),
     models.CreditNote: _with_children(f.CreditNoteFactory, f.CreditNoteLineFactory, "credit_note"),
+    models.Refund: lambda n: f.RefundFactory(),
     models.Notification: lambda n: f.NotificationFactory(),
     models.WorkshopProfile: lambda n: f.WorkshopProfileFactory(),
     models.CustomerImport: lambda n: models.CustomerImport.objects.create(file_name="clients.csv"),

@@ -147,6 +147,32 @@ def test_invoicing_from_the_job_page_and_in_bulk(login, accountant):
     assert Invoice.objects.filter(service=two, status="draft").exists()
 
 
+def test_a_job_whose_invoice_was_cancelled_offers_and_explains_re_billing(login, accountant, adviser):
+    f.WorkshopProfileFactory()
+    service = f.service_in_state(S.COMPLETED)
+    invoice = billing.issue_invoice(
+        invoice=billing.create_invoice_from_service(service=service, user=accountant), user=accountant
+    )
+    client = login(accountant)
+    html = client.get(change_url(service)).content.decode()
+    assert action_url(service, "rebill") not in html and "Refacturer" not in html  # its invoice is in force
+    billing.create_credit_note(invoice=invoice, user=accountant, reason="Erreur de client")
+    html = client.get(change_url(service)).content.decode()
+    assert Service.objects.get(pk=service.pk).status == S.INVOICED
+    assert action_url(service, "rebill") in html
+    assert "Étapes suivantes" in html and "Refacturer" in html and "annulées par avoir" in html
+    html = login(adviser).get(change_url(service)).content.decode()
+    assert action_url(service, "rebill") not in html and "Refacturer" not in html  # advisers do not bill
+    assert login(adviser).post(action_url(service, "rebill"), {"_form_submitted": "1"}).status_code == 403
+    client = login(accountant)
+    response = client.post(action_url(service, "rebill"), {"_form_submitted": "1", "expected_status": "invoiced"})
+    again = Invoice.objects.get(service=service, status="draft")
+    assert response.status_code == 302 and response["Location"] == change_url(again)
+    assert again.net_to_pay == invoice.net_to_pay
+    html = client.get(change_url(service)).content.decode()
+    assert action_url(service, "rebill") not in html  # billed again: nothing more to offer
+
+
 def test_frozen_items_are_read_only_on_the_invoiced_job(login, manager, accountant):
     service = f.service_in_state(S.COMPLETED)
     billing.create_invoice_from_service(service=service, user=accountant)
@@ -243,6 +269,25 @@ def test_the_job_page_shows_its_timeline_who_and_when(login, manager, adviser):
     assert "Statut : Reçu → Devis prêt" in html
     assert "Ligne modifiée : Plaquettes avant" in html
     assert adviser.get_full_name() in html
+
+
+def test_the_timeline_shows_counter_payments_and_money_returned(login, manager, accountant):
+    from workshop import settlements
+
+    invoice = _issued_invoice(accountant)
+    # service_in_state(COMPLETED) bills one line of 1 x 100.000 at 19 %: net 119.000 + 1.000 stamp = 120.000
+    assert invoice.net_to_pay == D("120.000")
+    wrong = billing.record_payment(invoice=invoice, user=accountant, amount="50.000", method="cheque")
+    settlements.reverse_payment(payment=wrong, user=manager, reason="Chèque sans provision")
+    billing.record_payment(invoice=invoice, user=accountant, amount="80.000", method="cash")
+    billing.create_credit_note(invoice=invoice, user=accountant, reason="Annulation")
+    settlements.refund_customer(invoice=invoice, user=accountant, amount="30.000", method="cash")
+    settlements.keep_as_customer_credit(invoice=invoice, user=manager)
+    html = login(manager).get(change_url(invoice.service)).content.decode().replace("\xa0", " ")
+    assert "Paiement enregistré : 50,000 DT (Chèque)" in html
+    assert "Paiement contre-passé : -50,000 DT (Chèque), motif : Chèque sans provision" in html
+    assert "Remboursé au client : 30,000 DT (Espèces)" in html
+    assert "Gardé en avoir client : 50,000 DT" in html
 
 
 def test_the_timeline_costs_the_same_queries_however_long_the_history(login, manager):

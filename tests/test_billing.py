@@ -8,6 +8,7 @@ from decimal import Decimal as D
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -265,6 +266,7 @@ def test_receivables_know_what_is_due_and_since_when(issued, accountant):
             "customer_name": issued.customer_name,
             "due": D("200.000"),
             "overdue": D("200.000"),
+            "to_return": D("0"),
             "oldest_due_date": issued.due_date,
         }
     ]
@@ -326,6 +328,47 @@ def test_credit_notes_refuse_what_cannot_be_credited(issued, accountant, adviser
     with pytest.raises(Exception, match="dépasse le reste dû"):
         billing.create_credit_note(invoice=issued, user=accountant, reason="Geste", quantities={line1.pk: 1})
     assert not CreditNote.objects.exists()
+
+
+def test_a_partial_credit_note_never_exceeds_what_is_still_owed_even_naming_every_line(accountant, profile):
+    # 1 x 100.000 + 1 x 21.000 at 19 %: TTC 119.000 + 24.990 = 143.990, stamp 1.000, net 144.990.
+    lines = [
+        {"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19},
+        {"quantity": "1", "unit_price": "21.000", "discount_percent": "0", "tva_rate": 19},
+    ]
+    invoice = billing.create_invoice_from_service(service=_completed_job(lines=lines), user=accountant)
+    invoice = billing.issue_invoice(invoice=invoice, user=accountant)
+    billing.record_payment(invoice=invoice, user=accountant, amount="100.000")
+    assert (invoice.net_to_pay, invoice.balance_due) == (D("144.990"), D("44.990"))
+    every_line = {line.pk: 1 for line in invoice.lines.all()}
+    with pytest.raises(ValidationError) as refused:
+        billing.create_credit_note(invoice=invoice, user=accountant, reason="Geste", quantities=every_line)
+    message = " ".join(refused.value.messages).replace("\u202f", " ").replace("\xa0", " ")
+    assert "L'avoir partiel (144,990 DT) dépasse le reste dû (44,990 DT)" in message
+    assert "avoir total" in message
+    assert not CreditNote.objects.exists()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_credited, invoice.balance_due) == ("partially_paid", D("0"), D("44.990"))
+
+
+def test_a_partial_credit_note_naming_every_line_of_an_unpaid_invoice_is_a_total_one(accountant, profile):
+    invoice = billing.create_invoice_from_service(service=_completed_job(), user=accountant)
+    invoice = billing.issue_invoice(invoice=invoice, user=accountant)
+    every_line = {line.pk: line.quantity for line in invoice.lines.all()}
+    note = billing.create_credit_note(invoice=invoice, user=accountant, reason="Erreur", quantities=every_line)
+    assert (note.is_total, note.net_to_pay) == (True, D("239.646"))
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance_due) == ("cancelled", D("0"))
+
+
+def test_a_paid_invoice_is_cancelled_by_a_total_credit_note_only(issued, accountant):
+    billing.record_payment(invoice=issued, user=accountant, amount=issued.net_to_pay)
+    line = issued.lines.get(position=0)
+    with pytest.raises(TransitionRefused, match="avoir total"):
+        billing.create_credit_note(invoice=issued, user=accountant, reason="Geste", quantities={line.pk: 1})
+    billing.create_credit_note(invoice=issued, user=accountant, reason="Annulation")
+    issued.refresh_from_db()
+    assert (issued.status, issued.balance_due, issued.money_to_return) == ("cancelled", D("-239.646"), D("239.646"))
 
 
 def test_a_credit_note_on_a_draft_is_refused(accountant, profile):
@@ -452,7 +495,7 @@ def test_a_payment_brings_the_callers_copy_up_to_date(accountant, profile):
 QUERIES_TO_CREATE_A_DRAFT = (
     13  # lock+job, items, open invoices, job update+history (savepoint), profile, invoice+history, lines
 )
-QUERIES_TO_ISSUE = 7  # lock+invoice, lines, next number, update, history
+QUERIES_TO_ISSUE = 8  # lock+invoice, lines, profile (frozen into the invoice), next number, update, history
 QUERIES_TO_RECORD_A_PAYMENT = 7  # lock+invoice, update, history, payment, payment history
 
 

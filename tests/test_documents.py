@@ -252,3 +252,72 @@ def test_start_up_check_warns_when_harfbuzz_subset_is_missing(monkeypatch):
 
     monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: True)
     assert checks.check_font_subsetting() == []
+
+
+def _png(colour) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_issued_invoice_and_its_credit_note_print_what_was_frozen_at_issue(settings, tmp_path, accountant):
+    from django.core.files.base import ContentFile
+
+    from workshop import billing
+    from workshop.models import Service
+
+    settings.MEDIA_ROOT = tmp_path
+    profile = f.WorkshopProfileFactory(
+        bank_name="BIAT", email="contact@ecar.tn", invoice_footer="Merci de votre confiance."
+    )
+    profile.logo.save("logo.png", ContentFile(_png("red")))
+    service = f.ServiceFactory(status=Service.Status.COMPLETED)
+    f.ServiceItemFactory(service=service, description="Vidange", quantity="1", unit_price="100.000", tva_rate=19)
+    invoice = billing.issue_invoice(
+        invoice=billing.create_invoice_from_service(service=service, user=accountant), user=accountant
+    )
+    assert (invoice.seller_bank_name, invoice.seller_email, invoice.printed_footer) == (
+        "BIAT",
+        "contact@ecar.tn",
+        "Merci de votre confiance.",
+    )
+    assert invoice.seller_logo.startswith("documents/logos/") and (tmp_path / invoice.seller_logo).read_bytes() == _png(
+        "red"
+    )
+    note = billing.create_credit_note(invoice=invoice, user=accountant, reason="Annulation")
+    before, note_before = documents.invoice_pdf(invoice), documents.credit_note_pdf(note)
+
+    old_logo = tmp_path / profile.logo.name
+    profile.bank_name, profile.email, profile.invoice_footer = "STB", "autre@ecar.tn", "Nouveau pied de page."
+    profile.rib = "10 000 0000000000000 00"
+    profile.logo.save("logo.png", ContentFile(_png("blue")))
+    old_logo.unlink()  # the garage's old logo file is gone: the frozen copy still prints
+
+    invoice.refresh_from_db()
+    after = documents.invoice_pdf(invoice)
+    assert after == before
+    assert len(PdfReader(io.BytesIO(after)).pages[0].images) == 1  # the frozen logo, still printed
+    text = pdf_text(after)
+    assert "BIAT" in text and "Merci de votre confiance." in text and "contact@ecar.tn" in text
+    assert "STB" not in text and "Nouveau pied de page." not in text and "autre@ecar.tn" not in text
+    assert documents.credit_note_pdf(note) == note_before
+    note_text = pdf_text(note_before)
+    assert "Merci de votre confiance." in note_text and "Nouveau pied de page." not in note_text
+
+
+def test_a_draft_follows_the_profile_until_it_is_issued(settings, tmp_path, accountant):
+    from workshop import billing
+    from workshop.models import Service
+
+    settings.MEDIA_ROOT = tmp_path
+    profile = f.WorkshopProfileFactory(bank_name="BIAT", invoice_footer="Pied 1")
+    service = f.ServiceFactory(status=Service.Status.COMPLETED)
+    f.ServiceItemFactory(service=service)
+    draft = billing.create_invoice_from_service(service=service, user=accountant)
+    profile.bank_name, profile.invoice_footer = "STB", "Pied 2"
+    profile.save()
+    assert "Pied 2" in pdf_text(documents.invoice_pdf(draft))
+    issued = billing.issue_invoice(invoice=draft, user=accountant)
+    assert (issued.seller_bank_name, issued.printed_footer) == ("STB", "Pied 2")  # frozen when issued

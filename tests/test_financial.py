@@ -99,6 +99,7 @@ def test_receivables_by_customer_and_age(books):
         "age_31_60": D("679.100"),
         "age_61_90": D("311.500"),
         "age_over_90": D("60.500"),
+        "to_return": D("0"),
         "balance": D("1064.000"),  # 12.9 + 679.1 + 311.5 + 60.5
         "invoices": 4,
     }
@@ -142,3 +143,91 @@ def test_statement_nets_a_cancelled_invoice_with_its_credit_note(books):
     assert result["opening"] == D("0")
     assert result["closing"] == D("0")
     assert result["rows"][-1]["document"] == books.credit_note.number
+
+
+# --- money owed back to a customer, built through the billing functions ----------------------------------
+# Invoice A: 1 x 100.000 + 1 x 21.000 at 19 % = TTC 143.990 + stamp 1.000 = net 144.990.
+# Invoice B: 1 x 50.000 at 19 % = TTC 59.500 + stamp 1.000 = net 60.500.
+A_LINES = [
+    {"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19},
+    {"quantity": "1", "unit_price": "21.000", "discount_percent": "0", "tva_rate": 19},
+]
+B_LINES = [{"quantity": "1", "unit_price": "50.000", "discount_percent": "0", "tva_rate": 19}]
+MARCH = date(2026, 3, 1)
+
+
+def _issue(user, customer, lines, on):
+    from workshop import billing
+    from workshop.models import Service
+
+    service = f.ServiceFactory(status=Service.Status.COMPLETED, car__owner=customer)
+    for position, line in enumerate(lines):
+        f.ServiceItemFactory(service=service, position=position, **line)
+    draft = billing.create_invoice_from_service(service=service, user=user)
+    return billing.issue_invoice(invoice=draft, user=user, issue_date=on)
+
+
+@pytest.fixture
+def returned(db, accountant):
+    """A paid 100.000 then cancelled (100.000 owed back); B paid by transfer by mistake, reversed; 30.000
+    refunded on A. The rest of A (70.000) is kept as credit by the test that needs it."""
+    from workshop import billing, settlements
+
+    f.WorkshopProfileFactory()
+    customer = f.CustomerFactory(first_name="Sami", last_name="Ben Salah")
+    a = _issue(accountant, customer, A_LINES, date(2026, 3, 2))
+    billing.record_payment(invoice=a, user=accountant, amount="100.000", payment_date=date(2026, 3, 5))
+    billing.create_credit_note(invoice=a, user=accountant, reason="Annulation", issue_date=date(2026, 3, 10))
+    b = _issue(accountant, customer, B_LINES, date(2026, 3, 12))
+    wrong = billing.record_payment(
+        invoice=b, user=accountant, amount="60.500", method="transfer", payment_date=date(2026, 3, 13)
+    )
+    settlements.reverse_payment(
+        payment=wrong, user=accountant, reason="Virement rejeté", reversal_date=date(2026, 3, 14)
+    )
+    settlements.refund_customer(
+        invoice=a, user=accountant, amount="30.000", method="cheque", refund_date=date(2026, 3, 15)
+    )
+    return customer, Invoice.objects.get(pk=a.pk), Invoice.objects.get(pk=b.pk)
+
+
+def test_receivables_carry_what_is_owed_back_to_the_customer(returned):
+    customer, a, b = returned
+    assert (a.balance_due, b.balance_due) == (D("-70.000"), D("60.500"))
+    rows = list(financial.receivables(Invoice.objects.all(), as_of=date(2026, 3, 20)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["customer_id"], row["invoices"]) == (customer.pk, 2)
+    assert (row["age_0_30"], row["age_31_60"], row["to_return"], row["balance"]) == (
+        D("60.500"),
+        D("0"),
+        D("70.000"),
+        D("-9.500"),  # 60.500 owed by the customer less 70.000 owed to them
+    )
+    totals = financial.receivable_totals(Invoice.objects.all(), as_of=date(2026, 3, 20))
+    assert (totals["to_return"], totals["balance"]) == (D("70.000"), D("-9.500"))
+
+
+def test_statement_shows_refunds_and_reversals_and_ignores_moves_inside_customer_credit(returned, accountant):
+    from workshop import billing, settlements
+
+    customer, a, b = returned
+    settlements.keep_as_customer_credit(invoice=a, user=accountant, credit_date=date(2026, 3, 16))
+    billing.record_payment(invoice=b, user=accountant, amount="60.500", method="credit", payment_date=date(2026, 3, 17))
+    result = financial.statement(customer_id=customer.pk, date_from=MARCH, date_to=date(2026, 3, 31))
+    assert [
+        (row["entry_date"].day, row["kind"], row["debit"], row["credit"], row["balance"]) for row in result["rows"]
+    ] == [
+        (2, "invoice", D("144.990"), D("0"), D("144.990")),
+        (5, "payment", D("0"), D("100.000"), D("44.990")),
+        (10, "credit_note", D("0"), D("144.990"), D("-100.000")),
+        (12, "invoice", D("60.500"), D("0"), D("-39.500")),
+        (13, "payment", D("0"), D("60.500"), D("-100.000")),
+        (14, "reversal", D("60.500"), D("0"), D("-39.500")),
+        (15, "refund", D("30.000"), D("0"), D("-9.500")),
+    ]
+    assert (result["opening"], result["debit"], result["credit"]) == (D("0"), D("295.990"), D("305.490"))
+    assert result["closing"] == D("-9.500")  # still owed to the customer: the credit left
+    assert result["customer_credit"] == D("9.500")  # 70.000 kept - 60.500 spent on B
+    april = financial.statement(customer_id=customer.pk, date_from=date(2026, 4, 1), date_to=date(2026, 4, 30))
+    assert (april["opening"], april["rows"], april["closing"]) == (D("-9.500"), [], D("-9.500"))

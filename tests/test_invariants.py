@@ -78,7 +78,7 @@ def test_the_installed_triggers_are_those_the_spec_generates():
     """Fails when a table was rebuilt (SQLite drops its triggers), a column added or the spec changed without
     a migration calling `invariants.install` again."""
     expected = invariants.expected(connection)
-    assert len(expected) == 20
+    assert len(expected) == 22  # 11 checks (10 + the refunds ledger), each on PostgreSQL a function and a trigger
     assert invariants.installed(connection) == expected
 
 
@@ -171,6 +171,23 @@ def test_raw_sql_cannot_touch_issued_documents_or_payments(issued):
     issued.refresh_from_db()
     assert (issued.total_ttc, issued.lines.count(), note.lines.count()) == (D("178.500"), 2, 1)
     assert (Payment.objects.get().amount, CreditNote.objects.get().reason) == (D("20.000"), "Erreur de facturation")
+
+
+def test_refunds_are_a_ledger_and_the_invoice_follows_it(issued, accountant):
+    from workshop import settlements
+
+    billing.create_credit_note(invoice=issued, user=accountant, reason="Client parti")  # 20.000 owed back
+    refund = settlements.refund_customer(invoice=issued, user=accountant, amount="15.000", method="cash")
+    for sql, params in [
+        ("UPDATE workshop_refund SET amount = 1 WHERE id = %s", [refund.pk]),
+        ("DELETE FROM workshop_refund WHERE id = %s", [refund.pk]),
+    ]:
+        with refused(invariants.MESSAGES["refund_frozen"]):
+            raw(sql, params)
+    with refused(invariants.MESSAGES["ledger"]):
+        QuerySet(Invoice).filter(pk=issued.pk).update(amount_refunded=D("20.000"))
+    issued.refresh_from_db()
+    assert (issued.status, issued.amount_refunded, issued.money_to_return) == ("cancelled", D("15.000"), D("5.000"))
 
 
 def test_a_number_comes_only_from_the_series_at_issue(draft):

@@ -1,5 +1,7 @@
 """The accountant's export for a period: one row per invoice (HT and TVA per rate, stamp, TTC, paid, withheld,
-balance), one row per payment, one row per credit note; as an XLSX workbook or one CSV per part.
+credited, returned to the customer, balance), one row per payment (counter-payments negative, with what they
+reverse and why), one row per credit note, one row per refund or customer credit kept; as an XLSX workbook
+or one CSV per part.
 
 Each part is a single query however many invoices the period holds; amounts stay Decimal to the millime.
 """
@@ -10,12 +12,12 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workshop.models import CreditNote, Invoice, Payment, TvaRate
+from workshop.models import CreditNote, Invoice, Payment, Refund, TvaRate
 from workshop.money import ZERO
 from workshop.spreadsheets import write_csv, write_xlsx
 
 TVA_RATES = tuple(rate.value for rate in TvaRate)  # 19, 13, 7, 0
-PARTS = ("invoices", "payments", "credit_notes")
+PARTS = ("invoices", "payments", "credit_notes", "refunds")
 
 
 def invoice_rows(*, start: date, end: date):
@@ -41,6 +43,7 @@ def invoice_rows(*, start: date, end: date):
         _("Encaissé"),
         _("Retenue à la source"),
         _("Avoirs"),
+        _("Rendu au client"),
         _("Solde"),
     ]
     statuses = dict(Invoice.Status.choices)
@@ -66,7 +69,8 @@ def invoice_rows(*, start: date, end: date):
                 invoice.amount_paid,
                 invoice.amount_withheld,
                 invoice.amount_credited,
-                invoice.net_to_pay - invoice.amount_paid - invoice.amount_withheld - invoice.amount_credited,
+                invoice.amount_refunded,
+                invoice.balance_due,
             ]
             yield row
 
@@ -84,6 +88,8 @@ def payment_rows(*, start: date, end: date):
         "withholding_amount",
         "withholding_certificate",
         "reference",
+        "reverses__date",
+        "reason",
     )
     queryset = Payment.objects.filter(date__gte=start, date__lte=end).order_by("date", "id").values_list(*fields)
     headers = [
@@ -97,13 +103,25 @@ def payment_rows(*, start: date, end: date):
         _("Total réglé"),
         _("N° certificat de retenue"),
         _("Référence"),
+        _("Contre-passe le paiement du"),
+        _("Motif de la contre-passation"),
     ]
     methods = dict(Payment.Method.choices)
 
     def rows():
-        for day, number, customer, tax_id, method, amount, withheld, certificate, reference in queryset.iterator(
-            chunk_size=2000
-        ):
+        for (
+            day,
+            number,
+            customer,
+            tax_id,
+            method,
+            amount,
+            withheld,
+            certificate,
+            reference,
+            reversed_on,
+            reason,
+        ) in queryset.iterator(chunk_size=2000):
             yield [
                 day,
                 number,
@@ -115,6 +133,8 @@ def payment_rows(*, start: date, end: date):
                 amount + withheld,
                 certificate,
                 reference,
+                reversed_on,
+                reason,
             ]
 
     return headers, rows()
@@ -155,10 +175,55 @@ def credit_note_rows(*, start: date, end: date):
     return headers, (list(row) for row in queryset.iterator(chunk_size=2000))
 
 
+def refund_rows(*, start: date, end: date):
+    """Money owed back to customers on cancelled invoices: refunded (a disbursement) or kept as their credit."""
+    fields = (
+        "date",
+        "invoice__number",
+        "invoice__customer_name",
+        "invoice__customer_tax_id",
+        "kind",
+        "method",
+        "amount",
+        "reference",
+        "recorded_by__username",
+    )
+    queryset = Refund.objects.filter(date__gte=start, date__lte=end).order_by("date", "id").values_list(*fields)
+    headers = [
+        _("Date"),
+        _("Facture"),
+        _("Client"),
+        _("Matricule fiscal"),
+        _("Type"),
+        _("Mode"),
+        _("Montant"),
+        _("Référence"),
+        _("Enregistré par"),
+    ]
+    kinds, methods = dict(Refund.Kind.choices), dict(Payment.Method.choices)
+
+    def rows():
+        for day, number, customer, tax_id, kind, method, amount, reference, user in queryset.iterator(chunk_size=2000):
+            yield [
+                day,
+                number,
+                customer,
+                tax_id,
+                str(kinds[kind]),
+                str(methods.get(method, "")),
+                amount,
+                reference,
+                user,
+            ]
+
+    return headers, rows()
+
+
 _PARTS = {
     "invoices": (invoice_rows, gettext_lazy("Factures")),
     "payments": (payment_rows, gettext_lazy("Paiements")),
     "credit_notes": (credit_note_rows, gettext_lazy("Avoirs")),
+    "refunds": (refund_rows, gettext_lazy("Remboursements")),
 }
 
 
@@ -172,7 +237,7 @@ def accounting_workbook(*, start: date, end: date) -> bytes:
 
 
 def accounting_csv(*, start: date, end: date, part: str) -> bytes:
-    """One part (`invoices`, `payments` or `credit_notes`) as a French-Excel CSV."""
+    """One part (`invoices`, `payments`, `credit_notes` or `refunds`) as a French-Excel CSV."""
     builder, _title = _PARTS[part]
     headers, rows = builder(start=start, end=end)
     return write_csv(headers, rows)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from workshop.models import (
     CreditNote,
     CreditNoteLine,
+    Customer,
     Invoice,
     InvoiceLine,
     Payment,
@@ -29,7 +30,9 @@ from workshop.models import (
     WorkshopProfile,
 )
 from workshop.models.billing import SETTLEMENT_FIELDS
-from workshop.money import ZERO, line_amounts, to_millimes
+from workshop.models.refunds import customer_credit_available
+from workshop.money import ZERO, format_tnd, line_amounts, to_millimes
+from workshop.printing import PRINT_FIELDS, seller_snapshot
 from workshop.validators import validate_past_date
 from workshop.workflows import TransitionRefused, fire, refusal
 
@@ -55,15 +58,7 @@ def identity_snapshot(customer, profile: WorkshopProfile | None) -> dict:
         "customer_phone": customer.phone or "",
         "customer_kind": customer.kind,
     }
-    if profile is not None:
-        snapshot.update(
-            seller_name=profile.name,
-            seller_address=", ".join(part for part in (profile.address, profile.city) if part),
-            seller_tax_id=profile.tax_id,
-            seller_rne=profile.rne,
-            seller_phone=profile.phone,
-            seller_rib=profile.rib,
-        )
+    snapshot.update(seller_snapshot(profile))
     return snapshot
 
 
@@ -231,13 +226,17 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
 
     The number comes from a counter row locked until this transaction commits, so concurrent issues queue
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
-    The totals are recomputed from the lines and written by the same update as the number.
+    The totals are recomputed from the lines and the garage's identity (bank, footer, logo included) is
+    copied from the profile as it is now; both are written by the same update as the number, and the PDF
+    of the issued invoice prints only that copy.
     """
     issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().prefetch_related("lines").get(pk=invoice.pk)
         if locked.is_draft:
             _set_totals_from_lines(locked)
+            for field, value in seller_snapshot(WorkshopProfile.load()).items():
+                setattr(locked, field, value)
         return fire(
             instance=locked,
             name="issue",
@@ -311,6 +310,8 @@ def record_payment(
     payment_date = _checked_date(payment_date or timezone.localdate(), "payment_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if method == Payment.Method.CUSTOMER_CREDIT:
+            _refuse_beyond_customer_credit(locked, amount, withheld)
         if withheld:
             if not locked.withholding_eligible:
                 raise ValidationError(
@@ -367,6 +368,24 @@ def record_payment(
         )
     _take_saved_state(invoice, locked)
     return payment
+
+
+def _refuse_beyond_customer_credit(invoice: Invoice, amount, withheld) -> None:
+    """A payment from the customer's credit spends at most what is available, which the customer row's lock
+    keeps true when two invoices of the same customer are paid from it at once."""
+    if withheld:
+        raise ValidationError(
+            {"withholding_amount": _("Une retenue à la source s'enregistre à part, pas sur un paiement par avoir.")}
+        )
+    list(Customer.objects.select_for_update().filter(pk=invoice.customer_id).values_list("pk", flat=True))
+    available = customer_credit_available(invoice.customer_id)
+    if amount > available:
+        raise ValidationError(
+            {
+                "amount": _("L'avoir client disponible (%(available)s DT) ne couvre pas %(amount)s DT : refusé.")
+                % {"available": available, "amount": amount}
+            }
+        )
 
 
 # --- credit notes --------------------------------------------------------------------------------
@@ -430,9 +449,11 @@ def create_credit_note(
 ) -> CreditNote:
     """Issue a credit note (avoir) on an issued invoice, numbered in its own series (`AV-2026-00001`).
 
-    Without `quantities` it credits everything not yet credited, stamp included, and cancels the invoice.
-    With `quantities` ({invoice line id: quantity}) it is partial and lowers what is due; it may not credit
-    more than is still due. Crediting every remaining quantity is a total credit note.
+    Without `quantities` it credits everything not yet credited, stamp included, and cancels the invoice;
+    money already received is then owed to the customer until it is refunded or kept as customer credit
+    (`workshop.settlements`). With `quantities` ({invoice line id: quantity}) it is partial and lowers what
+    is due: it never credits more than is still owed, even when it names every remaining quantity (it is
+    then total only if it fits in what is owed).
     """
     _require(user, "workshop.add_creditnote", _("Votre rôle ne permet pas d'établir un avoir."))
     if not (reason or "").strip():
@@ -440,9 +461,13 @@ def create_credit_note(
     issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.status not in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):
+        creditable = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
+        if locked.status not in creditable and not (locked.status == Invoice.Status.PAID and quantities is None):
             raise TransitionRefused(
-                _("Un avoir ne s'établit que sur une facture émise non soldée ; %(invoice)s est « %(state)s ».")
+                _(
+                    "Un avoir ne s'établit que sur une facture émise non annulée (une facture payée : avoir total "
+                    "seulement) ; %(invoice)s est « %(state)s »."
+                )
                 % {"invoice": locked, "state": locked.get_status_display()},
                 code="state",
             )
@@ -451,6 +476,7 @@ def create_credit_note(
         remaining = {
             line.pk: line.quantity - (credited.get(line.pk, {}).get("quantity") or 0) for line in invoice_lines
         }
+        partial_request = quantities is not None
         if quantities is None:
             quantities = remaining
         unknown = set(quantities) - set(remaining)
@@ -464,10 +490,20 @@ def create_credit_note(
             raise ValidationError(_("Choisissez au moins une ligne à créditer."))
         is_total = all(quantities.get(pk, 0) == left for pk, left in remaining.items())
         totals = document_totals(lines, stamp_exempt=not is_total, stamp_duty=locked.stamp_duty)
-        if not is_total and totals["net_to_pay"] > locked.balance_due:
+        if partial_request and totals["net_to_pay"] > locked.balance_due:
             raise ValidationError(
-                _("L'avoir (%(credit)s DT) dépasse le reste dû (%(due)s DT) de la facture.")
-                % {"credit": totals["net_to_pay"], "due": locked.balance_due}
+                _(
+                    "L'avoir partiel (%(credit)s) dépasse le reste dû (%(due)s) de la facture %(invoice)s "
+                    "(net à payer %(net)s, déjà réglé %(settled)s) : refusé. Pour annuler la facture, "
+                    "établissez un avoir total ; ce qui a été encaissé sera remboursé ou gardé en avoir client."
+                )
+                % {
+                    "credit": format_tnd(totals["net_to_pay"]),
+                    "due": format_tnd(locked.balance_due),
+                    "invoice": locked,
+                    "net": format_tnd(locked.net_to_pay),
+                    "settled": format_tnd(locked.amount_paid + locked.amount_withheld),
+                }
             )
         note = CreditNote(
             invoice=locked,
@@ -509,6 +545,7 @@ PARTY_FIELDS = [
     "seller_rne",
     "seller_phone",
     "seller_rib",
+    *PRINT_FIELDS,
 ]
 
 
@@ -516,22 +553,33 @@ PARTY_FIELDS = [
 
 
 def receivables_by_customer(*, as_of: date | None = None) -> list[dict]:
-    """What each customer owes on issued invoices, and since when (oldest due date), most overdue first."""
+    """What each customer owes on issued invoices, and since when (oldest due date), most overdue first.
+
+    Money the garage owes back (received on an invoice since cancelled, not yet refunded nor kept as
+    credit) counts negatively in `due` and is shown on its own in `to_return`.
+    """
     as_of = as_of or timezone.localdate()
-    owed: dict[int, dict] = defaultdict(lambda: {"due": ZERO, "overdue": ZERO, "oldest_due_date": None})
+    owed: dict[int, dict] = defaultdict(
+        lambda: {"due": ZERO, "overdue": ZERO, "to_return": ZERO, "oldest_due_date": None}
+    )
     invoices = Invoice.objects.receivable().only(
         "customer_id",
         "customer_name",
+        "status",
         "net_to_pay",
         "amount_paid",
         "amount_withheld",
         "amount_credited",
+        "amount_refunded",
         "due_date",
     )
     for invoice in invoices:
         row = owed[invoice.customer_id]
         row["customer_id"], row["customer_name"] = invoice.customer_id, invoice.customer_name
         row["due"] += invoice.balance_due
+        row["to_return"] += invoice.money_to_return
+        if invoice.status == Invoice.Status.CANCELLED:
+            continue
         if invoice.due_date and invoice.due_date < as_of:
             row["overdue"] += invoice.balance_due
         if invoice.due_date and (row["oldest_due_date"] is None or invoice.due_date < row["oldest_due_date"]):

@@ -1,6 +1,7 @@
 """Audit history read back for people: a job's timeline of state changes and edits, who and when.
 
-The rows come from django-simple-history's tables (the job, its lines, its invoices and their payments),
+The rows come from django-simple-history's tables (the job, its lines, its invoices, their payments and
+counter-payments, and the money returned to the customer),
 one query per table whatever the job's length, and are merged into one list, newest first.
 """
 
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshop.models import Invoice, Payment, Service, ServiceItem
+from workshop.models import Invoice, Payment, Refund, Service, ServiceItem
 from workshop.money import format_tnd
 
 IGNORED_FIELDS = {"updated_at", "created_at", "total_ht", "total_tva", "total_ttc", "reference"}
@@ -105,6 +106,7 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
     item_rows = list(_history(ServiceItem, service_id=service.pk))
     invoice_rows = list(_history(Invoice, service_id=service.pk))
     payment_rows = list(_history(Payment, invoice__service_id=service.pk))
+    refund_rows = list(_history(Refund, invoice__service_id=service.pk))
     mechanic_ids = {row.mechanic_id for row in service_rows if row.mechanic_id}
     users = (
         {user.pk: _user_label(user) for user in get_user_model().objects.filter(pk__in=mechanic_ids)}
@@ -140,8 +142,22 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
 
     def payment(record, what):
         amount = format_tnd(record.amount + record.withholding_amount)
+        if record.reverses_id:
+            return _("Paiement contre-passé : %(amount)s (%(method)s), motif : %(reason)s") % {
+                "amount": amount,
+                "method": record.get_method_display(),
+                "reason": record.reason,
+            }
         return _("Paiement enregistré : %(amount)s (%(method)s)") % {
             "amount": amount,
+            "method": record.get_method_display(),
+        }
+
+    def refund(record, what):
+        if record.kind == Refund.Kind.CREDIT:
+            return _("Gardé en avoir client : %(amount)s") % {"amount": format_tnd(record.amount)}
+        return _("Remboursé au client : %(amount)s (%(method)s)") % {
+            "amount": format_tnd(record.amount),
             "method": record.get_method_display(),
         }
 
@@ -150,6 +166,7 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
         *_diffs(ServiceItem, item_rows, users, describe=item),
         *_diffs(Invoice, invoice_rows, users, describe=invoice),
         *_diffs(Payment, payment_rows, users, describe=payment),
+        *_diffs(Refund, refund_rows, users, describe=refund),
     ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -12,13 +12,14 @@ program. Everything is declared once below and compiled for both databases by `s
 
 Adding a table or a settlement column is one entry here plus a migration calling `install` again
 (`tests/test_invariants.py` fails while the installed triggers differ from what this module generates).
-Any later migration that alters one of these tables must also end with `install`: SQLite rebuilds the
-table and drops its triggers. In SQL fragments, `{row}` is the checked row (NEW or OLD) and `{p}` the parent.
+Any later migration that alters one of these tables must `uninstall` first and `install` at its end (as
+0008_date_bounds does): SQLite rebuilds the table, which drops its triggers and trips the others naming it.
+In SQL fragments, `{row}` is the checked row (NEW or OLD) and `{p}` the parent.
 
-For instance, refunds kept in a `workshop_refund` ledger with an `amount_refunded` column on the invoice:
-add the column to SETTLEMENT_COLUMNS, `+ {row}.amount_refunded` to INVOICE_BALANCE, its SUM to the invoice
-ledger's columns, and `+ {p}.amount_refunded` to the payment ceiling's limit. Reversing payments (negative
-amounts) are already counted by the sums and never capped by the ceiling (`incoming` is false for them).
+For instance, refunds live in the `workshop_refund` ledger with an `amount_refunded` column on the invoice:
+the column is in SETTLEMENT_COLUMNS, `+ {row}.amount_refunded` in INVOICE_BALANCE, its SUM in the invoice
+ledger's columns, and `+ {p}.amount_refunded` in the payment ceiling's limit. Reversing payments (negative
+amounts) are counted by the sums and never capped by the ceiling (`incoming` is false for them).
 """
 
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ PAYMENT = "workshop_payment"
 CREDIT_NOTE = "workshop_creditnote"
 CREDIT_NOTE_LINE = "workshop_creditnoteline"
 SEQUENCE = "workshop_documentsequence"
+REFUND = "workshop_refund"
 
 MARKER = "ECAR-"
 """Every refusal's message starts with `ECAR-<code>:` so Python can tell it from any other database error."""
@@ -43,6 +45,9 @@ MESSAGES = {
     "credit_note_frozen": _("Un avoir émis ne peut être ni modifié ni supprimé."),
     "payment_frozen": _(
         "Un paiement enregistré ne peut être ni modifié ni supprimé : il est inscrit au règlement de la facture."
+    ),
+    "refund_frozen": _(
+        "Un remboursement ou un avoir client enregistré ne peut être ni modifié ni supprimé : il solde une facture."
     ),
     "payment_on_draft": _("Un paiement ne s'enregistre que sur une facture émise."),
     "overpaid": _("Le paiement dépasse le reste dû de la facture : refusé."),
@@ -105,8 +110,10 @@ class Ceiling:
     refused_parent_code: str = field(default="payment_on_draft")
 
 
-SETTLEMENT_COLUMNS = ("status", "amount_paid", "amount_withheld", "amount_credited", "updated_at")
-INVOICE_BALANCE = "{row}.net_to_pay - {row}.amount_paid - {row}.amount_withheld - {row}.amount_credited"
+SETTLEMENT_COLUMNS = ("status", "amount_paid", "amount_withheld", "amount_credited", "amount_refunded", "updated_at")
+INVOICE_BALANCE = (
+    "{row}.net_to_pay - {row}.amount_paid - {row}.amount_withheld - {row}.amount_credited + {row}.amount_refunded"
+)
 INVOICE_STATUS = (  # Invoice._settled_status, and `cancelled` once a total credit note is issued
     f"CASE WHEN EXISTS (SELECT 1 FROM {CREDIT_NOTE} c WHERE c.invoice_id = {{row}}.id AND c.status = 'issued' "
     f"AND c.is_total) THEN 'cancelled' WHEN {INVOICE_BALANCE} <= {{epsilon}} THEN 'paid' "
@@ -117,6 +124,7 @@ FROZEN = (
     Frozen(INVOICE, "{row}.status <> 'draft'", SETTLEMENT_COLUMNS, "invoice_frozen"),
     Frozen(CREDIT_NOTE, "{row}.status = 'issued'", (), "credit_note_frozen"),
     Frozen(PAYMENT, "1 = 1", (), "payment_frozen"),  # a ledger: corrections are new rows
+    Frozen(REFUND, "1 = 1", (), "refund_frozen"),  # money given back or kept as credit: a ledger too
 )
 FROZEN_CHILDREN = (
     FrozenChild(INVOICE_LINE, INVOICE, "invoice_id", "{p}.status <> 'draft'", "invoice_frozen"),
@@ -138,6 +146,7 @@ LEDGERS = (
                 f"SELECT COALESCE(SUM(net_to_pay), 0) FROM {CREDIT_NOTE} "
                 "WHERE invoice_id = {row}.id AND status = 'issued'"
             ),
+            "amount_refunded": f"SELECT COALESCE(SUM(amount), 0) FROM {REFUND} WHERE invoice_id = {{row}}.id",
         },
         status=INVOICE_STATUS,
         draft="{row}.status = 'draft'",
@@ -151,7 +160,7 @@ CEILINGS = (
         parent_allows="{p}.status <> 'draft'",
         incoming="{row}.amount + {row}.withholding_amount > 0",
         total="SUM(r.amount + r.withholding_amount)",
-        limit="{p}.net_to_pay - {p}.amount_credited",
+        limit="{p}.net_to_pay - {p}.amount_credited + {p}.amount_refunded",
         code="overpaid",
     ),
 )

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("invoiceline", READ),
         *_perms("creditnote", READ),
         *_perms("payment", READ),
+        *_perms("refund", READ),
         *_perms("notification", EDIT),
         "workshop.import_customers",
         "workshop.export_lists",
@@ -67,6 +68,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workshop.issue_invoice",
         *_perms("invoiceline", CRUD),
         *_perms("payment", EDIT),
+        "workshop.reverse_payment",
+        *_perms("refund", ("view", "add")),
         *_perms("creditnote", EDIT),
         *_perms("creditnoteline", CRUD),
         *_perms("workshopprofile", READ),
@@ -89,7 +92,7 @@ MANAGER_EXTRA = [
 
 # Who may move data in and out in bulk. Managers hold every workshop permission; advisers import and export
 # the lists they work on (customers, cars, repair orders); accountants export everything, billing included.
-BILLING_MODELS = frozenset({"invoice", "payment", "creditnote"})
+BILLING_MODELS = frozenset({"invoice", "payment", "creditnote", "refund"})
 
 
 def can_import_customers(user) -> bool:

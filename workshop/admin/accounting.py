@@ -1,4 +1,4 @@
-"""Facturation → Export comptable: invoices, payments and credit notes of a period, for the accountant."""
+"""Facturation → Export comptable: invoices, payments, credit notes and refunds of a period, for the accountant."""
 
 from datetime import date
 
@@ -17,10 +17,11 @@ from workshop.accounting import accounting_csv, accounting_file_name, accounting
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMAT_CHOICES = [
-    ("xlsx", gettext_lazy("Excel (.xlsx) : factures, paiements et avoirs")),
+    ("xlsx", gettext_lazy("Excel (.xlsx) : factures, paiements, avoirs et remboursements")),
     ("invoices", gettext_lazy("CSV : factures")),
     ("payments", gettext_lazy("CSV : paiements")),
     ("credit_notes", gettext_lazy("CSV : avoirs")),
+    ("refunds", gettext_lazy("CSV : remboursements et avoirs clients")),
 ]
 
 

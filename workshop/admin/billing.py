@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
@@ -15,11 +15,13 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.models.refunds import customer_credit_available
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
 from .exports import ListExportMixin
+from .settlements import RefundInline, SettlementActionsMixin
 from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
 
 INVOICE_COLOURS = {
@@ -49,7 +51,18 @@ IDENTITY_FIELDSETS = (
     (
         _("Atelier (copie figée)"),
         {
-            "fields": ("seller_name", "seller_address", "seller_tax_id", "seller_rne", "seller_phone", "seller_rib"),
+            "fields": (
+                "seller_name",
+                "seller_address",
+                "seller_tax_id",
+                "seller_rne",
+                "seller_phone",
+                "seller_rib",
+                "seller_bank_name",
+                "seller_email",
+                "seller_logo",
+                "printed_footer",
+            ),
             "classes": ["collapse"],
         },
     ),
@@ -83,11 +96,21 @@ class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
     """Payments are recorded with the « Enregistrer un paiement » button, never typed into the grid."""
 
     model = Payment
-    fields = ("date", "method", "amount", "withholding_amount", "withholding_certificate", "reference", "received_by")
+    fields = (
+        "date",
+        "method",
+        "amount",
+        "withholding_amount",
+        "withholding_certificate",
+        "reference",
+        "received_by",
+        "reverses",
+        "reason",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("received_by")
+        return super().get_queryset(request).select_related("received_by", "reverses")
 
 
 class PaymentForm(TransitionForm):
@@ -106,6 +129,11 @@ class PaymentForm(TransitionForm):
         invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
         if invoice is None:
             return
+        credit = customer_credit_available(invoice.customer_id)
+        if credit > 0:
+            self.fields["method"].help_text = gettext("Avoir client disponible : %(credit)s") % {
+                "credit": money(credit)
+            }
         withholding = billing.withholding_due(invoice)
         self.fields["withholding_amount"].initial = withholding
         self.fields["amount"].initial = max(invoice.balance_due - withholding, 0)
@@ -158,10 +186,23 @@ IssueForm = transition_form(Invoice)
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, EcarModelAdmin):
+class InvoiceAdmin(
+    InvoiceDocumentsMixin, ListExportMixin, SettlementActionsMixin, TransitionAdminMixin, EcarModelAdmin
+):
     transition_labels = {"issue": billing.INVOICE_TRANSITION_LABELS["issue"]}
-    actions_detail = ["transition_issue", "record_payment", "credit_total", "credit_partial"]
-    conditional_detail_actions = ("record_payment", "credit_total", "credit_partial")
+    actions_detail = [
+        "transition_issue",
+        "record_payment",
+        "credit_total",
+        "credit_partial",
+        *SettlementActionsMixin.settlement_actions,
+    ]
+    conditional_detail_actions = (
+        "record_payment",
+        "credit_total",
+        "credit_partial",
+        *SettlementActionsMixin.settlement_actions,
+    )
     actions = ["bulk_issue"]
     transition_issue = transition_action(
         "issue",
@@ -188,7 +229,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     )
     search_fields = ("number", "customer_name", "customer_tax_id", "customer__phone", "service__reference")
     list_select_related = ()
-    inlines = [InvoiceLineInline, PaymentInline]
+    inlines = [InvoiceLineInline, PaymentInline, RefundInline]
     readonly_fields = (
         "number",
         "status",
@@ -207,6 +248,10 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "seller_rne",
         "seller_phone",
         "seller_rib",
+        "seller_bank_name",
+        "seller_email",
+        "seller_logo",
+        "printed_footer",
         "issued_at",
         "issued_by",
         *TOTAL_FIELDS,
@@ -215,6 +260,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "amount_paid",
         "amount_withheld",
         "amount_credited",
+        "amount_refunded",
         "balance_column",
         "created_at",
     )
@@ -228,7 +274,7 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
                     TOTAL_FIELDS,
                     "tva_summary",
                     "words",
-                    ("amount_paid", "amount_withheld", "amount_credited", "balance_column"),
+                    ("amount_paid", "amount_withheld", "amount_credited", "amount_refunded", "balance_column"),
                     "stamp_exempt",
                 )
             },
@@ -263,12 +309,14 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         return billing.issue_invoice(invoice=obj, user=request.user)
 
     def extra_detail_actions(self, request, obj):
-        names = set()
+        names = self.settlement_detail_actions(request, obj)
         if obj.status in (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID):
             if request.user.has_perm("workshop.add_payment"):
                 names.add("record_payment")
             if request.user.has_perm("workshop.add_creditnote"):
                 names |= {"credit_total", "credit_partial"}
+        if obj.status == Invoice.Status.PAID and request.user.has_perm("workshop.add_creditnote"):
+            names.add("credit_total")  # the money received is then refunded or kept as customer credit
         return names
 
     def _billing_action(self, request, object_id, operation, success):
@@ -393,6 +441,8 @@ class InvoiceAdmin(InvoiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     @display(description=_("reste dû"))
     def balance_column(self, obj):
+        if obj.money_to_return:
+            return format_html("{} · {}", money(obj.balance_due), gettext("à rendre au client"))
         return money(obj.balance_due)
 
 
@@ -409,12 +459,12 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference")
+    list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference", "reverses")
     list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
-    list_select_related = ("invoice",)
+    list_select_related = ("invoice", "reverses")
     autocomplete_fields = ("invoice",)
-    readonly_fields = ("received_by", "created_at")
+    readonly_fields = ("received_by", "reverses", "reason", "created_at")
 
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):

@@ -5,9 +5,10 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from workshop.models import Car, Customer
+from workshop.models.refunds import customer_credit_available
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
-from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin
+from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
 from .exports import ListExportMixin
 
 
@@ -35,7 +36,7 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
     search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id")
     inlines = [CarInline]
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "customer_credit")
     autocomplete_fields = ("user",)
     fieldsets = (
         (None, {"fields": ("kind", ("first_name", "last_name"), "company_name", "tax_id", "stamp_exempt")}),
@@ -46,6 +47,17 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         ),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.has_perm("workshop.view_refund"):
+            return fieldsets
+        return (*fieldsets[:-1], (_("Compte"), {"fields": ("customer_credit",)}), fieldsets[-1])
+
+    @display(description=_("avoir client disponible"))
+    def customer_credit(self, obj):
+        """Money kept for this customer after a cancelled invoice, spent with the payment method « Avoir client »."""
+        return money(customer_credit_available(obj.pk))
 
     @display(description=_("client"), ordering="last_name")
     def display_name_column(self, obj):

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import ServiceDocumentsMixin
 from workshop import billing, workflows
 from workshop.history import service_timeline
-from workshop.models import Service, ServiceItem
+from workshop.models import Invoice, Service, ServiceItem
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
@@ -33,7 +35,23 @@ STATUS_COLOURS = {
     "delivered": "",
     "cancelled": "",
 }
+REBILL_HELP = _(
+    "Toutes les factures de cet ordre ont été annulées par avoir : une nouvelle facture brouillon reprend "
+    "ses lignes figées, à vérifier puis émettre."
+)
 PRICE_FIELDS = ("unit_price", "discount_percent", "tva_rate")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A step of the « Étapes suivantes » panel that is not a transition of the job (re-billing)."""
+
+    name: str
+    label: str
+    refusal: str | None
+    help: str = ""
+
+
 INTAKE_FIELDS = ("car", "customer", "kind", "mechanic", "received_at", "promised_at", "complaint")
 
 
@@ -121,8 +139,8 @@ def _bulk_service_actions():
 
 class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, NormalisedSearchMixin, EcarModelAdmin):
     transition_labels = workflows.SERVICE_TRANSITIONS
-    actions_detail = [*(f"transition_{name}" for name in workflows.SERVICE_TRANSITIONS), "create_invoice"]
-    conditional_detail_actions = ("create_invoice",)
+    actions_detail = [*(f"transition_{name}" for name in workflows.SERVICE_TRANSITIONS), "create_invoice", "rebill"]
+    conditional_detail_actions = ("create_invoice", "rebill")
     actions = ["bulk_start", "bulk_complete", "bulk_deliver", "create_invoices"]
     change_form_outer_before_template = "workshop/admin/next_steps.html"
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
@@ -210,7 +228,21 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     def extra_detail_actions(self, request, obj):
         can_invoice = obj.status == Service.Status.COMPLETED and request.user.has_perm("workshop.invoice_service")
-        return {"create_invoice"} if can_invoice and workflows.refusal(obj, "invoice", request.user) is None else set()
+        if can_invoice and workflows.refusal(obj, "invoice", request.user) is None:
+            return {"create_invoice"}
+        return {"rebill"} if self._may_rebill(request, obj) else set()
+
+    def _may_rebill(self, request, obj) -> bool:
+        """A billed job whose invoices were all cancelled by credit notes is billed again from its frozen lines."""
+        cache = request.__dict__.setdefault("_ecar_rebill", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = (
+                obj.status in Service.FROZEN_STATUSES
+                and request.user.has_perm("workshop.invoice_service")
+                and obj.invoices.exists()
+                and not obj.invoices.exclude(status=Invoice.Status.CANCELLED).exists()
+            )
+        return cache[obj.pk]
 
     @action(
         description=_("Facturer"),
@@ -225,6 +257,9 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         },
     )
     def create_invoice(self, request, form, object_id):
+        return self._draft_invoice(request, form, object_id)
+
+    def _draft_invoice(self, request, form, object_id):
         service = self.get_object(request, object_id)
         if service is None:
             return self.dialog_response(request, self.change_url(object_id), status=404)
@@ -235,6 +270,22 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
             return self.refused(request, object_id, exc)
         messages.success(request, gettext("Facture brouillon créée : vérifiez-la puis émettez-la."))
         return self.dialog_response(request, reverse_invoice(invoice))
+
+    @action(
+        description=_("Refacturer"),
+        url_path="rebill",
+        icon="receipt_long",
+        variant=ActionVariant.SUCCESS,
+        permissions=["workshop.invoice_service"],
+        dialog={
+            "title": _("Refacturer l'ordre de réparation"),
+            "description": REBILL_HELP,
+            "form_class": ServiceTransitionForm,
+            "form_submit_text": _("Créer la nouvelle facture"),
+        },
+    )
+    def rebill(self, request, form, object_id):
+        return self._draft_invoice(request, form, object_id)
 
     @admin.action(description=_("Facturer (factures brouillon)"))
     def create_invoices(self, request, queryset):
@@ -265,7 +316,10 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         obj = self._transition_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None:
-            extra_context["workflow_steps"] = self.available_transitions(request, obj)
+            steps = list(self.available_transitions(request, obj))
+            if self._may_rebill(request, obj):
+                steps.append(NextStep("rebill", str(_("Refacturer")), None, str(REBILL_HELP)))
+            extra_context["workflow_steps"] = steps
         return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

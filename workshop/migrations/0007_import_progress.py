@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshop", "0005_database_invariants"),
+        ("workshop", "0006_database_invariants"),
     ]
 
     operations = [

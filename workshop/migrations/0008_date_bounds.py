@@ -12,6 +12,10 @@ def reinstall_invariants(apps, schema_editor):
     invariants.install(schema_editor.connection)
 
 
+def drop_invariants(apps, schema_editor):
+    invariants.uninstall(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,6 +24,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # SQLite rebuilds the altered tables below: a trigger naming a table mid-rebuild breaks the rename,
+        # so the books' invariants come off first and go back on at the end.
+        migrations.RunPython(drop_invariants, reinstall_invariants, elidable=False),
         migrations.AlterField(
             model_name='car',
             name='next_service_date',
@@ -104,6 +111,5 @@ class Migration(migrations.Migration):
             model_name='service',
             constraint=models.CheckConstraint(condition=models.Q(('promised_at__isnull', True), models.Q(('promised_at__gte', datetime.datetime(1999, 12, 31, 0, 0, tzinfo=datetime.timezone.utc)), ('promised_at__lte', datetime.datetime(2100, 1, 1, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc))), _connector='OR'), name='service_promised_at_in_range', violation_error_message='Date hors de la plage acceptée (du 01/01/2000 au 31/12/2099).'),
         ),
-        # SQLite rebuilds an altered table and drops its triggers: put the books' invariants back.
-        migrations.RunPython(reinstall_invariants, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(reinstall_invariants, drop_invariants, elidable=False),
     ]

@@ -9,6 +9,7 @@ from .imports import CustomerImport
 from .jobs import Service, ServiceItem
 from .notifications import Notification
 from .profile import WorkshopProfile
+from .refunds import Refund
 
 __all__ = [
     "Car",
@@ -24,6 +25,7 @@ __all__ = [
     "Notification",
     "Part",
     "Payment",
+    "Refund",
     "Service",
     "ServiceItem",
     "TvaRate",

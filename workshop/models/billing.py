@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
@@ -54,6 +54,11 @@ def has_positive_total(invoice) -> bool:
     return invoice.total_ttc > 0
 
 
+@refusal(_("Il n'y a rien à rendre au client sur cette facture."))
+def has_money_to_return(invoice) -> bool:
+    return invoice.money_to_return > 0
+
+
 class PartyIdentity(models.Model):
     """Who sold and who bought, as they were when the document was made."""
 
@@ -69,6 +74,11 @@ class PartyIdentity(models.Model):
     seller_rne = models.CharField(_("RNE du vendeur"), max_length=30, blank=True)
     seller_phone = models.CharField(_("téléphone du vendeur"), max_length=20, blank=True)
     seller_rib = models.CharField(_("RIB du vendeur"), max_length=30, blank=True)
+    # What the printed document shows besides the parties, frozen when it is issued (see workshop.printing).
+    seller_bank_name = models.CharField(_("banque du vendeur"), max_length=80, blank=True)
+    seller_email = models.CharField(_("e-mail du vendeur"), max_length=254, blank=True)
+    seller_logo = models.CharField(_("logo imprimé"), max_length=255, blank=True)
+    printed_footer = models.TextField(_("pied de page imprimé"), blank=True)
 
     class Meta:
         abstract = True
@@ -133,9 +143,19 @@ class InvoiceQuerySet(GuardedQuerySet):
     locked_rows = ~Q(status="draft")
     locked_message = ISSUED_INVOICE_MESSAGE
 
+    def with_balance(self):
+        return self.alias(
+            balance=F("net_to_pay")
+            - F("amount_paid")
+            - F("amount_withheld")
+            - F("amount_credited")
+            + F("amount_refunded")
+        )
+
     def receivable(self):
-        """Issued invoices that still have something due."""
-        return self.filter(status__in=[Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID])
+        """Issued invoices that still have something due, and cancelled ones that still owe the customer money."""
+        open_ = Q(status__in=[Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID])
+        return self.with_balance().filter(open_ | Q(status=Invoice.Status.CANCELLED, balance__lt=0))
 
 
 class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, DocumentTotals, TimeStamped):
@@ -166,6 +186,7 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
     amount_paid = models.DecimalField(_("encaissé"), default=ZERO, **MONEY)
     amount_withheld = models.DecimalField(_("retenue à la source"), default=ZERO, **MONEY)
     amount_credited = models.DecimalField(_("avoirs"), default=ZERO, **MONEY)
+    amount_refunded = models.DecimalField(_("rendu au client"), default=ZERO, **MONEY)
     issued_at = models.DateTimeField(_("émise le"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,8 +231,14 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
 
     @property
     def balance_due(self):
-        """What the customer still owes; negative when a credit note leaves money to refund."""
-        return self.net_to_pay - self.amount_paid - self.amount_withheld - self.amount_credited
+        """What the customer still owes; negative while money received on a cancelled invoice is not yet
+        refunded or kept as customer credit (`amount_refunded` counts both)."""
+        return self.net_to_pay - self.amount_paid - self.amount_withheld - self.amount_credited + self.amount_refunded
+
+    @property
+    def money_to_return(self):
+        """What the garage owes the customer on this invoice (money received, then cancelled by a credit note)."""
+        return max(ZERO, -self.balance_due)
 
     @property
     def is_draft(self) -> bool:
@@ -292,13 +319,38 @@ class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity,
 
     @transition(
         field=status,
-        source=[Status.ISSUED, Status.PARTIALLY_PAID],
+        source=[Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID],
         target=Status.CANCELLED,
         permission="workshop.add_creditnote",
     )
     def cancel(self, *, amount):
-        """Only a total credit note cancels an issued invoice."""
+        """Only a total credit note cancels an issued invoice; what was received is then owed to the customer."""
         self.amount_credited += amount
+
+    @transition(
+        field=status,
+        source=Status.CANCELLED,
+        target=Status.CANCELLED,
+        conditions=[has_money_to_return],
+        permission="workshop.add_refund",
+    )
+    def return_money(self, *, amount):
+        """Money owed to the customer is refunded or kept as customer credit (workshop.settlements)."""
+        self.amount_refunded += amount
+
+    @transition(
+        field=status,
+        source=[Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID, Status.CANCELLED],
+        target=RETURN_VALUE(Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID, Status.CANCELLED),
+        permission="workshop.reverse_payment",
+    )
+    def reverse_payment(self, *, amount, withheld):
+        """A counter-payment takes back a wrongly entered payment: the invoice is owed again (or owes less)."""
+        self.amount_paid -= amount
+        self.amount_withheld -= withheld
+        if self.status == self.Status.CANCELLED:
+            return self.Status.CANCELLED
+        return self._settled_status()
 
     # --- immutability ----------------------------------------------------------------------------
 
@@ -381,7 +433,8 @@ class InvoiceLine(DocumentLine):
 
 
 class PaymentQuerySet(models.QuerySet):
-    """Payments are a ledger: rows are added by `workshop.billing.record_payment`, never rewritten."""
+    """Payments are a ledger: rows are added by `workshop.billing.record_payment` (and taken back by a
+    counter-payment, `workshop.settlements.reverse_payment`), never rewritten."""
 
     def update(self, **kwargs):
         raise LockedError(PAYMENT_LOCKED_MESSAGE)
@@ -396,14 +449,13 @@ class Payment(TimeStamped):
         CHEQUE = "cheque", _("Chèque")
         CARD = "card", _("Carte bancaire")
         TRANSFER = "transfer", _("Virement")
+        CUSTOMER_CREDIT = "credit", _("Avoir client / crédit")
 
     invoice = models.ForeignKey(Invoice, verbose_name=_("facture"), on_delete=models.PROTECT, related_name="payments")
     date = models.DateField(_("date"), validators=[validate_past_date])
     method = models.CharField(_("mode"), max_length=10, choices=Method.choices, default=Method.CASH)
-    amount = models.DecimalField(_("montant encaissé"), validators=[MinValueValidator(0)], **MONEY)
-    withholding_amount = models.DecimalField(
-        _("retenue à la source"), default=ZERO, validators=[MinValueValidator(0)], **MONEY
-    )
+    amount = models.DecimalField(_("montant encaissé"), **MONEY)
+    withholding_amount = models.DecimalField(_("retenue à la source"), default=ZERO, **MONEY)
     withholding_certificate = models.CharField(_("n° du certificat de retenue"), max_length=40, blank=True)
     reference = models.CharField(_("référence (chèque, virement…)"), max_length=60, blank=True)
     received_by = models.ForeignKey(
@@ -414,6 +466,15 @@ class Payment(TimeStamped):
         blank=True,
         related_name="+",
     )
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("contre-passe le paiement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+    )
+    reason = models.CharField(_("motif de la contre-passation"), max_length=255, blank=True)
     history = HistoricalRecords()
 
     objects = PaymentQuerySet.as_manager()
@@ -422,17 +483,32 @@ class Payment(TimeStamped):
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
         ordering = ["-date", "-id"]
+        permissions = [("reverse_payment", _("Contre-passer un paiement"))]
         indexes = [models.Index(fields=["-date", "-id"], name="payment_date_idx")]
         constraints = [
+            # A payment is positive; a counter-payment (one at most per payment: `reverses` is unique) is
+            # negative and says why.
             models.CheckConstraint(
-                condition=Q(amount__gte=0, withholding_amount__gte=0) & (Q(amount__gt=0) | Q(withholding_amount__gt=0)),
-                name="payment_positive",
+                condition=(
+                    Q(reverses__isnull=True, amount__gte=0, withholding_amount__gte=0)
+                    & (Q(amount__gt=0) | Q(withholding_amount__gt=0))
+                )
+                | (
+                    Q(reverses__isnull=False, amount__lte=0, withholding_amount__lte=0)
+                    & (Q(amount__lt=0) | Q(withholding_amount__lt=0))
+                    & ~Q(reason="")
+                ),
+                name="payment_positive_or_reversal",
             ),
             date_bounds_check("date", "payment_date_in_range"),
         ]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} · {self.get_method_display()} · {self.amount}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 
     @property
     def settled_amount(self):

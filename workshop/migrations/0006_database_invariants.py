@@ -15,7 +15,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshop", "0004_service_and_invoice_workflows"),
+        ("workshop", "0005_refunds_and_reversals"),
     ]
 
     operations = [
