@@ -49,8 +49,10 @@ def transition_action(name: str, label, *, form_class, icon=None, variant=Action
         return model_admin.run_transition(request, object_id, name, form.cleaned_data, label=label)
 
     run.__name__ = f"{ACTION_PREFIX}{name}"
+    permission = transition_permission(form_class.model, name) if form_class.model is not None else None
     return action(
         run,
+        permissions=[permission or "change"],
         description=label,
         url_path=f"transition-{name.replace('_', '-')}",
         icon=icon,
