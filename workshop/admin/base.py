@@ -169,36 +169,35 @@ class AuditHistoryAdminMixin:
 
 
 class ObjectActionGuardMixin:
-    """Every per-object button URL (unfold `actions_detail` / `actions_row`, their dialogs) is guarded.
+    """Every unfold button URL (`actions_list`, `actions_detail`, `actions_row`, their dialogs) is guarded.
 
-    Before its view (dialog form included) runs: the object must be visible through the change page's
-    queryset (else 404), the user must hold the view permission (else 403), and the action must declare its
-    `permissions=` (else 403 for all but superusers), which unfold then checks. A new button cannot forget.
+    Before its view (dialog form included) runs, the action must declare its `permissions=` (else 403 for
+    all but superusers), which unfold then checks; for a per-object button the object must also be visible
+    through the change page's queryset (else 404) and the user must hold the view permission (else 403).
+    A new button cannot forget either.
     """
 
     def get_urls(self):
-        names = {
-            action.action_name
-            for action in (*self._get_base_actions_detail(), *self._get_base_actions_row())
-            if action is not None
-        }
+        per_object = {a.action_name for a in (*self._get_base_actions_detail(), *self._get_base_actions_row()) if a}
+        listed = {a.action_name for a in self._get_base_actions_list() if a}
         guarded = []
         for pattern in super().get_urls():
-            if isinstance(pattern, URLPattern) and pattern.name in names:
-                pattern = URLPattern(
-                    pattern.pattern, self._guard_object_action(pattern.callback), pattern.default_args, pattern.name
-                )
+            if isinstance(pattern, URLPattern) and pattern.name in per_object | listed:
+                view = self._guard_action(pattern.callback, per_object=pattern.name in per_object)
+                pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
             guarded.append(pattern)
         return guarded
 
-    def _guard_object_action(self, view):
+    def _guard_action(self, view, *, per_object: bool):
+        declared = getattr(getattr(view, "__wrapped__", view), "allowed_permissions", None)
+
         def guarded(request, *args, **kwargs):
-            obj = self.get_object(request, unquote(kwargs.get("object_id", "")))
-            if obj is None:
-                raise Http404
-            if not self.has_view_or_change_permission(request, obj):
-                raise PermissionDenied
-            declared = getattr(getattr(view, "__wrapped__", view), "allowed_permissions", None)
+            if per_object:
+                obj = self.get_object(request, unquote(kwargs.get("object_id", "")))
+                if obj is None:
+                    raise Http404
+                if not self.has_view_or_change_permission(request, obj):
+                    raise PermissionDenied
             if not declared and not request.user.is_superuser:
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -92,7 +92,12 @@ class CustomerImportAdmin(EcarModelAdmin):
     def updated_column(self, obj):
         return obj.customers_updated + obj.cars_updated
 
-    @action(description=gettext_lazy("Importer un fichier"), icon="upload_file", url_path="upload-action")
+    @action(
+        description=gettext_lazy("Importer un fichier"),
+        icon="upload_file",
+        url_path="upload-action",
+        permissions=["import_customers"],
+    )
     def upload_action(self, request):
         return redirect("admin:workshop_customerimport_upload")
 
@@ -104,6 +109,9 @@ class CustomerImportAdmin(EcarModelAdmin):
             path("<int:pk>/rejects/", view(self.rejects_view), name="workshop_customerimport_rejects"),
             *super().get_urls(),
         ]
+
+    def has_import_customers_permission(self, request, obj=None):
+        return roles.can_import_customers(request.user)
 
     def _check(self, request):
         if not roles.can_import_customers(request.user):
