@@ -6,11 +6,12 @@ has (a mechanic's own job and another mechanic's job, an issued and a draft invo
 superuser...), built once for the module through the factories and the billing functions.
 
 EXPECTED gives, per URL name (and variant), the status each role gets, in the order of ROLES, for GET then
-POST (an empty body). It is written from what each role is for (README, « Rôles »), not from the code:
+POST (a submitted form with no field). It is written from what each role is for (README, « Rôles »), not from the code:
 200 page, 302 redirect, 400 refused input, 403 forbidden, 404 not found (or hidden), 405 method refused.
 A POST refused with 403, 404 or 405 must also leave the database exactly as it was.
 """
 
+import io
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -24,19 +25,23 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import DecimalField
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pypdf import PdfReader
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from tests import factories as f
 from workshop import billing, roles
 from workshop.models import CustomerImport, Service, ServiceItem
-from workshop.money import format_tnd, is_money_field
+from workshop.money import format_tnd
 
 ROLES = ("root", "gerant", "conseiller", "mecanicien", "comptable")
+# A submitted dialog with no field: every form refuses it, so an allowed POST changes nothing either.
+HARMLESS_POST = {"_form_submitted": "1"}
 REFUSALS = (403, 404, 405)  # authorisation refusals: the database must not move
 
 # fmt: off
@@ -506,7 +511,7 @@ def test_admin_url_answers_each_role_as_expected(world, html_documents, route, n
     expected = expected_status(key, role, method)
     client, url = logged_in(world, role), world.url(route, name, variant)
     before = database_state() if method == "POST" and expected in REFUSALS else None
-    response = client.get(url) if method == "GET" else client.post(url, {})
+    response = client.get(url) if method == "GET" else client.post(url, HARMLESS_POST)
     assert response.status_code == expected, f"{method} {key} as {role}: {response.status_code}, expected {expected}"
     if before is not None:
         assert database_state() == before, f"refused {method} {key} as {role} changed the database"
@@ -521,13 +526,18 @@ MONEY_WORDS = re.compile(
 )
 
 
+def _holds_dinars(field) -> bool:
+    """Amounts are DecimalField(max_digits=14, decimal_places=3) (quantities have 12 digits)."""
+    return isinstance(field, DecimalField) and (field.max_digits, field.decimal_places) == (14, 3)
+
+
 def money_spellings(world) -> set[str]:
     """Every non-zero amount stored in the garage, as the pages may print it."""
     amounts = set()
     for model in apps.get_models():
         if model._meta.app_label != "workshop":
             continue
-        fields = [field.attname for field in model._meta.concrete_fields if is_money_field(field)]
+        fields = [field.attname for field in model._meta.concrete_fields if _holds_dinars(field)]
         for row in model._base_manager.values_list(*fields) if fields else ():
             amounts |= {value for value in row if value}
     spellings = set()
@@ -538,6 +548,14 @@ def money_spellings(world) -> set[str]:
         grouped = f"{int(whole):,}".replace(",", "\u202f")
         spellings |= {f"{grouped},{millimes}", f"{grouped.replace(chr(0x202F), chr(0xA0))},{millimes}"}
     return {spelling for spelling in spellings if len(spelling) >= 5}
+
+
+def response_text(response) -> str:
+    """What the user reads: the page, the JSON, or the text of a PDF."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    return body.decode("utf-8")
 
 
 def mechanic_pages(world):
@@ -563,8 +581,7 @@ def test_no_price_reaches_a_mechanic(world):
     for key, url in pages:
         response = client.get(url)
         assert response.status_code == 200, key
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        text = body.decode("utf-8", errors="replace")
+        text = response_text(response)
         found = sorted({s for s in spellings if s in text}) + sorted(set(MONEY_WORDS.findall(text)))
         if found:
             leaks.append(f"{key}: {found[:5]}")
