@@ -180,3 +180,26 @@ def test_the_payment_dialog_still_records_a_payment_for_the_accountant(login, ac
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("10.000")
     assert billing.withholding_due(invoice) == Decimal("0.000")
+
+
+@pytest.mark.django_db
+def test_a_mechanic_sees_his_job_and_the_catalogue_without_any_price(login, mechanic, adviser):
+    """Finding 5: « total TTC » column, unit prices, line totals, « Montants », catalogue prices."""
+    part = f.PartFactory(unit_price=Decimal("123.457"), purchase_price=Decimal("61.234"))
+    labour = f.LabourOperationFactory(hourly_rate=Decimal("45.679"))
+    item = f.ServiceItemFactory(service__mechanic=mechanic, part=part, unit_price=None, quantity=2)
+    pages = {
+        "jobs": reverse("admin:workshop_service_changelist"),
+        "job": reverse("admin:workshop_service_change", args=[item.service.pk]),
+        "job history": history_url(item.service),
+        "parts": reverse("admin:workshop_part_changelist"),
+        "part": reverse("admin:workshop_part_change", args=[part.pk]),
+        "labour": reverse("admin:workshop_labouroperation_changelist"),
+        "labour page": reverse("admin:workshop_labouroperation_change", args=[labour.pk]),
+    }
+    amounts = ("123,457", "61,234", "45,679", "246,914", "293,828", "Montants", "total TTC", "prix")
+    for name, url in pages.items():
+        html = login(mechanic).get(url).content.decode()
+        assert [amount for amount in amounts if amount in html] == [], name
+    seen = login(adviser).get(pages["job"]).content.decode() + login(adviser).get(pages["parts"]).content.decode()
+    assert all(amount in seen for amount in ("123,457", "293,828", "Montants"))
