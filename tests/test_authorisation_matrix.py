@@ -40,7 +40,8 @@ from workshop.models import CustomerImport, Service, ServiceItem
 from workshop.money import format_tnd
 
 ROLES = ("root", "gerant", "conseiller", "mecanicien", "comptable")
-# A submitted dialog with no field: every form refuses it, so an allowed POST changes nothing either.
+# A submitted dialog with no field: every form refuses it, so an allowed POST changes nothing either. Delete
+# pages take any non-empty POST as the confirmation: they get an empty one (and show the confirmation again).
 HARMLESS_POST = {"_form_submitted": "1"}
 REFUSALS = (403, 404, 405)  # authorisation refusals: the database must not move
 
@@ -511,7 +512,9 @@ def test_admin_url_answers_each_role_as_expected(world, html_documents, route, n
     expected = expected_status(key, role, method)
     client, url = logged_in(world, role), world.url(route, name, variant)
     before = database_state() if method == "POST" and expected in REFUSALS else None
-    response = client.get(url) if method == "GET" else client.post(url, HARMLESS_POST)
+    response = (
+        client.get(url) if method == "GET" else client.post(url, {} if name.endswith("_delete") else HARMLESS_POST)
+    )
     assert response.status_code == expected, f"{method} {key} as {role}: {response.status_code}, expected {expected}"
     if before is not None:
         assert database_state() == before, f"refused {method} {key} as {role} changed the database"
