@@ -94,3 +94,14 @@ def test_a_manager_gives_roles_but_never_one_holding_more_than_his_own(manager_c
     given = manager_client.post(change_url(mechanic), user_form(mechanic, groups=[adviser_group.pk]))
     assert given.status_code == 302
     assert list(mechanic.groups.values_list("name", flat=True)) == [roles.ADVISER]
+
+
+def test_a_manager_cannot_take_away_a_role_beyond_his_own(manager_client, mechanic):
+    tokens = Group.objects.create(name="Jetons API")
+    tokens.permissions.add(Permission.objects.get(codename="delete_outstandingtoken"))
+    mechanic.groups.add(tokens)
+    response = manager_client.post(change_url(mechanic), user_form(mechanic, groups=[], first_name="Karim"))
+    assert response.status_code == 302
+    mechanic.refresh_from_db()
+    assert mechanic.first_name == "Karim"
+    assert set(mechanic.groups.values_list("name", flat=True)) == {roles.MECHANIC, "Jetons API"}

@@ -58,7 +58,11 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
                 if name in form.base_fields:
                     form.base_fields[name].disabled = True
             if "groups" in form.base_fields:
-                form.base_fields["groups"].queryset = grantable_groups(request.user)
+                grantable = grantable_groups(request.user)
+                if obj is not None and obj.groups.exclude(pk__in=grantable).exists():
+                    form.base_fields["groups"].disabled = True  # a role beyond ours: neither give nor take
+                else:
+                    form.base_fields["groups"].queryset = grantable
         return form
 
 
