@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from reports import documents
+from workshop import roles
 
 MAX_INVOICES_PER_PDF = 500
 
@@ -51,7 +52,7 @@ class ServiceDocumentsMixin(DocumentActionsMixin):
 
     def has_view_prices_permission(self, request, obj=None):
         """Estimates show prices, which mechanics do not see."""
-        return request.user.has_perm("workshop.view_invoice")
+        return roles.can_see_prices(request.user)
 
 
 class InvoiceDocumentsMixin(DocumentActionsMixin):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshop.models import Invoice, Payment, Refund, Service, ServiceItem
-from workshop.money import format_tnd
+from workshop.money import format_tnd, is_money_field
 
 IGNORED_FIELDS = {"updated_at", "created_at", "total_ht", "total_tva", "total_ttc", "reference"}
 
@@ -50,8 +50,10 @@ def _value(model_field, value, users: dict) -> str:
     return str(value)
 
 
-def _diffs(model, records, users: dict, *, describe) -> list[TimelineEntry]:
-    """One entry per history row: what changed against the previous row of the same object."""
+def _diffs(model, records, users: dict, *, describe, with_prices=True) -> list[TimelineEntry]:
+    """One entry per history row: what changed against the previous row of the same object.
+
+    Without prices, changes of money fields are left out (an edit that only moved money shows nothing)."""
     previous: dict[int, object] = {}
     entries = []
     for record in records:  # oldest first
@@ -67,6 +69,8 @@ def _diffs(model, records, users: dict, *, describe) -> list[TimelineEntry]:
         changes, status_change = [], None
         if before is not None:
             for model_field in _tracked_fields(model):
+                if not with_prices and is_money_field(model_field):
+                    continue
                 old, new = getattr(before, model_field.attname), getattr(record, model_field.attname)
                 if old == new:
                     continue
@@ -100,8 +104,11 @@ def _history(model, **filters):
     return model.history.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
 
 
-def service_timeline(service: Service) -> list[TimelineEntry]:
-    """Every state change and edit of a job, its lines, its invoices and payments: newest first."""
+def service_timeline(service: Service, *, with_prices: bool = True) -> list[TimelineEntry]:
+    """Every state change and edit of a job, its lines, its invoices and payments: newest first.
+
+    `with_prices=False` (for those who may not see prices) leaves out every amount: money fields' changes and
+    the amount of a payment."""
     service_rows = list(_history(Service, id=service.pk))
     item_rows = list(_history(ServiceItem, service_id=service.pk))
     invoice_rows = list(_history(Invoice, service_id=service.pk))
@@ -141,6 +148,10 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
         }[what] % {"invoice": label}
 
     def payment(record, what):
+        if not with_prices:
+            if record.reverses_id:
+                return _("Paiement contre-passé (%(method)s)") % {"method": record.get_method_display()}
+            return _("Paiement enregistré (%(method)s)") % {"method": record.get_method_display()}
         amount = format_tnd(record.amount + record.withholding_amount)
         if record.reverses_id:
             return _("Paiement contre-passé : %(amount)s (%(method)s), motif : %(reason)s") % {
@@ -154,6 +165,8 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
         }
 
     def refund(record, what):
+        if not with_prices:
+            return record.get_kind_display()
         if record.kind == Refund.Kind.CREDIT:
             return _("Gardé en avoir client : %(amount)s") % {"amount": format_tnd(record.amount)}
         return _("Remboursé au client : %(amount)s (%(method)s)") % {
@@ -162,11 +175,11 @@ def service_timeline(service: Service) -> list[TimelineEntry]:
         }
 
     entries = [
-        *_diffs(Service, service_rows, users, describe=job),
-        *_diffs(ServiceItem, item_rows, users, describe=item),
-        *_diffs(Invoice, invoice_rows, users, describe=invoice),
-        *_diffs(Payment, payment_rows, users, describe=payment),
-        *_diffs(Refund, refund_rows, users, describe=refund),
+        *_diffs(Service, service_rows, users, describe=job, with_prices=with_prices),
+        *_diffs(ServiceItem, item_rows, users, describe=item, with_prices=with_prices),
+        *_diffs(Invoice, invoice_rows, users, describe=invoice, with_prices=with_prices),
+        *_diffs(Payment, payment_rows, users, describe=payment, with_prices=with_prices),
+        *_diffs(Refund, refund_rows, users, describe=refund, with_prices=with_prices),
     ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

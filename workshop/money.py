@@ -48,3 +48,16 @@ def amount_in_words(value) -> str:
     if millimes:
         words += f" et {num2words(millimes, lang='fr')} millime{'s' if millimes > 1 else ''}"
     return sign + words
+
+
+def is_money_field(model_field) -> bool:
+    """A model field holding an amount of dinars: every one is declared with `models.common.MONEY`."""
+    from django.db.models import DecimalField
+
+    from workshop.models.common import MONEY
+
+    return (
+        isinstance(model_field, DecimalField)
+        and model_field.max_digits == MONEY["max_digits"]
+        and model_field.decimal_places == MONEY["decimal_places"]
+    )

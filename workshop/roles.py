@@ -108,6 +108,11 @@ def can_export(user, model) -> bool:
     return user.has_perm(permission) and user.has_perm(f"workshop.view_{name}")
 
 
+def can_see_prices(user) -> bool:
+    """Prices, totals, costs and payments: for those who may read invoices. Mechanics see none."""
+    return user.has_perm("workshop.view_invoice")
+
+
 def can_export_accounting(user) -> bool:
     return user.has_perms(["workshop.export_billing", "workshop.view_invoice", "workshop.view_payment"])
 

@@ -1,17 +1,24 @@
 """What every ECAR admin page shares: unfold's look, history, fast counts, money columns."""
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import URLPattern
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
-from workshop.money import format_tnd
+from workshop.money import format_tnd, is_money_field
+from workshop.roles import can_see_prices
 
 
 class EstimatedCountPaginator(Paginator):
@@ -55,7 +62,171 @@ class RefuseBadLookupsMixin:
             raise IncorrectLookupParameters(exc) from exc
 
 
-class EcarModelAdmin(RefuseBadLookupsMixin, SimpleHistoryAdmin, ModelAdmin):
+class PriceVisibilityMixin:
+    """Those who may not see prices (`roles.can_see_prices`: mechanics) get no money on any page.
+
+    Every money field of the model (declared with `MONEY`) leaves the forms, fieldsets and columns by
+    itself; display methods that print money are named in `price_columns`. What is left out of the form
+    cannot be posted either.
+    """
+
+    price_columns: tuple[str, ...] = ()
+
+    def hidden_price_names(self, request) -> set[str]:
+        if can_see_prices(request.user):
+            return set()
+        return {f.name for f in self.model._meta.fields if is_money_field(f)} | set(self.price_columns)
+
+    def get_list_display(self, request):
+        hidden = self.hidden_price_names(request)
+        return [name for name in super().get_list_display(request) if name not in hidden]
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self.hidden_price_names(request)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not hidden:
+            return fieldsets
+        kept = []
+        for title, options in fieldsets:
+            fields = []
+            for entry in options.get("fields", ()):
+                if isinstance(entry, (list, tuple)):
+                    entry = tuple(name for name in entry if name not in hidden)
+                    if entry:
+                        fields.append(entry)
+                elif entry not in hidden:
+                    fields.append(entry)
+            if fields:
+                kept.append((title, {**options, "fields": fields}))
+        return kept
+
+
+class _PriceFreeHistoryHelper(HistoricalRecordContextHelper):
+    def __init__(self, model, historical_record, hidden):
+        super().__init__(model, historical_record)
+        self.hidden = hidden
+
+    def context_for_delta_changes(self, delta):
+        kept = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(
+            dataclasses.replace(delta, changes=kept, changed_fields=[change.field for change in kept])
+        )
+
+
+def has_audit_history(model) -> bool:
+    return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+class AuditHistoryAdminMixin:
+    """History pages that only show, and only to those who may see the object.
+
+    simple-history's version page saves a POST whatever `SIMPLE_HISTORY_REVERT_DISABLED` says, and both
+    history pages read the object from the history table, bypassing the change page's queryset (a mechanic
+    read another mechanic's job). Here: the version page answers GET only (405 otherwise) with every field
+    read-only; both pages find the object through `get_object` (the change page's restriction) and ask the
+    view permission; a model without a history table has no history page (404) and no « Historique » button.
+    """
+
+    def _history_object(self, request, object_id):
+        """The object as the change page would find it; a deleted one only for who sees every row."""
+        if not has_audit_history(self.model):
+            raise Http404
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            try:
+                exists = self.model._default_manager.filter(pk=unquote(object_id)).exists()
+            except (ValueError, ValidationError):
+                raise Http404 from None
+            if exists or self.get_queryset(request).query.where:
+                raise Http404  # hidden from this user, or the user's list is restricted
+            history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+            record = history.filter(**{self.model._meta.pk.attname: unquote(object_id)}).order_by("-history_date")
+            record = record.first()
+            if record is None:
+                raise Http404
+            obj = record.instance
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        hidden = self.hidden_price_names(request) if hasattr(self, "hidden_price_names") else set()
+        if hidden:
+            return _PriceFreeHistoryHelper(self.model, historical_record, hidden)
+        return super().get_historical_record_context_helper(request, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._history_object(request, object_id)
+        request._ecar_history_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if getattr(request, "_ecar_history_version", False):
+            opts = self.model._meta
+            editable = [f.name for f in (*opts.fields, *opts.many_to_many) if f.editable and not f.primary_key]
+            return [*fields, *(name for name in editable if name not in fields)]
+        return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if not has_audit_history(self.model):
+            extra_context = {**(extra_context or {}), "show_history": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class ObjectActionGuardMixin:
+    """Every unfold button URL (`actions_list`, `actions_detail`, `actions_row`, their dialogs) is guarded.
+
+    Before its view (dialog form included) runs, the action must declare its `permissions=` (else 403 for
+    all but superusers), which unfold then checks; for a per-object button the object must also be visible
+    through the change page's queryset (else 404) and the user must hold the view permission (else 403).
+    A new button cannot forget either.
+    """
+
+    def get_urls(self):
+        per_object = {a.action_name for a in (*self._get_base_actions_detail(), *self._get_base_actions_row()) if a}
+        listed = {a.action_name for a in self._get_base_actions_list() if a}
+        guarded = []
+        for pattern in super().get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name in per_object | listed:
+                view = self._guard_action(pattern.callback, per_object=pattern.name in per_object)
+                pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
+            guarded.append(pattern)
+        return guarded
+
+    def _guard_action(self, view, *, per_object: bool):
+        declared = getattr(getattr(view, "__wrapped__", view), "allowed_permissions", None)
+
+        def guarded(request, *args, **kwargs):
+            if per_object:
+                obj = self.get_object(request, unquote(kwargs.get("object_id", "")))
+                if obj is None:
+                    raise Http404
+                if not self.has_view_or_change_permission(request, obj):
+                    raise PermissionDenied
+            if not declared and not request.user.is_superuser:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.__wrapped__ = view
+        guarded.model_admin = self
+        return guarded
+
+
+class EcarModelAdmin(
+    RefuseBadLookupsMixin,
+    PriceVisibilityMixin,
+    ObjectActionGuardMixin,
+    AuditHistoryAdminMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
+):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -64,7 +235,7 @@ class EcarModelAdmin(RefuseBadLookupsMixin, SimpleHistoryAdmin, ModelAdmin):
     compressed_fields = True
 
 
-class EcarTabularInline(TabularInline):
+class EcarTabularInline(PriceVisibilityMixin, TabularInline):
     extra = 0
     show_change_link = False
 
@@ -81,7 +252,7 @@ class ReadOnlyInlineMixin:
         return False
 
 
-class EcarStackedInline(StackedInline):
+class EcarStackedInline(PriceVisibilityMixin, StackedInline):
     extra = 0
 
 

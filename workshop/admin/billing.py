@@ -333,6 +333,7 @@ class InvoiceAdmin(
     @action(
         description=_("Enregistrer un paiement"),
         url_path="record-payment",
+        permissions=["workshop.add_payment"],
         icon="payments",
         variant=ActionVariant.SUCCESS,
         dialog={"title": _("Enregistrer un paiement"), "form_class": PaymentForm, "form_submit_text": _("Enregistrer")},
@@ -358,6 +359,7 @@ class InvoiceAdmin(
     @action(
         description=_("Avoir total (annule la facture)"),
         url_path="credit-total",
+        permissions=["workshop.add_creditnote"],
         icon="undo",
         variant=ActionVariant.DANGER,
         dialog={
@@ -382,6 +384,7 @@ class InvoiceAdmin(
     @action(
         description=_("Avoir partiel"),
         url_path="credit-partial",
+        permissions=["workshop.add_creditnote"],
         icon="remove_shopping_cart",
         variant=ActionVariant.WARNING,
         dialog={

@@ -12,6 +12,7 @@ class PartAdmin(EcarModelAdmin):
     list_display = ("reference", "name", "brand", "price_column", "tva_rate", "stock_on_hand", "is_active")
     list_filter = ("brand", "tva_rate", "is_active")
     search_fields = ("reference", "name", "brand")
+    price_columns = ("price_column",)
 
     @display(description=_("prix HT"), ordering="unit_price")
     def price_column(self, obj):
@@ -23,6 +24,7 @@ class LabourOperationAdmin(EcarModelAdmin):
     list_display = ("code", "name", "standard_hours", "rate_column", "tva_rate", "is_active")
     list_filter = ("tva_rate", "is_active")
     search_fields = ("code", "name")
+    price_columns = ("rate_column",)
 
     @display(description=_("taux horaire HT"), ordering="hourly_rate")
     def rate_column(self, obj):

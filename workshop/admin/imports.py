@@ -100,7 +100,12 @@ class CustomerImportAdmin(EcarModelAdmin):
     def updated_column(self, obj):
         return obj.customers_updated + obj.cars_updated
 
-    @action(description=gettext_lazy("Importer un fichier"), icon="upload_file", url_path="upload-action")
+    @action(
+        description=gettext_lazy("Importer un fichier"),
+        icon="upload_file",
+        url_path="upload-action",
+        permissions=["import_customers"],
+    )
     def upload_action(self, request):
         return redirect("admin:workshop_customerimport_upload")
 
@@ -113,6 +118,9 @@ class CustomerImportAdmin(EcarModelAdmin):
             path("<int:pk>/progress/", view(self.progress_view), name="workshop_customerimport_progress"),
             *super().get_urls(),
         ]
+
+    def has_import_customers_permission(self, request, obj=None):
+        return roles.can_import_customers(request.user)
 
     def _check(self, request):
         if not roles.can_import_customers(request.user):

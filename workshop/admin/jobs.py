@@ -14,7 +14,7 @@ from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
 from reports.admin_actions import ServiceDocumentsMixin
-from workshop import billing, workflows
+from workshop import billing, roles, workflows
 from workshop.history import service_timeline
 from workshop.models import Invoice, Service, ServiceItem
 from workshop.roles import MECHANIC
@@ -71,6 +71,7 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
         "total_ttc_column",
     )
     autocomplete_fields = ("part", "labour")
+    price_columns = ("total_ht_column", "total_ttc_column")
     ordering_field = "position"
     hide_ordering_field = True
 
@@ -171,6 +172,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     list_select_related = ("car", "customer", "mechanic")
     autocomplete_fields = ("car", "customer")
     inlines = [ServiceItemInline]
+    price_columns = ("total_column", "totals_summary", "timeline")
     readonly_fields = (
         "reference",
         "status",
@@ -183,6 +185,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "cancelled_at",
         "cancellation_reason",
         "timeline",
+        "timeline_without_prices",
         "created_at",
         "updated_at",
     )
@@ -216,7 +219,11 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new job has no state to move and no history yet
             return ((None, {"fields": ("car", "customer", "kind", "mechanic")}), self.fieldsets[1])
-        return super().get_fieldsets(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not roles.can_see_prices(request.user):  # the same timeline, its amounts left out
+            history = {"fields": ("timeline_without_prices",), "classes": ["collapse"]}
+            fieldsets = [*fieldsets, (_("Historique"), history)]
+        return fieldsets
 
     # --- transitions -----------------------------------------------------------------------------
 
@@ -247,6 +254,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     @action(
         description=_("Facturer"),
         url_path="create-invoice",
+        permissions=["workshop.invoice_service"],
         icon="receipt_long",
         variant=ActionVariant.SUCCESS,
         dialog={
@@ -310,6 +318,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         if not obj.pk:
             return "—"
         return render_to_string("workshop/admin/timeline.html", {"entries": service_timeline(obj)})
+
+    @display(description=_("chronologie"))
+    def timeline_without_prices(self, obj):
+        if not obj.pk:
+            return "—"
+        entries = service_timeline(obj, with_prices=False)
+        return render_to_string("workshop/admin/timeline.html", {"entries": entries})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The panel above the form: what can happen next, and why a step is blocked."""

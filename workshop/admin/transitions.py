@@ -49,8 +49,11 @@ def transition_action(name: str, label, *, form_class, icon=None, variant=Action
         return model_admin.run_transition(request, object_id, name, form.cleaned_data, label=label)
 
     run.__name__ = f"{ACTION_PREFIX}{name}"
+    model = form_class.model
+    permission = transition_permission(model, name) or f"{model._meta.app_label}.change_{model._meta.model_name}"
     return action(
         run,
+        permissions=[permission],
         description=label,
         url_path=f"transition-{name.replace('_', '-')}",
         icon=icon,
