@@ -20,6 +20,8 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from workshop.money import format_tnd, is_money_field
 from workshop.roles import can_see_prices
 
+from .checks import EcarModelAdminChecks
+
 
 class EstimatedCountPaginator(Paginator):
     """On PostgreSQL an unfiltered list of a big table shows the planner's row estimate, not COUNT(*).
@@ -227,6 +229,7 @@ class EcarModelAdmin(
     SimpleHistoryAdmin,
     ModelAdmin,
 ):
+    checks_class = EcarModelAdminChecks  # unfold's action check, read from the models instead of the database
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
