@@ -23,6 +23,7 @@ BUILDERS = {
     models.Invoice: lambda n: f.IssuedInvoiceFactory.create_batch(n),
     models.Payment: lambda n: f.PaymentFactory.create_batch(n),
     models.CreditNote: lambda n: f.IssuedCreditNoteFactory.create_batch(n),
+    models.Refund: lambda n: f.RefundFactory.create_batch(n),
 }
 
 
@@ -122,8 +123,8 @@ def test_service_export_follows_relations_and_writes_local_datetimes(manager_cli
 @pytest.mark.parametrize(
     "role,allowed",
     [
-        ("manager", {"customer", "car", "service", "invoice", "payment", "creditnote"}),
-        ("accountant", {"customer", "car", "service", "invoice", "payment", "creditnote"}),
+        ("manager", {"customer", "car", "service", "invoice", "payment", "creditnote", "refund"}),
+        ("accountant", {"customer", "car", "service", "invoice", "payment", "creditnote", "refund"}),
         ("adviser", {"customer", "car", "service"}),
         ("mechanic", set()),
     ],

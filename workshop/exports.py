@@ -10,7 +10,7 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.resources import Resource
 
-from workshop.models import Car, CreditNote, Customer, Invoice, Payment, Service
+from workshop.models import Car, CreditNote, Customer, Invoice, Payment, Refund, Service
 from workshop.spreadsheets import write_csv, write_xlsx
 
 
@@ -128,6 +128,18 @@ class CreditNoteExport(ListExport):
     net_to_pay = column("net_to_pay", _("Net à rembourser"))
 
 
+class RefundExport(ListExport):
+    select_related = ("invoice", "customer", "recorded_by")
+    date = column("date", _("Date"))
+    invoice = column("invoice__number", _("Facture"))
+    customer = column("customer__display_name", _("Client"))
+    kind = column("get_kind_display", _("Type"))
+    amount = column("amount", _("Montant"))
+    method = column("get_method_display", _("Mode"))
+    reference = column("reference", _("Référence"))
+    recorded_by = column("recorded_by__get_full_name", _("Enregistré par"))
+
+
 EXPORTS = {
     Customer: CustomerExport,
     Car: CarExport,
@@ -135,6 +147,7 @@ EXPORTS = {
     Invoice: InvoiceExport,
     Payment: PaymentExport,
     CreditNote: CreditNoteExport,
+    Refund: RefundExport,
 }
 
 
