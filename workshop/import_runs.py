@@ -29,6 +29,17 @@ class ImportRefused(Exception):
     """The import cannot be confirmed now; the message says why, in French."""
 
 
+class InvalidRowsRefused(ImportRefused):
+    """The dry run found invalid rows and the user did not choose to import only the valid ones."""
+
+
+def invalid_rows_message(count: int) -> str:
+    return _(
+        "%(count)s ligne(s) invalide(s) : rien n'a été importé. Corrigez le fichier, ou choisissez "
+        "d'importer seulement les lignes valides."
+    ) % {"count": count}
+
+
 def progress_key(record_id: int) -> str:
     return f"ecar:customer-import:{record_id}:progress"
 
@@ -82,6 +93,8 @@ def request_import(*, record_id: int, user, skip_invalid: bool) -> CustomerImpor
             raise ImportRefused(_("L'analyse de ce fichier n'est pas terminée : attendez la fin de l'aperçu."))
         if record.status == Status.FAILED:
             raise ImportRefused(_("Ce fichier n'a pas pu être lu : envoyez un fichier corrigé."))
+        if record.rows_invalid and not skip_invalid:  # known from the dry run: refused now, nothing queued
+            raise InvalidRowsRefused(invalid_rows_message(record.rows_invalid))
         record.status = Status.IMPORTING
         record.skip_invalid = skip_invalid
         record.imported_by = user
@@ -149,15 +162,7 @@ def _import(record: CustomerImport, *, dry_run: bool) -> None:
     fill_counts(record, report)
     store_rejects(record, rejects, report)
     record.status = Status.ANALYSED
-    record.error = (
-        ""
-        if dry_run
-        else _(
-            "%(count)s ligne(s) invalide(s) : rien n'a été importé. Corrigez le fichier, ou choisissez "
-            "d'importer seulement les lignes valides."
-        )
-        % {"count": report.rows_invalid}
-    )
+    record.error = "" if dry_run else invalid_rows_message(report.rows_invalid)
     record.save()
 
 

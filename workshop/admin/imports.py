@@ -19,7 +19,7 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldBooleanSwitchWidget
 
 from workshop import roles
 from workshop.import_columns import COLUMNS
-from workshop.import_runs import ImportRefused, progress_of, request_import, start_analysis
+from workshop.import_runs import ImportRefused, InvalidRowsRefused, progress_of, request_import, start_analysis
 from workshop.imports import ImportReport
 from workshop.models import CustomerImport
 from workshop.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
@@ -162,18 +162,22 @@ class CustomerImportAdmin(EcarModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 request_import(record_id=record.pk, user=request.user, skip_invalid=form.cleaned_data["skip_invalid"])
+            except InvalidRowsRefused as refusal:  # bad input: the page again, with why, and a 400
+                messages.error(request, str(refusal))
+                status = 400
             except ImportRefused as refusal:
                 messages.warning(request, str(refusal))
                 return redirect("admin:workshop_customerimport_preview", pk=record.pk)
-            record.refresh_from_db()
-            if record.status == CustomerImport.Status.IMPORTED:  # eager mode: the task already ran
-                messages.success(request, imported_message(record))
-                return redirect("admin:workshop_customerimport_changelist")
-            if record.status != CustomerImport.Status.IMPORTING:  # invalid rows, or the file failed
-                messages.error(request, record.error)
-                status = 400
             else:
-                return redirect("admin:workshop_customerimport_preview", pk=record.pk)
+                record.refresh_from_db()
+                if record.status == CustomerImport.Status.IMPORTED:  # eager mode: the task already ran
+                    messages.success(request, imported_message(record))
+                    return redirect("admin:workshop_customerimport_changelist")
+                if record.status != CustomerImport.Status.IMPORTING:  # the file failed
+                    messages.error(request, record.error)
+                    status = 400
+                else:
+                    return redirect("admin:workshop_customerimport_preview", pk=record.pk)
         elif request.method == "POST":
             status = 400
         context = self._context(
