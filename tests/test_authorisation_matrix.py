@@ -17,6 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -27,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import DecimalField
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,8 +36,8 @@ from pypdf import PdfReader
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from tests import factories as f
-from workshop import billing, roles
-from workshop.models import CustomerImport, Service, ServiceItem
+from workshop import billing, roles, settlements
+from workshop.models import CustomerImport, Refund, Service, ServiceItem
 from workshop.money import format_tnd
 
 ROLES = ("root", "gerant", "conseiller", "mecanicien", "comptable")
@@ -60,6 +61,7 @@ EXPECTED = {
     "admin:app_list[workshop]":                       "200 200 200 200 200 | 200 200 200 200 200",
     "admin:app_list[auth]":                           "200 200 404 404 404 | 200 200 404 404 404",
     "admin:app_list[token_blacklist]":                "200 404 404 404 404 | 200 404 404 404 404",
+    "admin:app_list[axes]":                           "200 200 404 404 404 | 200 200 404 404 404",
     "admin:autocomplete[car]":                        "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[part]":                       "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[invoice]":                    "200 200 200 403 200 | 405 405 405 405 405",
@@ -136,6 +138,9 @@ EXPECTED = {
     "admin:workshop_service_download_job_card[other]":         "200 200 200 404 200 | 200 200 200 404 200",
     "admin:workshop_service_download_estimate[own]":           "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_service_download_estimate[other]":         "200 200 200 404 200 | 200 200 200 404 200",
+    # « Refacturer »: those who bill (workshop.invoice_service), like « Facturer »
+    "admin:workshop_service_rebill[own]":                      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_service_rebill[other]":                    "200 200 403 404 200 | 200 200 403 404 200",
     # --- invoices: [issued] (partly paid, partly credited) and [draft] ------------------------------------
     "admin:workshop_invoice_changelist":              "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_invoice_add":                     "403 403 403 403 403 | 403 403 403 403 403",
@@ -158,6 +163,13 @@ EXPECTED = {
     "admin:workshop_invoice_credit_partial[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_invoice_download_invoice_pdf[issued]": "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_invoice_download_invoice_pdf[draft]":  "200 200 200 403 200 | 200 200 200 403 200",
+    # money going back to the customer, and counter-payments: the manager and the accountant only
+    "admin:workshop_invoice_refund_customer[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_refund_customer[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_keep_as_credit[issued]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_keep_as_credit[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_reverse_payment[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_reverse_payment[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
     # --- payments and credit notes: a ledger, read only ------------------------------------------------------
     "admin:workshop_payment_changelist":              "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_payment_add":                     "403 403 403 403 403 | 403 403 403 403 403",
@@ -174,6 +186,15 @@ EXPECTED = {
     "admin:workshop_creditnote_simple_history":       "200 200 200 403 200 | 405 405 405 405 405",
     "admin:workshop_creditnote_export":               "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_creditnote_download_credit_note_pdf": "200 200 200 403 200 | 200 200 200 403 200",
+    # refunds and customer credit: a ledger written from the invoice; read by those who read invoices,
+    # exported (billing data) by the manager and the accountant
+    "admin:workshop_refund_changelist":               "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_refund_add":                      "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_refund_change":                   "200 200 200 403 200 | 403 403 403 403 403",
+    "admin:workshop_refund_delete":                   "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_refund_history":                  "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_refund_simple_history":           "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_refund_export":                   "200 200 403 403 200 | 200 200 403 403 200",
     # --- notifications (no history table) ----------------------------------------------------------------
     "admin:workshop_notification_changelist":         "200 200 200 403 403 | 200 200 200 403 403",
     "admin:workshop_notification_add":                "200 200 200 403 403 | 200 200 200 403 403",
@@ -192,6 +213,7 @@ EXPECTED = {
     "admin:workshop_customerimport_upload":           "200 200 200 403 403 | 400 400 400 403 403",
     "admin:workshop_customerimport_preview":          "200 200 200 403 403 | 400 400 400 403 403",
     "admin:workshop_customerimport_rejects":          "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_customerimport_progress":         "200 200 200 403 403 | 200 200 200 403 403",
     # --- the workshop's profile (one row; never added twice, never deleted) ---------------------------------
     "admin:workshop_workshopprofile_changelist":      "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_workshopprofile_add":             "403 403 403 403 403 | 403 403 403 403 403",
@@ -226,6 +248,12 @@ EXPECTED = {
     "admin:token_blacklist_blacklistedtoken_change":     "200 403 403 403 403 | 200 403 403 403 403",
     "admin:token_blacklist_blacklistedtoken_delete":     "200 403 403 403 403 | 200 403 403 403 403",
     "admin:token_blacklist_blacklistedtoken_history":    "200 403 403 403 403 | 200 403 403 403 403",
+    # --- locked logins (django-axes): the manager sees and unlocks them; the rows are written by the login -----
+    "admin:axes_accessattempt_changelist":            "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:axes_accessattempt_add":                   "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:axes_accessattempt_change":                "200 200 403 403 403 | 403 403 403 403 403",
+    "admin:axes_accessattempt_delete":                "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:axes_accessattempt_history":               "200 200 403 403 403 | 200 200 403 403 403",
 }
 # fmt: on
 
@@ -238,7 +266,7 @@ VARIANTS = {
     "auth_user": ("staff", "superuser"),
 }
 NAME_VARIANTS = {
-    "admin:app_list": ("workshop", "auth", "token_blacklist"),
+    "admin:app_list": ("workshop", "auth", "token_blacklist", "axes"),
     "admin:autocomplete": ("car", "part", "invoice", "user"),
 }
 AUTOCOMPLETE = {
@@ -316,6 +344,10 @@ PART_PRICE = Decimal("123.457")
 PART_COST = Decimal("61.234")
 LABOUR_RATE = Decimal("45.679")
 PAYMENT = Decimal("92.815")
+# The mechanic's cancelled job: paid in two, the second payment reversed, then refunded in part, the rest kept.
+PAID_BEFORE_CANCEL = Decimal("150.125")
+WRONG_PAYMENT = Decimal("33.375")
+REFUNDED = Decimal("71.625")
 
 
 class World:
@@ -363,11 +395,33 @@ class World:
         )
         draft = billing.create_invoice_from_service(service=other, user=accountant)
         issued.refresh_from_db()
+        self.refunded_job = job(self.users["mecanicien"], "annulé et remboursé")
+        cancelled = billing.issue_invoice(
+            invoice=billing.create_invoice_from_service(service=self.refunded_job, user=accountant), user=accountant
+        )
+        today = timezone.localdate()
+        billing.record_payment(invoice=cancelled, user=accountant, amount=PAID_BEFORE_CANCEL, payment_date=today)
+        wrong = billing.record_payment(invoice=cancelled, user=accountant, amount=WRONG_PAYMENT, payment_date=today)
+        settlements.reverse_payment(payment=wrong, user=accountant, reason="Saisi deux fois")
+        billing.create_credit_note(invoice=cancelled, user=accountant, reason="Travaux annulés")
+        settlements.refund_customer(invoice=cancelled, user=accountant, amount=REFUNDED, method="cash")
+        kept = settlements.keep_as_customer_credit(invoice=cancelled, user=accountant)
+        lockout = AccessAttempt.objects.create(
+            username="ancien.employe",  # not a role's account: their logins here would reset it
+            ip_address="192.0.2.7",
+            user_agent="navigateur",
+            http_accept="text/html",
+            path_info="/admin/login/",
+            get_data="",
+            post_data="username=gerant",
+            failures_since_start=5,
+        )
         notification = f.NotificationFactory(customer=customer, service=own)
         token = OutstandingToken.objects.create(
             user=self.users["root"], jti="matrix", token="t", expires_at=timezone.now() + timedelta(days=1)
         )
-        with override_settings(MEDIA_ROOT=media_root):
+        # The dry run is a background task queued on commit: run it as the commit would.
+        with override_settings(MEDIA_ROOT=media_root), TestCase.captureOnCommitCallbacks(execute=True):
             upload = Client()
             upload.force_login(self.users["conseiller"])
             rows = [f.garage_row(1), f.garage_row(2, **{"Téléphone": "pas un numéro"})]
@@ -386,6 +440,7 @@ class World:
             "workshop_invoice": {"issued": issued, "draft": draft},
             "workshop_payment": {"": issued.payments.get()},
             "workshop_creditnote": {"": note},
+            "workshop_refund": {"": kept},
             "workshop_notification": {"": notification},
             "workshop_customerimport": {"": record},
             "workshop_workshopprofile": {"": self.profile},
@@ -393,6 +448,7 @@ class World:
             "auth_group": {"": Group.objects.get(name=roles.MECHANIC)},
             "token_blacklist_outstandingtoken": {"": token},
             "token_blacklist_blacklistedtoken": {"": BlacklistedToken.objects.create(token=token)},
+            "axes_accessattempt": {"": lockout},
         }
         self.car = car
         self.sessions = {}
@@ -461,7 +517,7 @@ def database_state():
     models = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in ("workshop", "auth", "token_blacklist")
+        if model._meta.app_label in ("workshop", "auth", "token_blacklist", "axes")
         and model._meta.managed
         and model._meta.label != "auth.Permission"
     ]
@@ -548,6 +604,7 @@ BULK_ACTIONS = {
     },
     "admin:workshop_payment_changelist":         {},
     "admin:workshop_creditnote_changelist":      {},
+    "admin:workshop_refund_changelist":          {},
     "admin:workshop_notification_changelist":    {"delete_selected": "root gerant"},
     "admin:workshop_customerimport_changelist":  {},
     "admin:workshop_workshopprofile_changelist": {},
@@ -555,6 +612,7 @@ BULK_ACTIONS = {
     "admin:auth_group_changelist":               {"delete_selected": "root"},
     "admin:token_blacklist_outstandingtoken_changelist": {},
     "admin:token_blacklist_blacklistedtoken_changelist": {"delete_selected": "root"},
+    "admin:axes_accessattempt_changelist": {"delete_selected": "root gerant", "unlock": "root gerant"},
 }
 # fmt: on
 ACTION_SELECT = re.compile(r'<select[^>]*name="action".*?</select>', re.S)
@@ -660,9 +718,15 @@ def mechanic_pages(world):
 @pytest.mark.django_db
 def test_no_price_reaches_a_mechanic(world):
     spellings = money_spellings(world)
-    assert {"92,815", "123,457", "246,914"} <= spellings, "the seeded amounts are looked for"
+    assert {"92,815", "123,457", "246,914", "33,375", "71,625"} <= spellings, "the seeded amounts are looked for"
     client = logged_in(world, "mecanicien")
     pages = mechanic_pages(world)
+    # His cancelled job: its timeline holds the counter-payment, the refund and the credit kept.
+    refunded = world.refunded_job.pk
+    pages += [
+        ("service_change[refunded]", reverse("admin:workshop_service_change", args=[refunded])),
+        ("service_history[refunded]", reverse("admin:workshop_service_history", args=[refunded])),
+    ]
     assert len(pages) > 20 and any("service_change[own]" in key for key, _url in pages)
     leaks = []
     for key, url in pages:
@@ -673,6 +737,9 @@ def test_no_price_reaches_a_mechanic(world):
         if found:
             leaks.append(f"{key}: {found[:5]}")
     assert leaks == []
+    timeline = response_text(client.get(reverse("admin:workshop_service_change", args=[refunded])))
+    assert "Paiement contre-passé" in timeline, "the scan saw the counter-payment in his job's timeline"
+    assert str(Refund.Kind.REFUND.label) in timeline and str(Refund.Kind.CREDIT.label) in timeline
 
 
 def test_the_money_detector_sees_what_a_price_page_shows():
