@@ -61,7 +61,7 @@ def assert_names_neutralised(values) -> None:
 def hostile_books(db):
     f.WorkshopProfileFactory()
     mechanic = f.UserFactory(username="meca", first_name=HOSTILE[0], last_name=HOSTILE[2], role=roles.MECHANIC)
-    for index, name in enumerate(HOSTILE):
+    for name in HOSTILE:
         customer = f.CustomerFactory(last_name=name, first_name="", address=name, city=name)
         car = f.CarFactory(owner=customer, make=name, model=name)
         service = f.ServiceFactory(car=car, mechanic=mechanic, complaint=name)
@@ -75,7 +75,8 @@ def hostile_books(db):
             lines=[{"kind": "part", "part": part, "description": name, "unit_cost": "5.000"}],
         )
         f.PaymentFactory(invoice=invoice, date=TODAY, reference=name, withholding_certificate=name)
-        f.IssuedCreditNoteFactory(invoice=invoice, lines=[], reason=name, issue_date=TODAY, number=f"AV-H-{index}")
+        f.IssuedCreditNoteFactory(invoice=invoice, lines=[], reason=name, issue_date=TODAY)
+        f.RefundFactory(invoice=invoice, reference=name, date=TODAY)
 
 
 EXPORTING_ADMINS = [
@@ -141,7 +142,7 @@ def test_export_accounting_command_neutralises_formulas(hostile_books, tmp_path)
     assert_names_neutralised(assert_safe_xlsx((tmp_path / "a.xlsx").read_bytes()))
     call_command("export_accounting", "--from", f"{TODAY}", "--to", f"{TODAY}", "--format", "csv", "--output", tmp_path)
     files = sorted(tmp_path.glob("*.csv"))
-    assert len(files) == 3
+    assert len(files) == 4  # invoices, payments, credit notes, refunds and customer credit
     for path in files:
         assert_safe_csv(path.read_bytes())
 
