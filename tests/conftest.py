@@ -4,6 +4,13 @@ from tests.factories import UserFactory
 from workshop import roles
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2's million rounds cost about a third of a second per user made and per login tried: the suite
+    checks who may log in, not how slow the hash is (production keeps Django's default hashers)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True)
