@@ -15,6 +15,7 @@ urlpatterns = [
         name="accounting_export",
     ),
     path("admin/reports/", include("reports.urls")),
+    path("api/", include("workshop.api.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

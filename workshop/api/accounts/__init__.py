@@ -1,0 +1,1 @@
+"""Tokens, customer registration by phone, password change and who-am-I."""

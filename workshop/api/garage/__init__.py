@@ -1,0 +1,1 @@
+"""Customers, cars, repair orders, their lines and transitions, notifications."""
