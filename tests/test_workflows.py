@@ -164,6 +164,7 @@ def test_diagnosis_tells_the_customer_the_estimate_by_sms(adviser):
     notification = Notification.objects.get(service=service)
     assert notification.event == Notification.Event.ESTIMATE_READY
     assert notification.channel == Notification.Channel.SMS
+    assert notification.recipient == service.customer.phone
     assert service.car.plate in notification.message
     assert "119,000" in notification.message
 

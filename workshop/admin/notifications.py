@@ -12,9 +12,9 @@ NOTIFICATION_COLOURS = {"pending": "warning", "sent": "success", "failed": "dang
 
 @admin.register(Notification)
 class NotificationAdmin(EcarModelAdmin):
-    list_display = ("created_at", "customer", "channel", "event", "status_badge", "attempts", "sent_at")
+    list_display = ("created_at", "customer", "recipient", "channel", "event", "status_badge", "attempts", "sent_at")
     list_filter = (("status", ChoicesDropdownFilter), "channel", "event")
-    search_fields = ("customer__last_name", "customer__company_name", "customer__phone", "message")
+    search_fields = ("customer__last_name", "customer__company_name", "customer__phone", "recipient")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer", "service")
     readonly_fields = ("attempts", "last_error", "sent_at", "created_at")

@@ -22,6 +22,7 @@ class Notification(TimeStamped):
         INVOICE_ISSUED = "invoice_issued", _("Facture émise")
         PAYMENT_REMINDER = "payment_reminder", _("Relance de paiement")
         SERVICE_DUE = "service_due", _("Entretien à prévoir")
+        VERIFICATION_CODE = "verification_code", _("Code de vérification")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
@@ -29,8 +30,14 @@ class Notification(TimeStamped):
         FAILED = "failed", _("Échec")
         CANCELLED = "cancelled", _("Annulée")
 
+    # Empty only for a message to someone who is not a customer yet (the code that verifies a new app account).
     customer = models.ForeignKey(
-        "workshop.Customer", verbose_name=_("client"), on_delete=models.CASCADE, related_name="notifications"
+        "workshop.Customer",
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     service = models.ForeignKey(
         "workshop.Service",
@@ -42,6 +49,9 @@ class Notification(TimeStamped):
     )
     channel = models.CharField(_("canal"), max_length=6, choices=Channel.choices, default=Channel.SMS)
     event = models.CharField(_("événement"), max_length=20, choices=Event.choices)
+    # The phone (E.164) or e-mail address the message goes to, as it was when queued: what was sent stays known
+    # when the customer's contact details change later.
+    recipient = models.CharField(_("destinataire"), max_length=254, blank=True)
     message = models.TextField(_("message"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
@@ -58,16 +68,16 @@ class Notification(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.get_event_display()} · {self.customer}"
+        return f"{self.get_event_display()} · {self.customer or self.recipient}"
 
     @classmethod
     def for_service(cls, service, event: str) -> "Notification | None":
         """Queue the message a job's customer is owed, on the channel they accepted; None if they accepted none."""
         customer = service.customer
         if customer.phone and customer.sms_consent:
-            channel = cls.Channel.SMS
+            channel, recipient = cls.Channel.SMS, customer.phone
         elif customer.email and customer.email_consent:
-            channel = cls.Channel.EMAIL
+            channel, recipient = cls.Channel.EMAIL, customer.email
         else:
             return None
         with translation.override(customer.preferred_language or "fr"):
@@ -76,7 +86,9 @@ class Notification(TimeStamped):
                 "reference": service.reference,
                 "total": format_tnd(service.total_ttc),
             }
-        return cls.objects.create(customer=customer, service=service, channel=channel, event=event, message=message)
+        return cls.objects.create(
+            customer=customer, service=service, channel=channel, recipient=recipient, event=event, message=message
+        )
 
 
 SERVICE_MESSAGES = {
