@@ -16,6 +16,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Sum
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -70,8 +71,28 @@ def client_ip(request) -> str | None:
         return remote
 
 
+def retry_after_seconds(request) -> int:
+    """How long a locked login waits: the whole cool-off, since each try during the lock restarts it."""
+    cool_off = get_cool_off(request)
+    return math.ceil(cool_off.total_seconds()) if cool_off else 0
+
+
+def api_lockout_response(request):
+    """The lock-out as the API says it: 429, JSON, `Retry-After` in seconds, in the caller's language."""
+    seconds = retry_after_seconds(request)
+    detail = _(
+        "Trop de tentatives de connexion échouées. Réessayez dans %(minutes)d minutes, même avec le bon mot de "
+        "passe, ou demandez au gérant de débloquer le compte."
+    ) % {"minutes": math.ceil(seconds / 60)}
+    response = JsonResponse({"detail": detail, "code": "login_locked", "retry_after": seconds}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def lockout_response(request, original_response=None, credentials=None):
-    """The lock-out page, in the admin's look, with status 429."""
+    """The lock-out page, in the admin's look, with status 429; JSON for the API (same lock, same counts)."""
+    if request.path_info.startswith("/api/"):
+        return api_lockout_response(request)
     cool_off = get_cool_off(request)
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else 0
     context = {

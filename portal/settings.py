@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "corsheaders",
     "import_export",
     "django_filters",
     "django_tables2",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, so a preflight is answered there
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.GarageLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,7 +182,35 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Scoped rates of workshop.api.accounts.throttles (per client address, or per user once logged in), counted
+    # in the default cache: Redis when REDIS_URL is set, so every worker shares them.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("ECAR_API_LOGIN_RATE", "30/min"),
+        "register": os.environ.get("ECAR_API_REGISTER_RATE", "10/hour"),
+        "register_verify": os.environ.get("ECAR_API_VERIFY_RATE", "30/hour"),
+        "password": os.environ.get("ECAR_API_PASSWORD_RATE", "10/hour"),
+    },
 }
+# Short access tokens (a blacklisted refresh token cannot kill them); long refresh tokens, each used once.
+# CHECK_REVOKE_TOKEN puts a digest of the password hash in every token: any password change (API, admin,
+# changepassword) ends every session of that user at once, access tokens included.
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(os.environ.get("ECAR_JWT_ACCESS_MINUTES", "10"))),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=int(os.environ.get("ECAR_JWT_REFRESH_DAYS", "30"))),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
+    "UPDATE_LAST_LOGIN": False,  # the token view sends user_logged_in, which updates it (and axes' reset)
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+# --- Mobile app accounts (workshop.accounts.registration) ---------------------------------------
+ECAR_REGISTRATION_CODE_MINUTES = int(os.environ.get("ECAR_REGISTRATION_CODE_MINUTES", "10"))
+ECAR_REGISTRATION_CODE_TRIES = int(os.environ.get("ECAR_REGISTRATION_CODE_TRIES", "5"))
+ECAR_REGISTRATION_CODES_PER_PHONE_HOUR = int(os.environ.get("ECAR_REGISTRATION_CODES_PER_PHONE_HOUR", "3"))
+# CORS (django-cors-headers) for a web client of the API: none allowed unless listed, and only on /api/.
+CORS_ALLOWED_ORIGINS = env_list("ECAR_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "ECAR API",
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -488,3 +488,12 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- apiauth: app accounts of customers ------------------------------------------------------------------
+
+
+def app_customer(username: str = "client", **customer_fields) -> models.Customer:
+    """A customer with an app account (not staff, no group): the API's `customer` role."""
+    user = UserFactory(username=username, is_staff=False, first_name="Mohamed", last_name="Ben Ali")
+    return CustomerFactory(user=user, **customer_fields)

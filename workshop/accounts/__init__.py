@@ -1,0 +1,1 @@
+"""Accounts of the mobile app and the API: who a user is, their sessions (JWT), registration by phone."""
