@@ -1,5 +1,6 @@
 """Domain models, one module per aggregate."""
 
+from .accounts import PhoneVerification
 from .billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from .cars import Car
 from .catalogue import LabourOperation, Part
@@ -25,6 +26,7 @@ __all__ = [
     "Notification",
     "Part",
     "Payment",
+    "PhoneVerification",
     "Refund",
     "Service",
     "ServiceItem",

@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,16 @@ class Notification(TimeStamped):
     def __str__(self):
         return f"{self.get_event_display()} · {self.customer or self.recipient}"
 
+    @property
+    def is_confidential(self) -> bool:
+        """A message only its recipient may read (a verification code): staff screens show it masked."""
+        return self.event in CONFIDENTIAL_EVENTS
+
+    @property
+    def readable_message(self) -> str:
+        """The message as staff may read it: every digit of a confidential one masked."""
+        return _DIGITS.sub("•", self.message) if self.is_confidential else self.message
+
     @classmethod
     def for_service(cls, service, event: str) -> "Notification | None":
         """Queue the message a job's customer is owed, on the channel they accepted; None if they accepted none."""
@@ -90,6 +102,9 @@ class Notification(TimeStamped):
             customer=customer, service=service, channel=channel, recipient=recipient, event=event, message=message
         )
 
+
+CONFIDENTIAL_EVENTS = frozenset({Notification.Event.VERIFICATION_CODE})
+_DIGITS = re.compile(r"\d")
 
 SERVICE_MESSAGES = {
     Notification.Event.ESTIMATE_READY: _(
