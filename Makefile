@@ -38,7 +38,7 @@ seed: migrate
 
 run: export DJANGO_DEBUG ?= true
 run: seed
-	@echo "Portail ECAR : http://$(HOST):$(PORT)/admin/  (Ctrl+C pour arrêter)"
+	@echo "Portail ECAR : http://$(HOST):$(PORT)/admin/  API : http://$(HOST):$(PORT)/api/docs/  (Ctrl+C pour arrêter)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

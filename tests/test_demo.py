@@ -248,3 +248,30 @@ def test_seed_demo_command_takes_a_seed_and_a_day(catalogue):
     assert latest.date() <= date(2026, 6, 30)
     with pytest.raises(CommandError, match="Date invalide"):
         call_command("seed_demo", customers=3, today="30/06/2026", stdout=io.StringIO())
+
+
+# --- apiauth: the customer's app account of the demo --------------------------------------------------------
+
+
+def test_seed_makes_the_client_app_account_of_a_customer_with_much_to_show(catalogue, capsys):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    call_command("seed_demo", customers=30, today="2026-06-30")
+    out = capsys.readouterr().out
+    customer = Customer.objects.get(user__username=demo.APP_USERNAME)
+    assert f"client       Client, application mobile (API /api/auth/token/) : {customer.display_name}" in out
+    user = customer.user
+    assert not user.is_staff and not user.is_superuser and not user.groups.exists()
+    assert customer.kind == Customer.Kind.INDIVIDUAL and customer.cars.exists()
+    assert len(set(customer.services.values_list("status", flat=True))) >= 3
+    assert customer.invoices.filter(number__isnull=False).exists()
+    assert customer.history.first().history_change_reason == "Données de démonstration"
+    login = APIClient().post(
+        reverse("api:token"), {"username": "client", "password": demo.DEMO_PASSWORD}, format="json"
+    )
+    assert login.status_code == 200
+    assert login.json()["user"]["role"] == "customer" and login.json()["user"]["customer_id"] == customer.pk
+    call_command("seed_demo", customers=30, today="2026-06-30", stdout=io.StringIO())  # idempotent
+    assert Customer.objects.get(user__username="client") == customer
+    assert Customer.objects.filter(user__isnull=False).count() == 1

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshop.demo import DEFAULT_SEED, DEMO_PASSWORD, ensure_demo_users, seed
+from workshop.demo import APP_USERNAME, DEFAULT_SEED, DEMO_PASSWORD, ensure_demo_app_account, ensure_demo_users, seed
 
 
 class Command(BaseCommand):
@@ -50,6 +50,12 @@ class Command(BaseCommand):
             f"réparation, {report.items} lignes, {report.invoices} factures, {report.payments} paiements, "
             f"{report.credit_notes} avoirs ({time.monotonic() - started:.1f} s)."
         )
+        app_customer = ensure_demo_app_account()
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"))
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
+        if app_customer is not None:
+            self.stdout.write(
+                f"  {APP_USERNAME:<12} Client, application mobile (API /api/auth/token/) : "
+                f"{app_customer.display_name}, {app_customer.phone_display}"
+            )
