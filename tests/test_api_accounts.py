@@ -302,6 +302,8 @@ def test_the_lock_message_speaks_the_callers_language(api, manager):
     response = obtain(api, "gerant", PASSWORD, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Too many failed login attempts")
+    arabic = obtain(api, "gerant", PASSWORD, HTTP_ACCEPT_LANGUAGE="ar").json()["detail"]
+    assert arabic.startswith("محاولات دخول فاشلة كثيرة")
 
 
 def test_a_phone_written_differently_is_the_same_account_for_the_lock(api):

@@ -222,10 +222,14 @@ def test_codes_per_phone_are_capped_from_any_address(api):
 
 
 def test_the_code_message_and_errors_speak_the_callers_language(api):
-    register(api, HTTP_ACCEPT_LANGUAGE="fr")
-    assert Notification.objects.get().message.startswith("ECAR : votre code de vérification est")
-    response = api.post(reverse("api:register-verify"), {"phone": PHONE, "code": "1"}, format="json")
-    assert response.status_code == 400
+    register(api, HTTP_ACCEPT_LANGUAGE="ar")
+    note = Notification.objects.get()
+    assert note.message.startswith("ECAR: رمزك ") and re.search(r"\d{6}", note.message)
+    english = api.post(
+        reverse("api:register-verify"), {"phone": PHONE, "code": "1"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 400 and english.json()["code"][0].startswith("Wrong or expired code.")
+    assert verify(api, "1").json()["code"][0].startswith("Code incorrect ou expiré")  # French by default
 
 
 @pytest.mark.django_db(transaction=True)
