@@ -381,3 +381,88 @@ def test_cors_headers_only_for_an_allowed_origin_and_only_on_the_api(api, manage
 def test_no_origin_is_allowed_by_default(api, manager, settings):
     assert settings.CORS_ALLOWED_ORIGINS == []
     assert "Access-Control-Allow-Origin" not in obtain(api, "gerant", HTTP_ORIGIN="https://app.ecar.tn")
+
+
+# --- Every endpoint x role ----------------------------------------------------------------------------------
+
+ACCOUNT_ROUTES = {"token", "token-refresh", "logout", "password", "register", "register-verify", "user-me", "user-list"}
+
+
+def test_every_account_route_is_in_the_role_table():
+    """Routes read from the resolver: a new one in workshop/api/accounts/urls.py must be added below."""
+    from workshop.api.accounts.urls import urlpatterns
+
+    assert {pattern.name for pattern in urlpatterns} == ACCOUNT_ROUTES == set(EXPECTED["manager"])
+
+
+# What each role gets from each endpoint, called the way the app calls it (with its own session for the
+# session endpoints, a wrong old password for the password change so that nothing changes).
+EXPECTED = {
+    role: {
+        "token": 200 if role != "anonymous" else 401,
+        "token-refresh": 200 if role != "anonymous" else 401,
+        "logout": 204 if role != "anonymous" else 401,
+        "password": 400 if role != "anonymous" else 401,
+        "register": 202,
+        "register-verify": 400,
+        "user-me": 200 if role != "anonymous" else 401,
+        "user-list": {"manager": 200, "anonymous": 401}.get(role, 403),
+    }
+    for role in ALL_ROLES
+}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_endpoint_for_every_role(role):
+    user = make_user(role)
+    username = user.username if user else "nobody"
+    api = APIClient(REMOTE_ADDR="10.0.0.1")
+    session = obtain(api, username).json() if user else {"access": "x.y.z", "refresh": "x.y.z"}
+    refresh_token = session["refresh"]
+    calls = {
+        "token": lambda: obtain(api, username),
+        "token-refresh": lambda: api.post(reverse("api:token-refresh"), {"refresh": refresh_token}, format="json"),
+        "logout": lambda: api.post(
+            reverse("api:logout"), {"refresh": obtain(api, username).json().get("refresh", "x")}, format="json"
+        ),
+        "password": lambda: change(APIClient(), session["access"] if user else "", "wrong", "Nouveau-Secret-2026"),
+        "register": lambda: api.post(
+            reverse("api:register"),
+            {"phone": "20 123 987", "name": "Sami Gharbi", "password": "Voiture-Rouge-2026"},
+            format="json",
+        ),
+        "register-verify": lambda: api.post(
+            reverse("api:register-verify"), {"phone": "20 123 987", "code": "000000"}, format="json"
+        ),
+        "user-me": lambda: bearer(APIClient(), session["access"]).get(reverse("api:user-me")),
+        "user-list": lambda: bearer(APIClient(), session["access"]).get(reverse("api:user-list")),
+    }
+    got = {name: calls[name]().status_code for name in EXPECTED[role]}
+    assert got == EXPECTED[role]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_with_one_token_give_one_new_pair():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    f.UserFactory(username="conseiller", role=roles.ADVISER)
+    token = obtain(APIClient(REMOTE_ADDR="10.0.0.1"), "conseiller").json()["refresh"]
+    statuses, barrier = [], threading.Barrier(3)
+
+    def attempt():
+        barrier.wait()
+        try:
+            statuses.append(refresh(APIClient(REMOTE_ADDR="10.0.0.3"), token).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 401, 401]

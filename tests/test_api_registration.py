@@ -254,3 +254,19 @@ def test_two_verifications_at_once_open_one_account():
         thread.join()
     assert sorted(statuses) == [201, 400]
     assert get_user_model().objects.filter(username=PHONE).count() == 1
+
+
+def test_expired_registrations_and_tokens_are_purged(api):
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from workshop.tasks import purge_api_sessions
+
+    register(api)
+    register(api, phone="20 777 999")
+    PhoneVerification.objects.filter(phone=PHONE).update(expires_at=timezone.now() - timedelta(days=2))
+    user = f.UserFactory(username="vieux")
+    OutstandingToken.objects.create(user=user, jti="old", token="x", expires_at=timezone.now() - timedelta(days=1))
+    OutstandingToken.objects.create(user=user, jti="live", token="y", expires_at=timezone.now() + timedelta(days=1))
+    purge_api_sessions.delay()
+    assert list(PhoneVerification.objects.values_list("phone", flat=True)) == ["+21620777999"]
+    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["live"]

@@ -207,3 +207,10 @@ def _open_account(pending: PhoneVerification):
     pending.account = user
     pending.save(update_fields=["account"])
     return user
+
+
+def purge_registrations(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget registrations whose code expired more than `older_than` ago: an unverified one keeps the hash of a
+    password nobody will use. Returns how many rows went."""
+    deleted, _ = PhoneVerification.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
+    return deleted

@@ -173,7 +173,15 @@ class UserCursorPagination(CursorPagination):
     max_page_size = 200
 
 
-@extend_schema(tags=["users"], summary=_("Les comptes (gérants seulement)"))
+@extend_schema(
+    tags=["users"],
+    summary=_("Les comptes (gérants seulement)"),
+    responses={
+        200: UserListSerializer(many=True),
+        401: UNAUTHORISED,
+        403: OpenApiResponse(DetailSerializer, description=_("Réservé à qui voit la liste des utilisateurs")),
+    },
+)
 class UserListView(generics.ListAPIView):
     serializer_class = UserListSerializer
     permission_classes = (permissions.IsAuthenticated, CanViewUsers)
