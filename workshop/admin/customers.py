@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
@@ -47,6 +48,21 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         ),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        """Linking an app account gives its holder the customer's jobs and invoices: only those who manage
+        users (auth.change_user) may, and only to a plain app account (no staff, no role)."""
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("auth.change_user"):
+            return (*fields, "user")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(
+                is_staff=False, is_superuser=False, groups__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
