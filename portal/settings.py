@@ -180,6 +180,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Shared by every API list and error (workshop/api/): keyset pages, django-filter, domain refusals as 4xx.
+    "DEFAULT_PAGINATION_CLASS": "workshop.api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "workshop.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ECAR API",
