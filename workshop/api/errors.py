@@ -14,8 +14,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -59,3 +62,31 @@ def exception_handler(exc, context):
             message = _("L'enregistrement est en conflit avec un autre (valeur déjà utilisée ou modifiée entre-temps).")
         return _detail(str(message), "conflict", status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+# --- How the schema describes these answers (every operation lists the ones it can give) --------------------
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """A refusal: the message in the caller's language, and for domain refusals a machine-readable code."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="stale, forbidden, condition, state, locked, protected…")
+
+
+ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Saisie refusée : les erreurs par champ ({champ: [messages]}) ou {detail, code}."),
+    401: gettext_lazy("Non authentifié : jeton absent, invalide ou expiré."),
+    403: gettext_lazy("Refusé : le rôle de l'appelant ne le permet pas."),
+    404: gettext_lazy("Introuvable, ou hors de la portée de l'appelant."),
+    409: gettext_lazy("Conflit : l'enregistrement a changé entre-temps, est figé ou utilisé ailleurs."),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """`extend_schema(responses=…)` entries for the refusals an operation can answer (401 always)."""
+    responses = {}
+    for code in sorted({401, *codes}):
+        body = OpenApiTypes.OBJECT if code == 400 else ApiErrorSerializer
+        responses[code] = OpenApiResponse(response=body, description=str(ERROR_DESCRIPTIONS[code]))
+    return responses
