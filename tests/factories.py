@@ -488,3 +488,19 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- api (garage resources) ---------------------------------------------------------------------------
+
+
+class CustomerAccountFactory(UserFactory):
+    """A customer's app account: not staff, no role, linked to a customer by `Customer.user`."""
+
+    is_staff = False
+
+    @factory.post_generation
+    def customer(self, create, extracted, **kwargs):
+        if create:
+            target = extracted or CustomerFactory()
+            target.user = self
+            target.save()
