@@ -124,7 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
 # The project catalogue first; unfold (which ships none) after it.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "portal" / "unfold_locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "portal" / "unfold_locale",
+    BASE_DIR / "workshop" / "api" / "locale",  # what the API answers in Arabic and English (Accept-Language)
+]
 TIME_ZONE = "Africa/Tunis"
 USE_I18N = True
 USE_TZ = True

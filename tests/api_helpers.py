@@ -12,9 +12,10 @@ ROLES = ("customer", "mechanic", "adviser", "accountant", "manager", "anonymous"
 
 
 def api_client(user=None, language=None):
+    """A client authenticated as a fresh copy of `user` (nothing cached from an earlier request)."""
     client = APIClient()
     if user is not None:
-        client.force_authenticate(user)
+        client.force_authenticate(type(user).objects.get(pk=user.pk))
     if language:
         client.credentials(HTTP_ACCEPT_LANGUAGE=language)
     return client

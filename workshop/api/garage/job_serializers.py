@@ -120,8 +120,10 @@ class ServiceItemSerializer(MechanicItemSerializer):
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None and request.user.is_authenticated and not request.user.has_perm(
-            "workshop.change_item_price"
+        if (
+            request is not None
+            and request.user.is_authenticated
+            and not request.user.has_perm("workshop.change_item_price")
         ):
             for name in ITEM_PRICE_FIELDS:
                 fields[name].read_only = True
