@@ -29,8 +29,10 @@ def customer_of(user) -> Customer | None:
 
 
 def audience(user) -> str | None:
-    """STAFF (sees prices), MECHANIC (staff who may not see prices), CUSTOMER (an app account), or None."""
-    if not getattr(user, "is_authenticated", False):
+    """STAFF (sees prices), MECHANIC (staff who may not see prices), CUSTOMER (an app account), or None.
+
+    An inactive account is nobody, whatever authenticated it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_staff:
         return STAFF if can_see_prices(user) else MECHANIC
