@@ -191,8 +191,8 @@ class ServiceItemViewSet(
     serializers = {STAFF: ServiceItemSerializer, MECHANIC: MechanicItemSerializer, CUSTOMER: CustomerItemSerializer}
     customer_actions = ("list", "retrieve")
     filterset_class = ServiceItemFilter
-    ordering = "-pk"
-    ordering_fields = ("id", "position")
+    ordering = "-service"  # grouped by job, newest job first: the job's index serves a customer's or mechanic's lines
+    ordering_fields = ("service", "id", "position")
 
     def base_queryset(self):
         return ServiceItem.objects.all()
