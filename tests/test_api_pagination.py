@@ -1,5 +1,7 @@
 """Keyset pages: every row once whatever is inserted meanwhile, back and forth, sorted only as whitelisted."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -76,6 +78,11 @@ def test_whitelisted_orderings_walk_in_order(adviser, jobs, ordering):
     assert seen == expected
 
 
+def cursor(values, ordering="-received_at"):
+    payload = json.dumps({"o": ordering, "v": values, "r": 0})
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -86,6 +93,9 @@ def test_whitelisted_orderings_walk_in_order(adviser, jobs, ordering):
         ({"page_size": "abc"}, "page_size"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "eyJvIjoiLXJlY2VpdmVkX2F0IiwidiI6WyJ4IiwiMSJdLCJyIjowfQ=="}, "cursor"),  # a value that is no date
+        ({"cursor": cursor(["0001-01-01T00:00:00", "1"])}, "cursor"),  # naive, at the calendar's edge
+        ({"cursor": cursor(["0001-01-01T00:00:00+00:00", "1"])}, "cursor"),
+        ({"cursor": cursor(["2026-01-01T00:00:00+00:00", "99999999999999999999999"])}, "cursor"),
     ],
 )
 def test_bad_paging_is_a_400_naming_the_parameter(adviser, jobs, params, field):

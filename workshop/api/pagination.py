@@ -10,10 +10,12 @@ whitelists in `ordering_fields`; anything else is refused with a 400 that lists 
 import base64
 import binascii
 import json
+from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
@@ -155,6 +157,8 @@ class KeysetPagination(BasePagination):
             if payload["o"] != self.ordering[0] or len(payload["v"]) != len(self.ordering):
                 raise refusal
             position = [field.to_python(value) for field, value in zip(self._fields(), payload["v"], strict=True)]
+            if any(map(_out_of_range, position)):
+                raise refusal  # we write aware instants and bigints; a forged value past them would overflow
             return position, bool(payload["r"])
         except (ValueError, TypeError, KeyError, binascii.Error, DjangoValidationError, UnicodeError):
             raise refusal from None
@@ -219,6 +223,12 @@ class _Holder:
 
     def __init__(self, field, value):
         setattr(self, field.attname, value)
+
+
+def _out_of_range(value) -> bool:
+    if isinstance(value, datetime):
+        return timezone.is_naive(value) or value.year in (1, 9999)
+    return isinstance(value, int) and not -(2**63) <= value < 2**63
 
 
 def _inverted(ordering: list[str]) -> list[str]:
