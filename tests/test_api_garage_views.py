@@ -204,3 +204,19 @@ def test_lists_cost_the_same_queries_for_1_or_50_rows(garage, role, url, django_
         assert response.status_code == 200 and len(response.json()["results"]) == expected
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("role", ["customer", "adviser", "manager"])
+@pytest.mark.parametrize("url", [CUSTOMERS, CARS, NOTIFICATIONS])
+def test_details_cost_the_same_queries_however_much_the_customer_has(garage, role, url, django_assert_max_num_queries):
+    mine = rows(garage, url)[0]
+    counts = []
+    for extra in (0, 20):
+        for _ in range(extra):
+            job = f.ServiceFactory(car=f.CarFactory(owner=garage.my_customer))
+            f.NotificationFactory(customer=garage.my_customer, service=job)
+        client = api_client(garage.users[role])
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(f"{url}{mine}/").status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
