@@ -126,7 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
 # The project catalogue first; unfold (which ships none) after it.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "portal" / "unfold_locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "portal" / "unfold_locale",
+    BASE_DIR / "workshop" / "api" / "locale",  # what the API answers in Arabic and English (Accept-Language)
+]
 TIME_ZONE = "Africa/Tunis"
 USE_I18N = True
 USE_TZ = True
@@ -190,6 +194,10 @@ REST_FRAMEWORK = {
         "register_verify": os.environ.get("ECAR_API_VERIFY_RATE", "30/hour"),
         "password": os.environ.get("ECAR_API_PASSWORD_RATE", "10/hour"),
     },
+    # Shared by every API list and error (workshop/api/): keyset pages, django-filter, domain refusals as 4xx.
+    "DEFAULT_PAGINATION_CLASS": "workshop.api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "workshop.api.errors.exception_handler",
 }
 # Short access tokens (a blacklisted refresh token cannot kill them); long refresh tokens, each used once.
 # CHECK_REVOKE_TOKEN puts a digest of the password hash in every token: any password change (API, admin,

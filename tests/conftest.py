@@ -48,3 +48,7 @@ def login(client):
 @pytest.fixture
 def manager_client(login, manager):
     return login(manager)
+
+
+# --- api: the garage fixture (two customers with accounts, their cars, jobs, lines, notifications) ---------
+from tests.api_helpers import garage  # noqa: E402, F401

@@ -497,3 +497,19 @@ def app_customer(username: str = "client", **customer_fields) -> models.Customer
     """A customer with an app account (not staff, no group): the API's `customer` role."""
     user = UserFactory(username=username, is_staff=False, first_name="Mohamed", last_name="Ben Ali")
     return CustomerFactory(user=user, **customer_fields)
+
+
+# --- api (garage resources) ---------------------------------------------------------------------------
+
+
+class CustomerAccountFactory(UserFactory):
+    """A customer's app account: not staff, no role, linked to a customer by `Customer.user`."""
+
+    is_staff = False
+
+    @factory.post_generation
+    def customer(self, create, extracted, **kwargs):
+        if create:
+            target = extracted or CustomerFactory()
+            target.user = self
+            target.save()

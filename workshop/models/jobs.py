@@ -154,6 +154,8 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             models.Index(fields=["status", "-received_at"], name="service_status_idx"),
             models.Index(fields=["kind", "-received_at"], name="service_kind_idx"),
             models.Index(fields=["mechanic", "status"], name="service_mechanic_idx"),
+            # A mechanic's jobs, newest first (the API's and the admin's default order), page after page.
+            models.Index(fields=["mechanic", "-received_at", "-id"], name="service_mechanic_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(
