@@ -72,8 +72,17 @@ class BillingViewSet(ReadOnlyModelViewSet):
 
 def list_and_detail(noun: str, plural: str, row, detail=None):
     return extend_schema_view(
-        list=extend_schema(summary=plural, responses={200: row(many=True), **read_errors(listing=True)}),
-        retrieve=extend_schema(summary=noun, responses={200: detail or row, **read_errors(listing=False)}),
+        list=extend_schema(
+            summary=plural,
+            responses={
+                200: OpenApiResponse(row(many=True), description=_("Une page : `results`, liens `next`/`previous`.")),
+                **read_errors(listing=True),
+            },
+        ),
+        retrieve=extend_schema(
+            summary=noun,
+            responses={200: OpenApiResponse(detail or row, description=_("L'objet.")), **read_errors(listing=False)},
+        ),
     )
 
 

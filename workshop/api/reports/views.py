@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers as drf
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
@@ -50,7 +50,12 @@ class DashboardView(APIView):
             "Les montants (chiffre d'affaires, créances) seulement pour qui voit les rapports financiers ; "
             "un mécanicien voit les chiffres de ses ordres. Mis en cache ECAR_DASHBOARD_CACHE_SECONDS."
         ),
-        responses={200: shapes.DashboardSerializer, 401: UNAUTHORISED, 403: FORBIDDEN, 429: THROTTLED},
+        responses={
+            200: OpenApiResponse(shapes.DashboardSerializer, description=_("Les chiffres visibles de l'appelant.")),
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            429: THROTTLED,
+        },
     )
     def get(self, request):
         return Response(shapes.DashboardSerializer(dashboard.figures(request.user)).data)
@@ -100,7 +105,13 @@ def report_schema(name: str, view_class):
         summary=str(view_class.title),
         description=str(view_class.description),
         parameters=parameters,
-        responses={200: body, 400: BAD_REQUEST, 401: UNAUTHORISED, 403: FORBIDDEN, 429: THROTTLED},
+        responses={
+            200: OpenApiResponse(body, description=_("Les lignes de la page demandée, et les totaux du rapport.")),
+            400: BAD_REQUEST,
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            429: THROTTLED,
+        },
     )
 
 
