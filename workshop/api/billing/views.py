@@ -51,6 +51,7 @@ class BillingViewSet(ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, StrictOrdering]
     customer_field = "customer_id"
     published: dict = {}
+    lookup_value_regex = "[^/]+"  # `1.5` or `abc` reach the view and get its JSON 404, not the site's HTML one
     detail_serializer_class = None
 
     def get_queryset(self):
