@@ -221,6 +221,28 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "ECAR API",
+    "DESCRIPTION": (
+        "API de l'atelier ECAR pour l'application mobile et les intégrations. Authentification : "
+        "`POST /api/auth/token/` donne un jeton d'accès JWT à envoyer dans `Authorization: Bearer <jeton>` "
+        "(bouton « Authorize »). Montants en chaînes à 3 décimales (dinars, millimes) ; listes paginées par "
+        "curseur (`next`, `previous`, `results`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema route itself is no operation of the API
+    "COMPONENT_SPLIT_REQUEST": True,  # distinct request and response components: generated clients type both
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
+    # Several models have a `status` (or `kind`) with their own choices: one named enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceStatusEnum": "workshop.models.billing.Invoice.Status",
+        "CreditNoteStatusEnum": "workshop.models.billing.CreditNote.Status",
+        "PaymentMethodEnum": "workshop.models.billing.Payment.Method",
+        "ServiceStatusEnum": "workshop.models.jobs.Service.Status",
+        "ServiceKindEnum": "workshop.models.jobs.Service.Kind",
+        "ServiceItemKindEnum": "workshop.models.jobs.ServiceItem.Kind",
+        "NotificationStatusEnum": "workshop.models.notifications.Notification.Status",
+        "CustomerKindEnum": "workshop.models.customers.Customer.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,5 +1,9 @@
 """Report pages inside the admin: filter form, sortable paginated table, totals, CSV/XLSX/PDF export."""
 
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -39,6 +43,16 @@ from workshop.models import Invoice, InvoiceLine, Service
 PER_PAGE = 50
 
 
+@dataclass
+class Evaluation:
+    """A report's validated parameters and, when they are valid, its table (rows) and totals."""
+
+    filterset: Any
+    paging: PagingForm
+    table: Any = None
+    totals: dict = dataclasses.field(default_factory=dict)
+
+
 class ReportView(PermissionRequiredMixin, View):
     """Subclasses give a filter set, a table and `build(cleaned_data, queryset)` returning the rows and totals."""
 
@@ -63,20 +77,29 @@ class ReportView(PermissionRequiredMixin, View):
     def summary(self, cleaned: dict, totals: dict) -> list[tuple[str, str]]:
         return []
 
-    def get(self, request, *args, **kwargs):
+    def evaluate(self, request) -> "Evaluation":
+        """Validate the filters and paging of `request.GET` and compute the report: the page and the API's JSON
+        (workshop.api.reports) both come from here, so they show the same figures for the same parameters."""
         filterset = self.filterset_class(request.GET, queryset=self.base_queryset(), request=request)
         bound_dates(filterset.form)
         valid = filterset.is_valid()
         paging = PagingForm(request.GET)
-        if not paging.is_valid():
-            for refusal in paging.refusals():
-                filterset.form.add_error(None, refusal)
-            valid = False
-        if not valid:
-            return self.render_page(request, filterset, table=None, summary=[], status=400)
+        if not paging.is_valid() or not valid:
+            return Evaluation(filterset=filterset, paging=paging)
         cleaned = filterset.form.cleaned_data
         rows, totals = self.build(cleaned, filterset.qs)
         table = self.table_class(rows, **self.table_kwargs(cleaned, totals))
+        return Evaluation(filterset=filterset, paging=paging, table=table, totals=totals)
+
+    def get(self, request, *args, **kwargs):
+        evaluation = self.evaluate(request)
+        filterset = evaluation.filterset
+        if evaluation.table is None:
+            for refusal in evaluation.paging.refusals():
+                filterset.form.add_error(None, refusal)
+            return self.render_page(request, filterset, table=None, summary=[], status=400)
+        cleaned = filterset.form.cleaned_data
+        table, totals = evaluation.table, evaluation.totals
         summary = self.summary(cleaned, totals)
         export = request.GET.get("_export")
         if export:

@@ -513,3 +513,19 @@ class CustomerAccountFactory(UserFactory):
             target = extracted or CustomerFactory()
             target.user = self
             target.save()
+
+
+# --- apidocs: API callers (billing, reports, schema) ----------------------------------------------
+
+
+def customer_account(**customer_fields) -> models.Customer:
+    """A customer with an app account (a user without staff access or role), as registration links them."""
+    user = UserFactory(is_staff=False, first_name="Client")
+    return CustomerFactory(user=user, **customer_fields)
+
+
+def bearer(user) -> dict:
+    """Headers of a request made with a fresh JWT access token for `user` (the app's way to call the API)."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(user).access_token}"}
