@@ -10,6 +10,7 @@ from .jobs import Service, ServiceItem
 from .notifications import Notification
 from .profile import WorkshopProfile
 from .refunds import Refund
+from .reminders import Reminder
 
 __all__ = [
     "Car",
@@ -26,6 +27,7 @@ __all__ = [
     "Part",
     "Payment",
     "Refund",
+    "Reminder",
     "Service",
     "ServiceItem",
     "TvaRate",
