@@ -488,3 +488,24 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- remind: the reminders ledger --------------------------------------------------------------------------------
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A ledger row as `workshop.notifications.reminders.record_reminder` writes it (a visite technique)."""
+
+    class Meta:
+        model = models.Reminder
+
+    kind = models.Reminder.Kind.INSPECTION
+    step = 1
+    car = factory.SubFactory(CarFactory)
+    customer = factory.LazyAttribute(lambda o: o.car.owner)
+    due_date = date(2026, 12, 10)
+    due_key = factory.LazyAttribute(lambda o: o.due_date.isoformat())
+    sent_on = date(2026, 11, 10)
+    notification = factory.SubFactory(
+        NotificationFactory, customer=factory.SelfAttribute("..customer"), event="inspection_due"
+    )

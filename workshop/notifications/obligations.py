@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 
 COMPANY_KINDS = ("business", "public")
-_LAST_DIGIT = re.compile(r"(\d)\s*$")
+_LAST_DIGIT = re.compile(r"(\d)\D*$")  # the number's last digit: `123 TU 4567` -> 7, `12345 RS` -> 5
 
 
 def add_months(day: date, months: int) -> date:
@@ -54,7 +54,7 @@ def next_inspection(first_registration: date | None, category: str, *, on: date)
 
 
 def road_tax_payer(plate: str, owner_kind: str) -> str | None:
-    """`company` for a business or public body; else `even`/`odd` from the plate's last digit (None: no digit)."""
+    """`company` for a business or public body; else `even`/`odd` from the plate number's last digit (None: none)."""
     if owner_kind in COMPANY_KINDS:
         return "company"
     match = _LAST_DIGIT.search(plate or "")
