@@ -114,7 +114,7 @@ def test_a_next_service_typed_after_the_last_service_wins_a_stale_one_does_not(s
 def test_no_forecast_for_a_car_never_serviced_unless_a_date_is_planned():
     assert forecast_service(last_service=None, readings=[(LAST_SERVICE, 50000)]) is None
     planned = forecast_service(last_service=None, readings=[], next_service_date=date(2026, 2, 1))
-    assert (planned.due_date, planned.anchor) == (date(2026, 2, 1), "plan")
+    assert (planned.due_date, planned.anchor) == (date(2026, 2, 1), "plan:2026-02-01")
 
 
 # --- service due, end to end ----------------------------------------------------------------------------------------
@@ -552,6 +552,7 @@ def test_the_beat_schedule_runs_the_registered_task_daily(settings):
     done_job(f.CarFactory(), add_months(timezone.localdate(), -12) + timedelta(days=3), 50000)
 
     entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
+    assert "workshop.notifications.reminder_tasks" in app.conf.imports  # what a worker loads at start
     assert entry["task"] in app.tasks
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({9}, {0})
     result = reminder_tasks.send_reminders.delay().get()

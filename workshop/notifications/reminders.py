@@ -121,7 +121,7 @@ def record_reminder(*, due: Due, customer: Customer, channel: str, recipient: st
                 customer=customer,
                 car_id=due.car_id if due.kind != Reminder.Kind.PAYMENT else None,
                 invoice_id=due.invoice_id,
-                service_id=due.service_id if due.kind == Reminder.Kind.DECLINED_WORK else None,
+                service_id=due.service_id,
                 notification=notification,
             )
     except IntegrityError:

@@ -45,7 +45,7 @@ class ServiceForecast:
     due_date: date
     by: str  # "date" or "km": whichever comes first
     due_mileage: int | None
-    anchor: str  # the due event's key: the last service's id ("plan" for a date typed with no service yet)
+    anchor: str  # the due event's key: the last service's id (`plan:<date>` for a date typed, no service yet)
     anchor_service_id: int | None
 
 
@@ -86,7 +86,7 @@ def forecast_service(
     if last_service is None:
         if next_service_date is None:
             return None
-        return ServiceForecast(next_service_date, "date", None, "plan", None)
+        return ServiceForecast(next_service_date, "date", None, f"plan:{next_service_date.isoformat()}", None)
     served_on, served_km, service_id = last_service
     by_date = add_months(served_on, months)
     if next_service_date and next_service_date > served_on:
