@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +172,39 @@ ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
 
+# --- Reminders (workshop.notifications.reminders; README « Relances ») ------------------------------
+# Service due: from the car's last maintenance job, by date or mileage (whichever comes first).
+ECAR_SERVICE_INTERVAL_MONTHS = int(os.environ.get("ECAR_SERVICE_INTERVAL_MONTHS", "12"))
+ECAR_SERVICE_INTERVAL_KM = int(os.environ.get("ECAR_SERVICE_INTERVAL_KM", "10000"))
+ECAR_SERVICE_JOB_KINDS = env_list("ECAR_SERVICE_JOB_KINDS", "maintenance")  # the job kinds that count as a service
+ECAR_SERVICE_REMINDER_DAYS_BEFORE = int(os.environ.get("ECAR_SERVICE_REMINDER_DAYS_BEFORE", "7"))
+ECAR_SERVICE_FOLLOWUP_DAYS = int(os.environ.get("ECAR_SERVICE_FOLLOWUP_DAYS", "21"))  # after the first reminder
+# A service overdue for longer than this is not reminded (the customer has gone elsewhere).
+ECAR_SERVICE_REMINDER_MAX_OVERDUE_DAYS = int(os.environ.get("ECAR_SERVICE_REMINDER_MAX_OVERDUE_DAYS", "180"))
+# The mileage trend needs visits spanning at least this many days.
+ECAR_MILEAGE_TREND_MIN_DAYS = int(os.environ.get("ECAR_MILEAGE_TREND_MIN_DAYS", "30"))
+# Payment reminders: days after the invoice's due date; public bodies only when asked.
+ECAR_PAYMENT_REMINDER_DAYS = [int(day) for day in env_list("ECAR_PAYMENT_REMINDER_DAYS", "7,30")]
+ECAR_PAYMENT_REMINDERS_TO_PUBLIC_BODIES = env_bool("ECAR_PAYMENT_REMINDERS_TO_PUBLIC_BODIES", False)
+# Declined work: days after the customer turned the estimate down.
+ECAR_DECLINED_WORK_REMINDER_DAYS = int(os.environ.get("ECAR_DECLINED_WORK_REMINDER_DAYS", "30"))
+# Visite technique (décret 2000-148, amended by 2016-859), per car category, in months of age:
+# `first` is the first inspection's deadline; then `steps` [[below_age, every], ..., [None, every]].
+ECAR_INSPECTION_RULES = {
+    "private": {"first": 48, "steps": [[120, 24], [None, 12]]},
+    "utility": {"first": 24, "steps": [[120, 12], [None, 6]]},
+    "taxi": {"first": 12, "steps": [[36, 12], [None, 6]]},
+    "louage": {"first": 12, "steps": [[36, 12], [None, 6]]},
+    "rural": {"first": 12, "steps": [[36, 12], [None, 6]]},
+    "driving_school": {"first": 12, "steps": [[36, 12], [None, 6]]},
+}
+ECAR_INSPECTION_REMINDER_DAYS_BEFORE = int(os.environ.get("ECAR_INSPECTION_REMINDER_DAYS_BEFORE", "30"))
+# Vignette (annual road tax): deadline (month, day) per payer; reminded this many days before.
+ECAR_ROAD_TAX_DEADLINES = {"company": (2, 5), "even": (3, 5), "odd": (4, 5)}
+ECAR_ROAD_TAX_REMINDER_DAYS_BEFORE = int(os.environ.get("ECAR_ROAD_TAX_REMINDER_DAYS_BEFORE", "15"))
+# Only cars seen at the garage (a job received) within this many months get the road-tax reminder.
+ECAR_ROAD_TAX_ACTIVE_MONTHS = int(os.environ.get("ECAR_ROAD_TAX_ACTIVE_MONTHS", "24"))
+
 # --- Audit --------------------------------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True  # a revert would bypass the state machines
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -180,6 +214,17 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_IMPORTS = ["workshop.notifications.reminder_tasks"]
+# Periodic tasks (`celery -A portal beat`), at Africa/Tunis times (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "workshop.notifications.reminder_tasks.send_reminders",
+        "schedule": crontab(
+            hour=int(os.environ.get("ECAR_REMINDERS_HOUR", "9")),
+            minute=int(os.environ.get("ECAR_REMINDERS_MINUTE", "0")),
+        ),
+    },
+}
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

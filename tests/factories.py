@@ -529,3 +529,24 @@ def bearer(user) -> dict:
     from rest_framework_simplejwt.tokens import RefreshToken
 
     return {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(user).access_token}"}
+
+
+# --- remind: the reminders ledger --------------------------------------------------------------------------------
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A ledger row as `workshop.notifications.reminders.record_reminder` writes it (a visite technique)."""
+
+    class Meta:
+        model = models.Reminder
+
+    kind = models.Reminder.Kind.INSPECTION
+    step = 1
+    car = factory.SubFactory(CarFactory)
+    customer = factory.LazyAttribute(lambda o: o.car.owner)
+    due_date = date(2026, 12, 10)
+    due_key = factory.LazyAttribute(lambda o: o.due_date.isoformat())
+    sent_on = date(2026, 11, 10)
+    notification = factory.SubFactory(
+        NotificationFactory, customer=factory.SelfAttribute("..customer"), event="inspection_due"
+    )

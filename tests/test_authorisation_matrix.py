@@ -202,6 +202,13 @@ EXPECTED = {
     "admin:workshop_notification_delete":             "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_notification_history":            "404 404 404 404 404 | 404 404 404 404 404",
     "admin:workshop_notification_simple_history":     "404 404 404 404 404 | 405 405 405 405 405",
+    # --- the reminders ledger (no history table; written by the daily run, read by managers and advisers) ------
+    "admin:workshop_reminder_changelist":             "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_reminder_add":                    "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_change":                 "200 200 200 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_delete":                 "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_history":                "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_reminder_simple_history":         "404 404 404 404 404 | 405 405 405 405 405",
     # --- customer imports (no history table; the record is read only) ---------------------------------------
     "admin:workshop_customerimport_changelist":       "200 200 200 403 403 | 200 200 200 403 403",
     "admin:workshop_customerimport_add":              "403 403 403 403 403 | 403 403 403 403 403",
@@ -417,6 +424,7 @@ class World:
             failures_since_start=5,
         )
         notification = f.NotificationFactory(customer=customer, service=own)
+        reminder = f.ReminderFactory(car=car)
         token = OutstandingToken.objects.create(
             user=self.users["root"], jti="matrix", token="t", expires_at=timezone.now() + timedelta(days=1)
         )
@@ -442,6 +450,7 @@ class World:
             "workshop_creditnote": {"": note},
             "workshop_refund": {"": kept},
             "workshop_notification": {"": notification},
+            "workshop_reminder": {"": reminder},
             "workshop_customerimport": {"": record},
             "workshop_workshopprofile": {"": self.profile},
             "auth_user": {"staff": other_mechanic, "superuser": self.users["root"]},
@@ -606,6 +615,7 @@ BULK_ACTIONS = {
     "admin:workshop_creditnote_changelist":      {},
     "admin:workshop_refund_changelist":          {},
     "admin:workshop_notification_changelist":    {"delete_selected": "root gerant"},
+    "admin:workshop_reminder_changelist":        {},
     "admin:workshop_customerimport_changelist":  {},
     "admin:workshop_workshopprofile_changelist": {},
     "admin:auth_user_changelist":                {"delete_selected": "root"},

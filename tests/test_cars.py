@@ -1,8 +1,14 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import CarFactory, CustomerFactory
 from workshop.models import Car
+from workshop.notifications.obligations import next_inspection
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +44,52 @@ def test_wrong_values_are_refused_on_their_field(field, value):
     with pytest.raises(ValidationError) as error:
         car.full_clean()
     assert field in error.value.message_dict
+
+
+# --- remind: what the reminders read on a car ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(1949, 12, 31), date(2999, 1, 1)])
+def test_a_first_registration_outside_1950_to_today_is_refused(day):
+    car = Car(owner=CustomerFactory(), plate="123 TU 4567", make="Kia", first_registration=day)
+    with pytest.raises(ValidationError) as error:
+        car.full_clean()
+    assert "hors de la plage acceptée" in error.value.message_dict["first_registration"][0]
+
+
+def test_the_database_refuses_an_implausible_first_registration():
+    car = CarFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Car.objects.filter(pk=car.pk).update(first_registration=date(1900, 1, 1))
+
+
+def test_a_car_is_a_private_car_unless_told_and_takes_its_own_service_interval():
+    car = Car(owner=CustomerFactory(), plate="123 TU 4567", make="Kia", first_registration=date(1995, 6, 1))
+    car.full_clean()
+    assert car.category == Car.Category.PRIVATE
+    car.service_interval_km = 500
+    with pytest.raises(ValidationError) as error:
+        car.full_clean()
+    assert "service_interval_km" in error.value.message_dict
+
+
+def test_the_car_form_takes_the_category_and_first_registration(manager_client):
+    owner = CustomerFactory()
+    response = manager_client.post(
+        reverse("admin:workshop_car_add"),
+        {
+            "owner": owner.pk,
+            "plate": "200 TU 31",
+            "make": "Dacia",
+            "mileage": "0",
+            "category": "louage",
+            "first_registration": "15/03/2021",
+            "service_interval_months": "6",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    car = Car.objects.get(plate="200 TU 31")
+    assert (car.category, car.first_registration, car.service_interval_months) == ("louage", date(2021, 3, 15), 6)
+    page = manager_client.get(reverse("admin:workshop_car_change", args=[car.pk])).content.decode()
+    due = next_inspection(date(2021, 3, 15), "louage", on=timezone.localdate())  # a louage: every 6 months now
+    assert due.day == 15 and f"Visite technique : {due:%d/%m/%Y}" in page

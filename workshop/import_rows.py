@@ -15,14 +15,14 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from workshop.import_columns import CAR_COLUMNS, COLUMNS, column_label
+from workshop.import_columns import CAR_COLUMNS, COLUMNS, car_category, column_label, parse_day
 from workshop.import_validation import ImportValidator
 from workshop.models import Car, Customer
 from workshop.models.cars import FIRST_CAR_YEAR, LAST_CAR_YEAR
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, normalise_vin
 
 CUSTOMER_FIELDS = ("kind", "first_name", "last_name", "company_name", "phone", "email", "address", "city", "tax_id")
-CAR_FIELDS = ("plate", "vin", "make", "model", "year", "mileage")
+CAR_FIELDS = ("plate", "vin", "make", "model", "year", "mileage", "first_registration", "category")
 # Fields not in the file are not checked again; nor are the identifiers `parse` already put through the very
 # validators the model fields run (normalise_phone/tax_id/plate/vin), so each value is validated once.
 _CUSTOMER_UNCHECKED = [f.name for f in Customer._meta.fields if f.name not in CUSTOMER_FIELDS] + ["phone", "tax_id"]
@@ -197,6 +197,28 @@ class RowResolver:
                         self.label("mileage"),
                         _("Kilométrage invalide : « %(value)s ». Indiquez un nombre de kilomètres entre 0 et %(max)s.")
                         % {"value": mileage, "max": f"{_MAX_MILEAGE:,}".replace(",", " ")},
+                    )
+                )
+        if registered := cell["first_registration"]:
+            if (day := parse_day(registered)) is not None:
+                car["first_registration"] = day
+            else:
+                errors.append(
+                    (
+                        self.label("first_registration"),
+                        _("Date invalide : « %(value)s ». Écrivez-la JJ/MM/AAAA.") % {"value": registered},
+                    )
+                )
+        if category := cell["category"]:
+            if value := car_category(category):
+                car["category"] = value
+            else:
+                expected = ", ".join(str(label) for label in Car.Category.labels)
+                errors.append(
+                    (
+                        self.label("category"),
+                        _("Catégorie inconnue : « %(value)s ». Attendu : %(expected)s.")
+                        % {"value": category, "expected": expected},
                     )
                 )
         return car

@@ -21,7 +21,8 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
 # Fields whose clean() reads nothing but the value (relations, files and custom fields may read the instance).
-CACHEABLE_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+# A date field's validators may compare with today (a car's first registration): the same all import long.
+CACHEABLE_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField)
 CACHE_LIMIT = 5_000
 
 

@@ -40,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("payment", READ),
         *_perms("refund", READ),
         *_perms("notification", EDIT),
+        *_perms("reminder", READ),
         "workshop.import_customers",
         "workshop.export_lists",
         *_perms("customerimport", READ),

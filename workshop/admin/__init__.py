@@ -1,6 +1,6 @@
 """The admin is the product: one module per aggregate, registered on import."""
 
-from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, security, users
+from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, reminders, security, users
 
 __all__ = [
     "billing",
@@ -11,6 +11,7 @@ __all__ = [
     "jobs",
     "notifications",
     "profile",
+    "reminders",
     "security",
     "users",
 ]

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import display
 
 from workshop.models import Car
+from workshop.notifications.reminders import next_reminder_dates
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin
 
 from .base import EcarModelAdmin, NormalisedSearchMixin
@@ -14,16 +16,47 @@ from .exports import ListExportMixin
 class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     normalised_search = {"plate": normalise_plate, "vin": normalise_vin, "owner__phone": normalise_phone}
     list_display = ("plate", "plate_arabic_column", "make", "model", "year", "fuel", "mileage", "owner_column")
-    list_filter = (("fuel", ChoicesDropdownFilter), "make", ("next_service_date", RangeDateFilter))
+    list_filter = (
+        ("fuel", ChoicesDropdownFilter),
+        ("category", ChoicesDropdownFilter),
+        "make",
+        ("next_service_date", RangeDateFilter),
+    )
     search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")
     list_select_related = ("owner",)
     autocomplete_fields = ("owner",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "next_dates")
     fieldsets = (
         (None, {"fields": ("owner", ("plate", "vin"), ("make", "model"), ("year", "fuel"), "mileage")}),
-        (_("Prochain entretien"), {"fields": (("next_service_date", "next_service_mileage"),)}),
+        (_("Immatriculation"), {"fields": (("category", "first_registration"),)}),
+        (
+            _("Prochain entretien"),
+            {
+                "fields": (
+                    ("next_service_date", "next_service_mileage"),
+                    ("service_interval_months", "service_interval_km"),
+                    "next_dates",
+                )
+            },
+        ),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
+
+    @display(description=_("prochaines échéances"))
+    def next_dates(self, obj):
+        """What the reminders will say: next service (by date or mileage) and next visite technique."""
+        if obj is None or obj.pk is None:
+            return "—"
+        dates = next_reminder_dates(obj)
+        service = dates["service"].strftime("%d/%m/%Y") if dates["service"] else _("inconnu (aucun entretien)")
+        if dates["service_by"] == "km":
+            service = _("%(date)s (selon le kilométrage)") % {"date": service}
+        inspection = (
+            dates["inspection"].strftime("%d/%m/%Y")
+            if dates["inspection"]
+            else _("inconnue (date de première mise en circulation manquante)")
+        )
+        return format_html("{} : {}<br>{} : {}", _("Entretien"), service, _("Visite technique"), inspection)
 
     @display(description=_("plaque (arabe)"))
     def plate_arabic_column(self, obj):

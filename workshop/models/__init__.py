@@ -11,6 +11,7 @@ from .jobs import Service, ServiceItem
 from .notifications import Notification
 from .profile import WorkshopProfile
 from .refunds import Refund
+from .reminders import Reminder
 
 __all__ = [
     "Car",
@@ -28,6 +29,7 @@ __all__ = [
     "Payment",
     "PhoneVerification",
     "Refund",
+    "Reminder",
     "Service",
     "ServiceItem",
     "TvaRate",

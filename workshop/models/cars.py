@@ -1,5 +1,9 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +24,23 @@ FIRST_CAR_YEAR = 1950
 LAST_CAR_YEAR = 2100
 
 
+def validate_registration_date(value) -> None:
+    """A car first registered from 1950 to today (older than the garage's other dates: no 2000 floor)."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    if not date(FIRST_CAR_YEAR, 1, 1) <= value <= today:
+        raise ValidationError(
+            _("Date de première mise en circulation hors de la plage acceptée : %(value)s (du %(low)s au %(high)s)."),
+            code="date_out_of_range",
+            params={
+                "value": value.strftime("%d/%m/%Y"),
+                "low": f"01/01/{FIRST_CAR_YEAR}",
+                "high": today.strftime("%d/%m/%Y"),
+            },
+        )
+
+
 class Car(TimeStamped):
     class Fuel(models.TextChoices):
         PETROL = "petrol", _("Essence")
@@ -27,6 +48,16 @@ class Car(TimeStamped):
         LPG = "lpg", _("GPL")
         HYBRID = "hybrid", _("Hybride")
         ELECTRIC = "electric", _("Électrique")
+
+    class Category(models.TextChoices):
+        """The use the registration states: it sets the technical inspection's rhythm (ECAR_INSPECTION_RULES)."""
+
+        PRIVATE = "private", _("Voiture particulière")
+        UTILITY = "utility", _("Véhicule utilitaire")
+        TAXI = "taxi", _("Taxi")
+        LOUAGE = "louage", _("Louage")
+        RURAL = "rural", _("Transport rural")
+        DRIVING_SCHOOL = "driving_school", _("Auto-école")
 
     owner = models.ForeignKey(
         "workshop.Customer", verbose_name=_("propriétaire"), on_delete=models.PROTECT, related_name="cars"
@@ -49,6 +80,29 @@ class Car(TimeStamped):
         _("prochain entretien (date)"), null=True, blank=True, validators=[validate_planned_date]
     )
     next_service_mileage = models.PositiveIntegerField(_("prochain entretien (km)"), null=True, blank=True)
+    category = models.CharField(_("catégorie"), max_length=14, choices=Category.choices, default=Category.PRIVATE)
+    first_registration = models.DateField(
+        _("première mise en circulation"),
+        null=True,
+        blank=True,
+        validators=[validate_registration_date],
+        help_text=_("Date de la carte grise : elle fixe les échéances de la visite technique."),
+    )
+    # Empty: the garage's defaults (ECAR_SERVICE_INTERVAL_MONTHS / _KM); a car may need shorter ones.
+    service_interval_months = models.PositiveSmallIntegerField(
+        _("intervalle d'entretien (mois)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Vide : l'intervalle de l'atelier."),
+    )
+    service_interval_km = models.PositiveIntegerField(
+        _("intervalle d'entretien (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(100000)],
+        help_text=_("Vide : l'intervalle de l'atelier."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -59,6 +113,7 @@ class Car(TimeStamped):
             models.Index(fields=["make", "model"], name="car_make_model_idx"),
             models.Index(fields=["fuel"], name="car_fuel_idx"),
             models.Index(fields=["next_service_date"], name="car_next_service_idx"),
+            models.Index(fields=["first_registration"], name="car_first_registration_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -66,6 +121,14 @@ class Car(TimeStamped):
                 name="car_year_plausible",
             ),
             date_bounds_check("next_service_date", "car_next_service_date_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(first_registration__isnull=True)
+                | models.Q(
+                    first_registration__gte=date(FIRST_CAR_YEAR, 1, 1),
+                    first_registration__lte=date(LAST_CAR_YEAR, 12, 31),
+                ),
+                name="car_first_registration_plausible",
+            ),
         ]
 
     def __str__(self):

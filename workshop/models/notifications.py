@@ -24,6 +24,9 @@ class Notification(TimeStamped):
         INVOICE_ISSUED = "invoice_issued", _("Facture émise")
         PAYMENT_REMINDER = "payment_reminder", _("Relance de paiement")
         SERVICE_DUE = "service_due", _("Entretien à prévoir")
+        INSPECTION_DUE = "inspection_due", _("Visite technique à prévoir")
+        ROAD_TAX_DUE = "road_tax_due", _("Vignette à payer")
+        DECLINED_WORK = "declined_work", _("Travaux non réalisés")
         VERIFICATION_CODE = "verification_code", _("Code de vérification")
 
     class Status(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Messages to customers: sending (gateways, templates, queue) and the periodic reminders that create them."""
