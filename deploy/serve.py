@@ -315,7 +315,7 @@ def serve() -> int:
             "DJANGO_SECRET_KEY n'est pas défini ; générez-en une : "
             'python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
-    os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
     if not os.environ["CELERY_BROKER_URL"]:
         fail(
             "REDIS_URL (ou CELERY_BROKER_URL) doit désigner Redis : le worker et beat en ont besoin, "
