@@ -72,9 +72,8 @@ class Stack:
             )
         return url
 
-    def values(self) -> dict[str, str]:
-        url = self.database()
-        return {
+    def values(self, *, database: bool) -> dict[str, str]:
+        values = {
             "ECAR_RUN_DIR": str(self.run_dir),
             "ECAR_DEPLOY_DIR": str(DEPLOY),
             "ECAR_HTTP_LISTEN": f"{self.http_host}:{self.http_port}",
@@ -87,19 +86,24 @@ class Stack:
             "ECAR_NGINX_WORKERS": env("ECAR_NGINX_WORKERS", "auto"),
             # As root, nginx's workers and PgBouncer drop to nobody; otherwise they stay the invoking user.
             "ECAR_NGINX_USER": "user nobody nogroup;" if self.root else "# workers: the invoking user",
-            "ECAR_DB_NAME": unquote(url.path.lstrip("/")),
-            "ECAR_DB_HOST": url.hostname or "127.0.0.1",
-            "ECAR_DB_PORT": str(url.port or 5432),
-            "ECAR_DB_USER": unquote(url.username or "postgres"),
-            "ECAR_DB_PASSWORD": unquote(url.password or ""),
             "ECAR_PGBOUNCER_HOST": self.pgbouncer_host,
             "ECAR_PGBOUNCER_PORT": str(self.pgbouncer_port),
-            "ECAR_PGBOUNCER_AUTH_TYPE": "scram-sha-256" if url.password else "trust",
             "ECAR_PGBOUNCER_POOL_SIZE": env("ECAR_PGBOUNCER_POOL_SIZE", "20"),
         }
+        if database:  # PgBouncer's target: the PostgreSQL of DATABASE_URL
+            url = self.database()
+            values |= {
+                "ECAR_DB_NAME": unquote(url.path.lstrip("/")),
+                "ECAR_DB_HOST": url.hostname or "127.0.0.1",
+                "ECAR_DB_PORT": str(url.port or 5432),
+                "ECAR_DB_USER": unquote(url.username or "postgres"),
+                "ECAR_DB_PASSWORD": unquote(url.password or ""),
+                "ECAR_PGBOUNCER_AUTH_TYPE": "scram-sha-256" if url.password else "trust",
+            }
+        return values
 
     def write_configs(self, *services: str) -> None:
-        values = self.values()
+        values = self.values(database="pgbouncer" in services)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         files = []
         if "nginx" in services:

@@ -488,3 +488,14 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- stack (issue 11): the production stack ---------------------------------------------------------------
+
+
+class CustomerImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CustomerImport
+
+    file_name = factory.Sequence(lambda n: f"clients-{n}.xlsx")
+    status = models.CustomerImport.Status.IMPORTED
