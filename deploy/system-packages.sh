@@ -47,8 +47,7 @@ echo "== apt-get install ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # nginx and pgbouncer must not start as system services on install: make serve and compose run their own.
 policy=/usr/sbin/policy-rc.d
-if [[ ! -e "$policy" ]]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+if [[ ! -e "$policy" ]] && { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"; } 2>/dev/null; then
   trap 'rm -f "$policy"' EXIT
 fi
 apt-get update -qq
