@@ -72,6 +72,7 @@ def test_the_application_goes_through_pgbouncer_and_migrations_are_a_one_off(con
     assert services["migrate"]["profiles"] == ["tools"] and services["migrate"]["restart"] == "no"
     assert services["migrate"]["command"] == ["python", "deploy/serve.py", "prepare"]
     assert "8080" in str(services["nginx"]["ports"])
+    assert "DJANGO_SECRET_KEY" not in services["nginx"]["environment"]  # the front door holds no secret
 
 
 def test_a_missing_database_password_is_named(tmp_path):
