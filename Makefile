@@ -10,7 +10,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run test lint format bench seed migrate messages clean system-packages system-packages-test
+.PHONY: run serve test lint format bench seed migrate messages clean system-packages system-packages-test
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PY_VERSION) introuvable (pyenv install $(PY_VERSION))"; exit 1; }
@@ -40,6 +40,13 @@ run: export DJANGO_DEBUG ?= true
 run: seed
 	@echo "Portail ECAR : http://$(HOST):$(PORT)/admin/  API : http://$(HOST):$(PORT)/api/docs/  (Ctrl+C pour arrêter)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack natively, in the foreground (deploy/serve.py): nginx on 127.0.0.1:8080 → gunicorn →
+# PgBouncer → DATABASE_URL's PostgreSQL, Celery worker and beat on REDIS_URL. Ctrl+C stops everything.
+serve: export DJANGO_DEBUG = false
+serve: $(STAMP)
+	@deploy/system-packages.sh --serve
+	$(BIN)/python deploy/serve.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,7 +2,8 @@
 # The Debian/Ubuntu packages ECAR needs from the system, in one place for `make test`, `make run`, .ci/run and the
 # Dockerfile. Installs only what is missing, and only as root; otherwise prints the exact command and fails.
 #   deploy/system-packages.sh          what the portal needs to run (translations, WeasyPrint's libraries, fonts)
-#   deploy/system-packages.sh --test   the same plus what the test suite reads PDFs with (pdftotext)
+#   deploy/system-packages.sh --serve  the same plus the production stack's servers (nginx, PgBouncer): `make serve`
+#   deploy/system-packages.sh --test   all of the above plus what the test suite uses (pdftotext, the compose CLI)
 set -euo pipefail
 
 RUNTIME_PACKAGES=(
@@ -11,12 +12,17 @@ RUNTIME_PACKAGES=(
   libharfbuzz-subset0                       # WeasyPrint's font subsetting (small, reproducible PDFs)
   fonts-dejavu-core fonts-hosny-amiri       # Latin and Arabic glyphs of the documents
 )
-TEST_PACKAGES=(poppler-utils)               # pdftotext: shaped Arabic text when the tests read PDFs back
+SERVE_PACKAGES=(nginx pgbouncer)            # make serve and the image: the reverse proxy and the connection pooler
+TEST_PACKAGES=(
+  poppler-utils                             # pdftotext: shaped Arabic text when the tests read PDFs back
+  docker-compose                            # `docker-compose config` validates docker-compose.yml, no daemon needed
+)
 
 packages=("${RUNTIME_PACKAGES[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-  packages+=("${TEST_PACKAGES[@]}")
-fi
+case "${1:-}" in
+  --serve) packages+=("${SERVE_PACKAGES[@]}") ;;
+  --test) packages+=("${SERVE_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "Paquets système : dpkg-query introuvable (système non Debian), vérification ignorée." >&2
@@ -39,5 +45,10 @@ if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "== apt-get install ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# nginx and pgbouncer must not start as system services on install: make serve and compose run their own.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e "$policy" ]] && { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"; } 2>/dev/null; then
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -23,8 +23,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback is flagged by `manage.py check --deploy` (security.W009): production sets its own.
+# Production is DEBUG off with a key of its own: gunicorn, Celery and `check --deploy` refuse to start without
+# one (portal/production.py). The fallback only serves management commands, tests and `make run`.
+SECRET_KEY_FROM_ENV = bool(os.environ.get("DJANGO_SECRET_KEY"))
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "django-insecure-ecar-development-only-key-0123456789"
+PRODUCTION = not DEBUG and SECRET_KEY_FROM_ENV
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -57,7 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.health.HealthCheckMiddleware",  # first: /healthz skips host checks, redirects, sessions
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, so a preflight is answered there
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.GarageLanguageMiddleware",
@@ -102,6 +107,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# PgBouncer in transaction pooling hands each transaction to any server connection: neither a cursor declared
+# WITH HOLD nor a prepared statement (psycopg prepares a query run 5 times) may outlive it. Advisory locks are
+# transaction-level for the same reason (workshop/imports.py).
+if env_bool("DATABASE_PGBOUNCER"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -137,10 +148,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Production serves collectstatic's copies with content-hashed names, which nginx caches for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if env_bool("DJANGO_STATIC_MANIFEST", PRODUCTION)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 
 LOGIN_URL = "admin:login"
 
@@ -214,6 +236,7 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING, as JSON in production
 CELERY_IMPORTS = ["workshop.notifications.reminder_tasks"]
 # Periodic tasks (`celery -A portal beat`), at Africa/Tunis times (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
@@ -297,10 +320,21 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# One JSON object per line on stdout in production (DJANGO_LOG_FORMAT=json|text).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "portal.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
@@ -520,3 +554,34 @@ ECAR_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ECAR_IMPORT_MAX_UNCOMPR
 ECAR_IMPORT_MAX_PART_BYTES = int(os.environ.get("ECAR_IMPORT_MAX_PART_BYTES", str(100 * 1024**2)))  # non-sheet parts
 ECAR_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("ECAR_IMPORT_MAX_COMPRESSION_RATIO", "100"))
 ECAR_IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("ECAR_IMPORT_MAX_ZIP_MEMBERS", "1000"))
+
+# --- Production stack (deploy/, README « Mise en production ») ----------------------------------------
+# HTTPS behind nginx: on by default in production, DJANGO_HTTPS=false for a plain-HTTP run on loopback.
+ECAR_HTTPS = env_bool("DJANGO_HTTPS", PRODUCTION)
+if ECAR_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # nginx overwrites what the client sent
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Several web replicas: sessions live in Redis (and the database, so a Redis restart logs nobody out).
+if os.environ.get("REDIS_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Content Security Policy of every HTML page (portal/security.py). unfold's Alpine.js is its standard build,
+# which evaluates x-data expressions with `new Function`: the admin needs 'unsafe-eval', not 'unsafe-inline'.
+ECAR_CONTENT_SECURITY_POLICY = os.environ.get(
+    "ECAR_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+)
+# Swagger UI and ReDoc start from an inline script of drf-spectacular's templates (and ReDoc a blob: worker).
+ECAR_CONTENT_SECURITY_POLICY_INLINE_PATHS = ("/api/docs/", "/api/redoc/")
+# Daily purge (portal/maintenance.py): uploaded import files and their rejects older than this are deleted.
+ECAR_IMPORT_FILES_RETENTION_DAYS = int(os.environ.get("ECAR_IMPORT_FILES_RETENTION_DAYS", "90"))
+from portal.maintenance import BEAT_SCHEDULE as MAINTENANCE_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE |= MAINTENANCE_BEAT_SCHEDULE

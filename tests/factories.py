@@ -550,3 +550,14 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     notification = factory.SubFactory(
         NotificationFactory, customer=factory.SelfAttribute("..customer"), event="inspection_due"
     )
+
+
+# --- stack (issue 11): the production stack ---------------------------------------------------------------
+
+
+class CustomerImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CustomerImport
+
+    file_name = factory.Sequence(lambda n: f"clients-{n}.xlsx")
+    status = models.CustomerImport.Status.IMPORTED

@@ -33,7 +33,8 @@ def test_missing_packages_without_root_fail_with_the_command_in_french(tmp_path)
     assert "Paquets système manquants : gettext libpango-1.0-0" in result.stderr
     assert (
         "sudo apt-get update && sudo apt-get install -y --no-install-recommends gettext libpango-1.0-0 "
-        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri poppler-utils"
+        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri nginx pgbouncer poppler-utils "
+        "docker-compose"
     ) in result.stderr
     assert not (tmp_path / "apt.log").exists()
 
@@ -49,6 +50,15 @@ def test_missing_packages_as_root_are_installed(tmp_path):
     )  # no poppler-utils: only the tests need it
 
 
+def test_serve_adds_nginx_and_pgbouncer(tmp_path):
+    result = run(tmp_path, "--serve", installed=False, uid=0)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "apt.log").read_text().splitlines()[1] == (
+        "apt-get install -y -qq --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 "
+        "libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri nginx pgbouncer"
+    )
+
+
 def test_nothing_runs_when_everything_is_installed(tmp_path):
     result = run(tmp_path, "--test", installed=True, uid=1000)
     assert result.returncode == 0
@@ -61,5 +71,6 @@ def test_make_test_run_and_ci_all_use_the_script():
     makefile = (root / "Makefile").read_text()
     assert "test: system-packages-test" in makefile
     assert "migrate: system-packages" in makefile  # `make run` → seed → migrate
+    assert "deploy/system-packages.sh --serve" in makefile  # make serve
     assert "deploy/system-packages.sh --test" in (root / ".ci" / "run").read_text()
-    assert "system-packages.sh" in (root / "Dockerfile").read_text()
+    assert "system-packages.sh --serve" in (root / "Dockerfile").read_text()

@@ -8,6 +8,7 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("Atelier")
 
     def ready(self):
+        from portal import production  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
         from workshop.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
