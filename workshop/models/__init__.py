@@ -10,6 +10,7 @@ from .jobs import Service, ServiceItem
 from .notifications import Notification
 from .profile import WorkshopProfile
 from .refunds import Refund
+from .stock import StockMovement
 
 __all__ = [
     "Car",
@@ -28,6 +29,7 @@ __all__ = [
     "Refund",
     "Service",
     "ServiceItem",
+    "StockMovement",
     "TvaRate",
     "WorkshopProfile",
 ]
