@@ -28,7 +28,11 @@ def load_catalogue(*, path: Path = CATALOGUE_FILE) -> dict[str, int]:
         rows = [row for row in rows if row[key] not in existing]
         fresh = [model(**{k: v for k, v in row.items() if k not in IGNORED}) for row in rows]
         model.objects.bulk_create(fresh)
-        opening = {obj.pk: Decimal(row["stock_on_hand"]) for obj, row in zip(fresh, rows) if row.get("stock_on_hand")}
+        opening = {
+            obj.pk: Decimal(row["stock_on_hand"])
+            for obj, row in zip(fresh, rows, strict=True)
+            if row.get("stock_on_hand")
+        }
         open_stock(quantities=opening, note=OPENING_NOTE)
         added[model._meta.verbose_name_plural] = len(fresh)
     return added

@@ -80,10 +80,7 @@ class StockMovement(models.Model):
                     Q(kind="sale", quantity__lt=0, invoice__isnull=False, credit_note__isnull=True)
                     | Q(kind="return", quantity__gt=0, credit_note__isnull=False)
                     | Q(kind="receipt", quantity__gt=0, invoice__isnull=True, credit_note__isnull=True)
-                    | (
-                        Q(kind="adjustment", invoice__isnull=True, credit_note__isnull=True)
-                        & ~Q(quantity=0)
-                    )
+                    | (Q(kind="adjustment", invoice__isnull=True, credit_note__isnull=True) & ~Q(quantity=0))
                 ),
                 name="stockmovement_kind_sign_document",
             ),
