@@ -488,3 +488,25 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- shop (issue 12: customer and car pages, stock) -----------------------------------------------------------
+
+
+class StockedPartFactory(PartFactory):
+    """A catalogue part with an opening stock, written as the ledger's first movement (`stock`)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    stock = Decimal("10.000")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from workshop.stock import open_stock
+
+        stock = kwargs.pop("stock")
+        part = super()._create(model_class, *args, **kwargs)
+        open_stock(quantities={part.pk: stock}, note="Stock initial")
+        part.refresh_from_db()
+        return part
