@@ -96,6 +96,9 @@ EXPECTED = {
     "admin:workshop_part_add":                        "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_part_change":                     "200 200 200 200 200 | 200 200 403 403 403",
     "admin:workshop_part_delete":                     "200 200 403 403 403 | 200 200 403 403 403",
+    # stock receipts and inventory counts: the manager (workshop.add_stockmovement)
+    "admin:workshop_part_receive_parts":              "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_part_count_stock":                "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_part_history":                    "404 404 404 404 404 | 404 404 404 404 404",
     "admin:workshop_part_simple_history":             "404 404 404 404 404 | 405 405 405 405 405",
     "admin:workshop_labouroperation_changelist":      "200 200 200 200 200 | 200 200 200 200 200",

@@ -253,7 +253,7 @@ def test_concurrent_receipts_all_count():
         try:
             for _ in range(5):
                 stock.receive_parts(part=part, quantity="1", user=manager)
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
