@@ -83,6 +83,8 @@ EXPECTED = {
     "admin:workshop_customer_history":                "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_customer_simple_history":         "200 200 200 403 200 | 405 405 405 405 405",
     "admin:workshop_customer_export":                 "200 200 200 403 200 | 200 200 200 403 200",
+    # « Enregistrer un paiement » from the customer page: those who record payments (workshop.add_payment)
+    "admin:workshop_customer_record_payment":         "200 200 403 403 200 | 200 200 403 403 200",
     # --- cars -------------------------------------------------------------------------------------------------
     "admin:workshop_car_changelist":                  "200 200 200 200 200 | 200 200 200 200 200",
     "admin:workshop_car_add":                         "200 200 200 403 403 | 200 200 200 403 403",
