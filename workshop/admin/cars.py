@@ -4,6 +4,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import display
 
 from workshop.models import Car
+from workshop.pages.car import car_page
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin
 
 from .base import EcarModelAdmin, NormalisedSearchMixin
@@ -12,6 +13,7 @@ from .exports import ListExportMixin
 
 @admin.register(Car)
 class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+    change_form_outer_before_template = "workshop/admin/car_page.html"
     normalised_search = {"plate": normalise_plate, "vin": normalise_vin, "owner__phone": normalise_phone}
     list_display = ("plate", "plate_arabic_column", "make", "model", "year", "fuel", "mileage", "owner_column")
     list_filter = (("fuel", ChoicesDropdownFilter), "make", ("next_service_date", RangeDateFilter))
@@ -24,6 +26,14 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         (_("Prochain entretien"), {"fields": (("next_service_date", "next_service_mileage"),)}),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The car page: owner, visits with mileage, the open job and the next service, above the form."""
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context["car_page"] = car_page(car=obj, user=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @display(description=_("plaque (arabe)"))
     def plate_arabic_column(self, obj):

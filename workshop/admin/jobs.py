@@ -53,6 +53,47 @@ class NextStep:
 
 
 INTAKE_FIELDS = ("car", "customer", "kind", "mechanic", "received_at", "promised_at", "complaint")
+CONFIRM_OWNER = "confirm_other_owner"
+
+
+class ServiceAdminForm(forms.ModelForm):
+    """The job form: the customer defaults to the car's owner; another customer must be confirmed.
+
+    A fleet car driven by an employee is a real case: the job (and its messages and invoice) then goes to the
+    customer chosen, once the user ticks « Le véhicule appartient à un autre client : je confirme ».
+    """
+
+    confirm_other_owner = forms.BooleanField(
+        label=_("Le véhicule appartient à un autre client : je confirme"),
+        required=False,
+        help_text=_("Les messages et la facture iront au client de l'ordre, pas au propriétaire du véhicule."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "customer" in self.fields:
+            self.fields["customer"].required = False
+            self.fields["customer"].help_text = _("Laissé vide : le propriétaire du véhicule.")
+
+    def clean(self):
+        cleaned = super().clean()
+        car, customer = cleaned.get("car"), cleaned.get("customer")
+        if car is None or "customer" not in self.fields:
+            return cleaned
+        if customer is None:
+            cleaned["customer"] = car.owner
+            return cleaned
+        changed = self.instance.pk is None or {"car", "customer"} & set(self.changed_data)
+        if customer.pk != car.owner_id and changed and not cleaned.get(CONFIRM_OWNER):
+            self.add_error(
+                CONFIRM_OWNER,
+                gettext(
+                    "Le véhicule %(plate)s appartient à %(owner)s : cochez la confirmation pour ouvrir l'ordre "
+                    "au nom de %(customer)s, ou laissez le client vide."
+                )
+                % {"plate": car.plate, "owner": car.owner.display_name, "customer": customer.display_name},
+            )
+        return cleaned
 
 
 class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
@@ -171,6 +212,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     )
     list_select_related = ("car", "customer", "mechanic")
     autocomplete_fields = ("car", "customer")
+    form = ServiceAdminForm
     inlines = [ServiceItemInline]
     price_columns = ("total_column", "totals_summary", "timeline")
     readonly_fields = (
@@ -190,7 +232,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("reference", ("car", "customer"), ("kind", "status"), "mechanic")}),
+        (None, {"fields": ("reference", ("car", "customer"), CONFIRM_OWNER, ("kind", "status"), "mechanic")}),
         (_("Réception"), {"fields": (("received_at", "promised_at"), "mileage_in", "complaint")}),
         (
             _("Atelier"),
@@ -218,8 +260,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new job has no state to move and no history yet
-            return ((None, {"fields": ("car", "customer", "kind", "mechanic")}), self.fieldsets[1])
+            return ((None, {"fields": ("car", "customer", CONFIRM_OWNER, "kind", "mechanic")}), self.fieldsets[1])
         fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.has_perm("workshop.add_service"):  # the intake is read only: nothing to confirm
+            fieldsets = [
+                (title, {**options, "fields": [f for f in options["fields"] if f != CONFIRM_OWNER]})
+                for title, options in fieldsets
+            ]
         if not roles.can_see_prices(request.user):  # the same timeline, its amounts left out
             history = {"fields": ("timeline_without_prices",), "classes": ["collapse"]}
             fieldsets = [*fieldsets, (_("Historique"), history)]
