@@ -39,6 +39,11 @@ REBILL_HELP = _(
     "Toutes les factures de cet ordre ont été annulées par avoir : une nouvelle facture brouillon reprend "
     "ses lignes figées, à vérifier puis émettre."
 )
+INVOICE_HELP = _(
+    "Après « Terminé », l'ordre est facturé (bouton « Facturer ») : une facture brouillon reprend les lignes, "
+    "à vérifier puis émettre ; le véhicule est ensuite remis au client."
+)
+BILLED_BY = _("la facturation est faite par le comptable ou le gérant.")
 PRICE_FIELDS = ("unit_price", "discount_percent", "tva_rate")
 
 
@@ -288,11 +293,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     def _may_rebill(self, request, obj) -> bool:
         """A billed job whose invoices were all cancelled by credit notes is billed again from its frozen lines."""
+        return request.user.has_perm("workshop.invoice_service") and self._may_rebill_ignoring_role(request, obj)
+
+    def _may_rebill_ignoring_role(self, request, obj) -> bool:
         cache = request.__dict__.setdefault("_ecar_rebill", {})
         if obj.pk not in cache:
             cache[obj.pk] = (
                 obj.status in Service.FROZEN_STATUSES
-                and request.user.has_perm("workshop.invoice_service")
                 and obj.invoices.exists()
                 and not obj.invoices.exclude(status=Invoice.Status.CANCELLED).exists()
             )
@@ -379,10 +386,23 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         extra_context = extra_context or {}
         if obj is not None:
             steps = list(self.available_transitions(request, obj))
-            if self._may_rebill(request, obj):
-                steps.append(NextStep("rebill", str(_("Refacturer")), None, str(REBILL_HELP)))
+            steps += self._billing_steps(request, obj)
             extra_context["workflow_steps"] = steps
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _billing_steps(self, request, obj) -> list[NextStep]:
+        """What follows « Terminé » and a total credit note: billing, by those who bill (told to everyone)."""
+        may_bill = request.user.has_perm("workshop.invoice_service")
+        if obj.status == Service.Status.COMPLETED:
+            refused = workflows.refusal(obj, "invoice", request.user) if may_bill else None
+            reason = str(BILLED_BY) if not may_bill else (" ".join(refused.messages) if refused else None)
+            return [NextStep("create_invoice", str(_("Facturer")), reason, str(INVOICE_HELP))]
+        if self._all_invoices_cancelled(request, obj):
+            return [NextStep("rebill", str(_("Refacturer")), None if may_bill else str(BILLED_BY), str(REBILL_HELP))]
+        return []
+
+    def _all_invoices_cancelled(self, request, obj) -> bool:
+        return obj.status in Service.FROZEN_STATUSES and self._may_rebill_ignoring_role(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":
