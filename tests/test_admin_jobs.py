@@ -47,6 +47,14 @@ def test_the_add_form_is_prefilled_from_the_car_page_link(login, adviser):
     url = f"{reverse('admin:workshop_service_add')}?car={car.pk}&customer={car.owner_id}"
     page = login(adviser).get(url).content.decode()
     assert "77 TU 7777" in page and car.owner.display_name in page and CONFIRM in page
+    assert "portal/job_form.js" in page  # picking another car fills in its owner
+
+
+def test_a_customer_search_by_plate_finds_the_owner_the_script_fills_in(login, adviser):
+    car = f.CarFactory(plate="88 TU 888")
+    query = "term=88 TU 888&app_label=workshop&model_name=service&field_name=customer"
+    results = login(adviser).get(f"{reverse('admin:autocomplete')}?{query}").json()["results"]
+    assert [int(r["id"]) for r in results] == [car.owner_id]
 
 
 def test_a_car_of_another_customer_needs_the_confirmation(login, adviser):

@@ -218,6 +218,10 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     list_select_related = ("car", "customer", "mechanic")
     autocomplete_fields = ("car", "customer")
     form = ServiceAdminForm
+
+    class Media:
+        js = ("portal/job_form.js",)  # picking a car fills in its owner
+
     inlines = [ServiceItemInline]
     price_columns = ("total_column", "totals_summary", "timeline")
     readonly_fields = (
