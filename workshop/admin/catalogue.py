@@ -37,8 +37,8 @@ class PartAdmin(TransitionAdminMixin, EcarModelAdmin):
     actions_detail = ["receive_parts", "count_stock"]
     readonly_fields = ("stock_on_hand", "movements")
     fieldsets = (
-        (None, {"fields": ("reference", "name", "brand", "is_active")}),
-        (_("Prix"), {"fields": (("unit_price", "purchase_price"), "tva_rate")}),
+        (None, {"fields": ("reference", "name", "brand", "tva_rate", "is_active")}),
+        (_("Prix"), {"fields": (("unit_price", "purchase_price"),)}),  # dropped whole for those without prices
         (_("Stock"), {"fields": (("stock_on_hand", "stock_minimum"), "movements")}),
     )
 
