@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from workshop import stock
+
 
 def dashboard_callback(request, context):
     from reports import dashboard
@@ -10,6 +12,9 @@ def dashboard_callback(request, context):
         return context
     figures = dashboard.figures(request.user)
     context.update(figures)
+    if request.user.has_perm("workshop.view_part"):  # not cached: a receipt must take a part off at once
+        context["low_stock"] = stock.parts_below_minimum(limit=dashboard.LIST_SIZE)
+        context["show_low_stock"] = True
     context["dashboard_title"] = _("Aujourd'hui à l'atelier")
     context["jobs_chart"] = dashboard.chart(
         figures["jobs_per_week"]["labels"], figures["jobs_per_week"]["values"], _("Ordres reçus")

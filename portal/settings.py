@@ -193,6 +193,10 @@ ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
+# Next service due (workshop.maintenance_due), when the car has no date or mileage of its own: the last service
+# plus these intervals, whichever comes first (the reminders use the same two settings).
+ECAR_SERVICE_INTERVAL_MONTHS = int(os.environ.get("ECAR_SERVICE_INTERVAL_MONTHS", "12"))
+ECAR_SERVICE_INTERVAL_KM = int(os.environ.get("ECAR_SERVICE_INTERVAL_KM", "10000"))
 
 # --- Reminders (workshop.notifications.reminders; README « Relances ») ------------------------------
 # Service due: from the car's last maintenance job, by date or mileage (whichever comes first).

@@ -561,3 +561,25 @@ class CustomerImportFactory(factory.django.DjangoModelFactory):
 
     file_name = factory.Sequence(lambda n: f"clients-{n}.xlsx")
     status = models.CustomerImport.Status.IMPORTED
+
+
+# --- shop (issue 12: customer and car pages, stock) -----------------------------------------------------------
+
+
+class StockedPartFactory(PartFactory):
+    """A catalogue part with an opening stock, written as the ledger's first movement (`stock`)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    stock = Decimal("10.000")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from workshop.stock import open_stock
+
+        stock = kwargs.pop("stock")
+        part = super()._create(model_class, *args, **kwargs)
+        open_stock(quantities={part.pk: stock}, note="Stock initial")
+        part.refresh_from_db()
+        return part

@@ -162,7 +162,8 @@ def test_a_job_whose_invoice_was_cancelled_offers_and_explains_re_billing(login,
     assert action_url(service, "rebill") in html
     assert "Étapes suivantes" in html and "Refacturer" in html and "annulées par avoir" in html
     html = login(adviser).get(change_url(service)).content.decode()
-    assert action_url(service, "rebill") not in html and "Refacturer" not in html  # advisers do not bill
+    assert action_url(service, "rebill") not in html  # advisers do not bill: the panel says who does
+    assert "Refacturer" in html and "la facturation est faite par le comptable ou le gérant" in html
     assert login(adviser).post(action_url(service, "rebill"), {"_form_submitted": "1"}).status_code == 403
     client = login(accountant)
     response = client.post(action_url(service, "rebill"), {"_form_submitted": "1", "expected_status": "invoiced"})

@@ -83,6 +83,8 @@ EXPECTED = {
     "admin:workshop_customer_history":                "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_customer_simple_history":         "200 200 200 403 200 | 405 405 405 405 405",
     "admin:workshop_customer_export":                 "200 200 200 403 200 | 200 200 200 403 200",
+    # « Enregistrer un paiement » from the customer page: those who record payments (workshop.add_payment)
+    "admin:workshop_customer_record_payment":         "200 200 403 403 200 | 200 200 403 403 200",
     # --- cars -------------------------------------------------------------------------------------------------
     "admin:workshop_car_changelist":                  "200 200 200 200 200 | 200 200 200 200 200",
     "admin:workshop_car_add":                         "200 200 200 403 403 | 200 200 200 403 403",
@@ -96,6 +98,9 @@ EXPECTED = {
     "admin:workshop_part_add":                        "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_part_change":                     "200 200 200 200 200 | 200 200 403 403 403",
     "admin:workshop_part_delete":                     "200 200 403 403 403 | 200 200 403 403 403",
+    # stock receipts and inventory counts: the manager (workshop.add_stockmovement)
+    "admin:workshop_part_receive_parts":              "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_part_count_stock":                "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_part_history":                    "404 404 404 404 404 | 404 404 404 404 404",
     "admin:workshop_part_simple_history":             "404 404 404 404 404 | 405 405 405 405 405",
     "admin:workshop_labouroperation_changelist":      "200 200 200 200 200 | 200 200 200 200 200",

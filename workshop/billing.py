@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workshop import stock
 from workshop.models import (
     CreditNote,
     CreditNoteLine,
@@ -224,6 +225,7 @@ def _checked_date(value: date, field: str) -> date:
 def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> Invoice:
     """Give a draft its definitive number (next in the year's series) and date; from now on it is frozen.
 
+    The invoice's catalogue parts leave the stock in the same transaction (`workshop.stock.record_sale`).
     The number comes from a counter row locked until this transaction commits, so concurrent issues queue
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
     The totals are recomputed from the lines and the garage's identity (bank, footer, logo included) is
@@ -237,7 +239,7 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             _set_totals_from_lines(locked)
             for field, value in seller_snapshot(WorkshopProfile.load()).items():
                 setattr(locked, field, value)
-        return fire(
+        issued = fire(
             instance=locked,
             name="issue",
             user=user,
@@ -247,6 +249,8 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             by=user,
             issue_date=issue_date,
         )
+        stock.record_sale(invoice=issued, user=user)  # the parts leave the store with the issued invoice
+        return issued
 
 
 def issue_invoices(*, invoices, user, issue_date: date | None = None) -> tuple[list[Invoice], list[str]]:
@@ -519,6 +523,7 @@ def create_credit_note(
             line.credit_note = note
         CreditNoteLine.objects.bulk_create(lines)
         note = fire(instance=note, name="issue", user=user, label=_("Émettre l'avoir"), by=user, issue_date=issue_date)
+        stock.record_return(credit_note=note, user=user)  # the credited parts come back to the store
         fire(
             instance=locked,
             name="cancel" if is_total else "credit",

@@ -6,6 +6,7 @@ from unfold.decorators import display
 
 from workshop.models import Car
 from workshop.notifications.reminders import next_reminder_dates
+from workshop.pages.car import car_page
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin
 
 from .base import EcarModelAdmin, NormalisedSearchMixin
@@ -14,6 +15,7 @@ from .exports import ListExportMixin
 
 @admin.register(Car)
 class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+    change_form_outer_before_template = "workshop/admin/car_page.html"
     normalised_search = {"plate": normalise_plate, "vin": normalise_vin, "owner__phone": normalise_phone}
     list_display = ("plate", "plate_arabic_column", "make", "model", "year", "fuel", "mileage", "owner_column")
     list_filter = (
@@ -57,6 +59,14 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
             else _("inconnue (date de première mise en circulation manquante)")
         )
         return format_html("{} : {}<br>{} : {}", _("Entretien"), service, _("Visite technique"), inspection)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The car page: owner, visits with mileage, the open job and the next service, above the form."""
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context["car_page"] = car_page(car=obj, user=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @display(description=_("plaque (arabe)"))
     def plate_arabic_column(self, obj):

@@ -1,16 +1,25 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
+from unfold.enums import ActionVariant
+from unfold.forms import BaseDialogForm
 
-from workshop.models import Car, Customer
+from workshop import billing
+from workshop.models import Car, Customer, Payment
 from workshop.models.refunds import customer_credit_available
-from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
+from workshop.money import format_tnd
+from workshop.pages.customer import customer_page, open_invoices
+from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, validate_past_date
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
 from .exports import ListExportMixin
+from .transitions import TransitionAdminMixin
 
 
 def full_tax_id(term: str) -> str:
@@ -30,8 +39,42 @@ class CarInline(EcarTabularInline):
     show_change_link = True
 
 
+class CustomerPaymentForm(BaseDialogForm):
+    """« Enregistrer un paiement » from the customer page: the invoice is chosen among their open ones."""
+
+    invoice = forms.TypedChoiceField(label=_("Facture"), coerce=int, choices=())
+    amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
+    method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
+    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate, validators=[validate_past_date])
+    withholding_amount = forms.DecimalField(
+        label=_("Retenue à la source (DT)"), max_digits=14, decimal_places=3, min_value=0, required=False
+    )
+    withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
+    reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        customer = Customer.objects.filter(pk=object_id).first() if object_id else None
+        if customer is None:
+            return
+        self.fields["invoice"].choices = [
+            (
+                invoice.pk,
+                gettext("%(number)s · reste dû %(due)s · échéance %(date)s")
+                % {
+                    "number": invoice.number,
+                    "due": format_tnd(invoice.balance_due),
+                    "date": invoice.due_date.strftime("%d/%m/%Y") if invoice.due_date else "—",
+                },
+            )
+            for invoice in open_invoices(customer)[:100]
+        ]
+
+
 @admin.register(Customer)
-class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
+    change_form_outer_before_template = "workshop/admin/customer_page.html"
+    actions_detail = ["record_payment"]
     normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate, "tax_id": full_tax_id}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
     list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
@@ -69,6 +112,65 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         if obj is None or not request.user.has_perm("workshop.view_refund"):
             return fieldsets
         return (*fieldsets[:-1], (_("Compte"), {"fields": ("customer_credit",)}), fieldsets[-1])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The customer page: their cars, jobs, invoices and balance above the identity form."""
+        obj = self._transition_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context["customer_page"] = customer_page(customer=obj, user=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_actions_detail(self, request, object_id):
+        """« Enregistrer un paiement » only when an invoice of the customer waits for one."""
+        actions = super().get_actions_detail(request, object_id)
+        obj = self._transition_object(request, object_id)
+        if obj is None or not open_invoices(obj).exists():
+            return [a for a in actions if not a.action_name.endswith("_record_payment")]
+        return actions
+
+    @action(
+        description=_("Enregistrer un paiement"),
+        url_path="record-payment",
+        permissions=["workshop.add_payment"],
+        icon="payments",
+        variant=ActionVariant.SUCCESS,
+        dialog={
+            "title": _("Enregistrer un paiement"),
+            "description": _("Le paiement est inscrit sur la facture choisie, comme depuis la page de la facture."),
+            "form_class": CustomerPaymentForm,
+            "form_submit_text": _("Enregistrer"),
+        },
+    )
+    def record_payment(self, request, form, object_id):
+        customer = self.get_object(request, object_id)
+        if customer is None:
+            return self.dialog_response(request, self.change_url(object_id), status=404)
+        data = form.cleaned_data
+        invoice = open_invoices(customer).filter(pk=data["invoice"]).first()
+        if invoice is None:  # paid or cancelled meanwhile, or another customer's
+            return self.refused(
+                request, object_id, ValidationError(gettext("Cette facture n'attend plus de paiement."))
+            )
+        try:
+            payment = billing.record_payment(
+                invoice=invoice,
+                user=request.user,
+                amount=data["amount"],
+                method=data["method"],
+                payment_date=data["payment_date"],
+                withholding_amount=data.get("withholding_amount") or 0,
+                withholding_certificate=data.get("withholding_certificate", ""),
+                reference=data.get("reference", ""),
+            )
+        except ValidationError as exc:
+            return self.refused(request, object_id, exc)
+        messages.success(
+            request,
+            gettext("Paiement enregistré sur %(invoice)s : %(amount)s.")
+            % {"invoice": invoice.number, "amount": format_tnd(payment.settled_amount)},
+        )
+        return self.dialog_response(request, self.change_url(object_id))
 
     @display(description=_("avoir client disponible"))
     def customer_credit(self, obj):

@@ -39,6 +39,11 @@ REBILL_HELP = _(
     "Toutes les factures de cet ordre ont été annulées par avoir : une nouvelle facture brouillon reprend "
     "ses lignes figées, à vérifier puis émettre."
 )
+INVOICE_HELP = _(
+    "Après « Terminé », l'ordre est facturé (bouton « Facturer ») : une facture brouillon reprend les lignes, "
+    "à vérifier puis émettre ; le véhicule est ensuite remis au client."
+)
+BILLED_BY = _("la facturation est faite par le comptable ou le gérant.")
 PRICE_FIELDS = ("unit_price", "discount_percent", "tva_rate")
 
 
@@ -53,6 +58,47 @@ class NextStep:
 
 
 INTAKE_FIELDS = ("car", "customer", "kind", "mechanic", "received_at", "promised_at", "complaint")
+CONFIRM_OWNER = "confirm_other_owner"
+
+
+class ServiceAdminForm(forms.ModelForm):
+    """The job form: the customer defaults to the car's owner; another customer must be confirmed.
+
+    A fleet car driven by an employee is a real case: the job (and its messages and invoice) then goes to the
+    customer chosen, once the user ticks « Le véhicule appartient à un autre client : je confirme ».
+    """
+
+    confirm_other_owner = forms.BooleanField(
+        label=_("Le véhicule appartient à un autre client : je confirme"),
+        required=False,
+        help_text=_("Les messages et la facture iront au client de l'ordre, pas au propriétaire du véhicule."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "customer" in self.fields:
+            self.fields["customer"].required = False
+            self.fields["customer"].help_text = _("Laissé vide : le propriétaire du véhicule.")
+
+    def clean(self):
+        cleaned = super().clean()
+        car, customer = cleaned.get("car"), cleaned.get("customer")
+        if car is None or "customer" not in self.fields:
+            return cleaned
+        if customer is None:
+            cleaned["customer"] = car.owner
+            return cleaned
+        changed = self.instance.pk is None or {"car", "customer"} & set(self.changed_data)
+        if customer.pk != car.owner_id and changed and not cleaned.get(CONFIRM_OWNER):
+            self.add_error(
+                CONFIRM_OWNER,
+                gettext(
+                    "Le véhicule %(plate)s appartient à %(owner)s : cochez la confirmation pour ouvrir l'ordre "
+                    "au nom de %(customer)s, ou laissez le client vide."
+                )
+                % {"plate": car.plate, "owner": car.owner.display_name, "customer": customer.display_name},
+            )
+        return cleaned
 
 
 class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
@@ -171,6 +217,11 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     )
     list_select_related = ("car", "customer", "mechanic")
     autocomplete_fields = ("car", "customer")
+    form = ServiceAdminForm
+
+    class Media:
+        js = ("portal/job_form.js",)  # picking a car fills in its owner
+
     inlines = [ServiceItemInline]
     price_columns = ("total_column", "totals_summary", "timeline")
     readonly_fields = (
@@ -190,7 +241,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("reference", ("car", "customer"), ("kind", "status"), "mechanic")}),
+        (None, {"fields": ("reference", ("car", "customer"), CONFIRM_OWNER, ("kind", "status"), "mechanic")}),
         (_("Réception"), {"fields": (("received_at", "promised_at"), "mileage_in", "complaint")}),
         (
             _("Atelier"),
@@ -218,8 +269,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new job has no state to move and no history yet
-            return ((None, {"fields": ("car", "customer", "kind", "mechanic")}), self.fieldsets[1])
+            return ((None, {"fields": ("car", "customer", CONFIRM_OWNER, "kind", "mechanic")}), self.fieldsets[1])
         fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.has_perm("workshop.add_service"):  # the intake is read only: nothing to confirm
+            fieldsets = [
+                (title, {**options, "fields": [f for f in options["fields"] if f != CONFIRM_OWNER]})
+                for title, options in fieldsets
+            ]
         if not roles.can_see_prices(request.user):  # the same timeline, its amounts left out
             history = {"fields": ("timeline_without_prices",), "classes": ["collapse"]}
             fieldsets = [*fieldsets, (_("Historique"), history)]
@@ -241,11 +297,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
 
     def _may_rebill(self, request, obj) -> bool:
         """A billed job whose invoices were all cancelled by credit notes is billed again from its frozen lines."""
+        return request.user.has_perm("workshop.invoice_service") and self._may_rebill_ignoring_role(request, obj)
+
+    def _may_rebill_ignoring_role(self, request, obj) -> bool:
         cache = request.__dict__.setdefault("_ecar_rebill", {})
         if obj.pk not in cache:
             cache[obj.pk] = (
                 obj.status in Service.FROZEN_STATUSES
-                and request.user.has_perm("workshop.invoice_service")
                 and obj.invoices.exists()
                 and not obj.invoices.exclude(status=Invoice.Status.CANCELLED).exists()
             )
@@ -332,10 +390,23 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         extra_context = extra_context or {}
         if obj is not None:
             steps = list(self.available_transitions(request, obj))
-            if self._may_rebill(request, obj):
-                steps.append(NextStep("rebill", str(_("Refacturer")), None, str(REBILL_HELP)))
+            steps += self._billing_steps(request, obj)
             extra_context["workflow_steps"] = steps
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _billing_steps(self, request, obj) -> list[NextStep]:
+        """What follows « Terminé » and a total credit note: billing, by those who bill (told to everyone)."""
+        may_bill = request.user.has_perm("workshop.invoice_service")
+        if obj.status == Service.Status.COMPLETED:
+            refused = workflows.refusal(obj, "invoice", request.user) if may_bill else None
+            reason = str(BILLED_BY) if not may_bill else (" ".join(refused.messages) if refused else None)
+            return [NextStep("create_invoice", str(_("Facturer")), reason, str(INVOICE_HELP))]
+        if self._all_invoices_cancelled(request, obj):
+            return [NextStep("rebill", str(_("Refacturer")), None if may_bill else str(BILLED_BY), str(REBILL_HELP))]
+        return []
+
+    def _all_invoices_cancelled(self, request, obj) -> bool:
+        return obj.status in Service.FROZEN_STATUSES and self._may_rebill_ignoring_role(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":

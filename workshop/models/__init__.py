@@ -12,6 +12,7 @@ from .notifications import Notification
 from .profile import WorkshopProfile
 from .refunds import Refund
 from .reminders import Reminder
+from .stock import StockMovement
 
 __all__ = [
     "Car",
@@ -32,6 +33,7 @@ __all__ = [
     "Reminder",
     "Service",
     "ServiceItem",
+    "StockMovement",
     "TvaRate",
     "WorkshopProfile",
 ]

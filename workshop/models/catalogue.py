@@ -12,7 +12,15 @@ class Part(TimeStamped):
     unit_price = models.DecimalField(_("prix de vente HT"), validators=[MinValueValidator(0)], **MONEY)
     purchase_price = models.DecimalField(_("prix d'achat HT"), default=0, validators=[MinValueValidator(0)], **MONEY)
     tva_rate = models.PositiveSmallIntegerField(_("taux de TVA"), choices=TvaRate.choices, default=TvaRate.STANDARD)
-    stock_on_hand = models.DecimalField(_("stock"), default=0, **QUANTITY)
+    # The sum of the part's stock movements, kept so by the database (workshop.invariants LEDGERS).
+    stock_on_hand = models.DecimalField(_("stock"), default=0, editable=False, **QUANTITY)
+    stock_minimum = models.DecimalField(
+        _("stock minimum"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("En dessous, la pièce est signalée sur le tableau de bord."),
+        **QUANTITY,
+    )
     is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
