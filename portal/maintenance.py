@@ -1,4 +1,5 @@
-"""Daily purge: expired JWT tokens, and uploaded import files (with their rejects) past their retention.
+"""Daily purge: expired JWT tokens, app registrations whose code expired, and uploaded import files (with
+their rejects) past their retention.
 
 The import records stay (who imported what, when, with which counts): only the files, which hold customers'
 personal data, go. Registered in Celery beat by settings (CELERY_BEAT_SCHEDULE)."""
@@ -46,10 +47,13 @@ def purge() -> dict[str, int]:
     from django.utils import timezone
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+    from workshop.accounts.registration import purge_registrations
+
     expired = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).count()
     call_command("flushexpiredtokens", verbosity=0)
+    registrations = purge_registrations()
     files = purge_import_files(older_than_days=settings.ECAR_IMPORT_FILES_RETENTION_DAYS)
-    result = {"expired_tokens": expired, "import_files": files}
+    result = {"expired_tokens": expired, "registrations": registrations, "import_files": files}
     logger.info("daily purge: %s", result)
     return result
 

@@ -259,7 +259,7 @@ def test_two_verifications_at_once_open_one_account():
 def test_expired_registrations_and_tokens_are_purged(api):
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-    from workshop.tasks import purge_api_sessions
+    from portal.maintenance import purge_task
 
     register(api)
     register(api, phone="20 777 999")
@@ -267,6 +267,6 @@ def test_expired_registrations_and_tokens_are_purged(api):
     user = f.UserFactory(username="vieux")
     OutstandingToken.objects.create(user=user, jti="old", token="x", expires_at=timezone.now() - timedelta(days=1))
     OutstandingToken.objects.create(user=user, jti="live", token="y", expires_at=timezone.now() + timedelta(days=1))
-    purge_api_sessions.delay()
+    purge_task.delay()  # the daily purge
     assert list(PhoneVerification.objects.values_list("phone", flat=True)) == ["+21620777999"]
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["live"]
