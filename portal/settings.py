@@ -193,13 +193,10 @@ ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
-# Next service due (workshop.maintenance_due), when the car has no date or mileage of its own: the last service
-# plus these intervals, whichever comes first (the reminders use the same two settings).
-ECAR_SERVICE_INTERVAL_MONTHS = int(os.environ.get("ECAR_SERVICE_INTERVAL_MONTHS", "12"))
-ECAR_SERVICE_INTERVAL_KM = int(os.environ.get("ECAR_SERVICE_INTERVAL_KM", "10000"))
 
 # --- Reminders (workshop.notifications.reminders; README « Relances ») ------------------------------
-# Service due: from the car's last maintenance job, by date or mileage (whichever comes first).
+# Service due (the reminders and the car page): from the car's last maintenance job plus these intervals (or the
+# car's own), by date or by mileage at the trend of its visits, whichever comes first.
 ECAR_SERVICE_INTERVAL_MONTHS = int(os.environ.get("ECAR_SERVICE_INTERVAL_MONTHS", "12"))
 ECAR_SERVICE_INTERVAL_KM = int(os.environ.get("ECAR_SERVICE_INTERVAL_KM", "10000"))
 ECAR_SERVICE_JOB_KINDS = env_list("ECAR_SERVICE_JOB_KINDS", "maintenance")  # the job kinds that count as a service
@@ -241,7 +238,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING, as JSON in production
-CELERY_IMPORTS = ["workshop.notifications.reminder_tasks"]
+# Task modules outside the apps' `tasks.py` (autodiscovered): a worker must load them at start to run their tasks.
+CELERY_IMPORTS = ["workshop.notifications.reminder_tasks", "portal.maintenance"]
 # Periodic tasks (`celery -A portal beat`), at Africa/Tunis times (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {

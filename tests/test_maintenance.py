@@ -57,7 +57,7 @@ def test_purge_flushes_expired_tokens(media):
     live = OutstandingToken.objects.create(user=user, jti="new", token="t2", expires_at=now + timedelta(hours=1))
     an_import(days_old=365)
 
-    assert maintenance.purge() == {"expired_tokens": 1, "import_files": 2}
+    assert maintenance.purge() == {"expired_tokens": 1, "registrations": 0, "import_files": 2}
     assert list(OutstandingToken.objects.all()) == [live]
     assert not BlacklistedToken.objects.exists()
 

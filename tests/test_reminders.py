@@ -16,7 +16,8 @@ from workshop import billing
 from workshop.models import Car, Customer, Notification, Reminder, Service
 from workshop.money import format_tnd
 from workshop.notifications import reminders
-from workshop.notifications.reminders import contact_for, next_reminder_dates, reminder_text, send_reminders
+from workshop.notifications.obligations import next_inspection
+from workshop.notifications.reminders import contact_for, reminder_text, send_reminders, service_forecast
 from workshop.notifications.reminders_due import declined_lines_due, forecast_service, km_per_day
 
 LAST_SERVICE = date(2025, 11, 20)
@@ -583,10 +584,11 @@ def test_the_ledger_is_read_only_and_lists_in_constant_queries(
 def test_the_car_page_shows_the_next_service_and_inspection(manager_client, serviced_car):
     Car.objects.filter(pk=serviced_car.pk).update(first_registration=date(2022, 12, 10))
     serviced_car.refresh_from_db()
-    assert next_reminder_dates(serviced_car, on=date(2026, 11, 1)) == {
-        "service": date(2026, 11, 20),
-        "service_by": "date",
-        "inspection": date(2026, 12, 10),
-    }
+    forecast = service_forecast(serviced_car, on=date(2026, 11, 1))
+    assert (forecast.due_date, forecast.by) == (date(2026, 11, 20), "date")
     page = manager_client.get(reverse("admin:workshop_car_change", args=[serviced_car.pk])).content.decode()
-    assert "20/11/2026" in page and "Visite technique" in page
+    today = timezone.localdate()  # the page speaks of today: the same rules, today
+    shown_service = service_forecast(serviced_car, on=today).due_date
+    shown_inspection = next_inspection(serviced_car.first_registration, serviced_car.category, on=today)
+    assert shown_service.strftime("%d/%m/%Y") in page
+    assert "Visite technique" in page and shown_inspection.strftime("%d/%m/%Y") in page

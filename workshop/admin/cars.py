@@ -1,11 +1,9 @@
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import display
 
 from workshop.models import Car
-from workshop.notifications.reminders import next_reminder_dates
 from workshop.pages.car import car_page
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin
 
@@ -27,7 +25,7 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")
     list_select_related = ("owner",)
     autocomplete_fields = ("owner",)
-    readonly_fields = ("created_at", "updated_at", "next_dates")
+    readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("owner", ("plate", "vin"), ("make", "model"), ("year", "fuel"), "mileage")}),
         (_("Immatriculation"), {"fields": (("category", "first_registration"),)}),
@@ -37,28 +35,11 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
                 "fields": (
                     ("next_service_date", "next_service_mileage"),
                     ("service_interval_months", "service_interval_km"),
-                    "next_dates",
                 )
             },
         ),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
-
-    @display(description=_("prochaines échéances"))
-    def next_dates(self, obj):
-        """What the reminders will say: next service (by date or mileage) and next visite technique."""
-        if obj is None or obj.pk is None:
-            return "—"
-        dates = next_reminder_dates(obj)
-        service = dates["service"].strftime("%d/%m/%Y") if dates["service"] else _("inconnu (aucun entretien)")
-        if dates["service_by"] == "km":
-            service = _("%(date)s (selon le kilométrage)") % {"date": service}
-        inspection = (
-            dates["inspection"].strftime("%d/%m/%Y")
-            if dates["inspection"]
-            else _("inconnue (date de première mise en circulation manquante)")
-        )
-        return format_html("{} : {}<br>{} : {}", _("Entretien"), service, _("Visite technique"), inspection)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The car page: owner, visits with mileage, the open job and the next service, above the form."""

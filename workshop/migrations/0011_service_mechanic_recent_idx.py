@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshop', '0009_notification_recipient'),
+        ('workshop', '0010_phone_verification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

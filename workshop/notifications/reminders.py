@@ -17,7 +17,6 @@ from workshop.models import Car, Customer, Notification, Reminder, Service
 from workshop.money import format_tnd
 from workshop.validators import plate_in_arabic
 
-from .obligations import next_inspection
 from .reminders_due import JOB_FIELDS, RULES, Due, car_history, end_of_day, forecast_service
 
 EVENTS = {
@@ -179,12 +178,12 @@ def send_reminders(*, on: date | None = None, dry_run: bool = False, kinds=None)
     return report
 
 
-def next_reminder_dates(car: Car, *, on: date | None = None) -> dict:
-    """The car page's « next service » and « next inspection »: the same rules as the reminders, for one car."""
+def service_forecast(car: Car, *, on: date | None = None):
+    """When this car's next service falls due by the reminders' rules (None: nothing known yet)."""
     on = on or timezone.localdate()
     jobs = car.services.exclude(status=Service.Status.CANCELLED).filter(received_at__lte=end_of_day(on))
     readings, last, _open = car_history(jobs.order_by("received_at", "id").values_list(*JOB_FIELDS))
-    forecast = forecast_service(
+    return forecast_service(
         last_service=last,
         readings=readings,
         interval_months=car.service_interval_months,
@@ -192,8 +191,3 @@ def next_reminder_dates(car: Car, *, on: date | None = None) -> dict:
         next_service_date=car.next_service_date,
         next_service_mileage=car.next_service_mileage,
     )
-    return {
-        "service": forecast.due_date if forecast else None,
-        "service_by": forecast.by if forecast else None,
-        "inspection": next_inspection(car.first_registration, car.category, on=on),
-    }

@@ -1,17 +1,40 @@
 """One car at a glance: its owner, its visits with the mileage read at each, the open job, the next service."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 
-from workshop.maintenance_due import ServiceDue, next_service_due
 from workshop.models import Car, Service
+from workshop.notifications.obligations import next_inspection
+from workshop.notifications.reminders import service_forecast
 from workshop.roles import can_see_prices
 
 CLOSED = (Service.Status.DELIVERED, Service.Status.CANCELLED)
-SERVICED = (Service.Status.COMPLETED, Service.Status.INVOICED, Service.Status.DELIVERED)
 LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ServiceDue:
+    """The next service as the reminders will announce it, and whether it is already passed."""
+
+    date: date | None
+    mileage: int | None
+    overdue: bool
+    source: str  # "car": the date or mileage typed on the car; "last_service": computed; "": unknown
+
+
+def service_due(car: Car, *, today: date) -> ServiceDue:
+    forecast = service_forecast(car, on=today)
+    if forecast is None:
+        return ServiceDue(None, None, False, "")
+    typed = (car.next_service_date and forecast.due_date == car.next_service_date) or (
+        car.next_service_mileage and forecast.due_mileage == car.next_service_mileage
+    )
+    overdue = forecast.due_date <= today or bool(
+        forecast.due_mileage and car.mileage and car.mileage >= forecast.due_mileage
+    )
+    return ServiceDue(forecast.due_date, forecast.due_mileage, overdue, "car" if typed else "last_service")
 
 
 @dataclass
@@ -21,6 +44,7 @@ class CarPage:
     visits_count: int
     open_job: Service | None
     due: ServiceDue
+    inspection: date | None
     with_prices: bool
 
 
@@ -32,19 +56,13 @@ def car_page(*, car: Car, user, limit: int = LIMIT) -> CarPage:
     open_job = next((job for job in visits if job.status not in CLOSED), None)
     if open_job is None and visits_count > len(visits):
         open_job = jobs.exclude(status__in=CLOSED).order_by("-received_at", "-id").select_related("customer").first()
-    last = (
-        Service.objects.filter(car=car, kind=Service.Kind.MAINTENANCE, status__in=SERVICED)
-        .order_by("-received_at", "-id")
-        .values_list("received_at", "mileage_in")
-        .first()
+    today = timezone.localdate()
+    return CarPage(
+        car,
+        visits,
+        visits_count,
+        open_job,
+        service_due(car, today=today),
+        next_inspection(car.first_registration, car.category, on=today),
+        can_see_prices(user),
     )
-    due = next_service_due(
-        today=timezone.localdate(),
-        current_mileage=car.mileage,
-        planned_date=car.next_service_date,
-        planned_mileage=car.next_service_mileage,
-        last_service=(timezone.localtime(last[0]).date(), last[1]) if last else None,
-        interval_months=settings.ECAR_SERVICE_INTERVAL_MONTHS,
-        interval_km=settings.ECAR_SERVICE_INTERVAL_KM,
-    )
-    return CarPage(car, visits, visits_count, open_job, due, can_see_prices(user))

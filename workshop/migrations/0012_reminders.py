@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshop', '0009_notification_recipient'),
+        ('workshop', '0011_service_mechanic_recent_idx'),
     ]
 
     operations = [

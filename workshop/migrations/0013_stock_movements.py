@@ -28,7 +28,7 @@ def drop_invariants(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshop", "0009_notification_recipient"),
+        ("workshop", "0012_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
