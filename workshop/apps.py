@@ -8,6 +8,8 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("Atelier")
 
     def ready(self):
+        from workshop.notifications import signals as notification_signals
         from workshop.roles import sync_roles_after_migrate
 
+        notification_signals.connect()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")

@@ -32,6 +32,7 @@ from workshop.models import (
 from workshop.models.billing import SETTLEMENT_FIELDS
 from workshop.models.refunds import customer_credit_available
 from workshop.money import ZERO, format_tnd, line_amounts, to_millimes
+from workshop.notifications import messages as notifications
 from workshop.printing import PRINT_FIELDS, seller_snapshot
 from workshop.validators import validate_past_date
 from workshop.workflows import TransitionRefused, fire, refusal
@@ -237,7 +238,7 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             _set_totals_from_lines(locked)
             for field, value in seller_snapshot(WorkshopProfile.load()).items():
                 setattr(locked, field, value)
-        return fire(
+        issued = fire(
             instance=locked,
             name="issue",
             user=user,
@@ -247,6 +248,8 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             by=user,
             issue_date=issue_date,
         )
+        notifications.for_invoice(invoice=issued)  # « Facture émise », with the PDF by e-mail, after the commit
+        return issued
 
 
 def issue_invoices(*, invoices, user, issue_date: date | None = None) -> tuple[list[Invoice], list[str]]:
