@@ -488,3 +488,24 @@ def billed_job(*, user, items: list[dict], issue_date=None, **service_fields) ->
     if issue_date is not None:
         invoice = billing.issue_invoice(invoice=invoice, user=user, issue_date=issue_date)
     return invoice
+
+
+# --- notify (issue 10: sending) -----------------------------------------------------------------------------------
+
+
+class SmsNotificationFactory(NotificationFactory):
+    """A pending SMS to the customer's phone, as `messages.queue` records it."""
+
+    channel = models.Notification.Channel.SMS
+    recipient = factory.LazyAttribute(lambda n: n.customer.phone if n.customer else "+21620000000")
+    message = "Votre véhicule 123 TU 4567 est prêt."
+
+
+class NotificationTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NotificationTemplate
+        django_get_or_create = ("event", "language")
+
+    event = models.Notification.Event.CAR_READY
+    language = "fr"
+    text = "Véhicule {plate} prêt."
