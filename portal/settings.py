@@ -298,6 +298,12 @@ UNFOLD = {
                         "link": reverse_lazy("admin:workshop_notification_changelist"),
                         "permission": _can("workshop.view_notification"),
                     },
+                    {
+                        "title": _("Modèles de messages"),
+                        "icon": "edit_note",
+                        "link": reverse_lazy("admin:workshop_notificationtemplate_changelist"),
+                        "permission": _can("workshop.view_notificationtemplate"),
+                    },
                 ],
             },
             {
