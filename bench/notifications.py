@@ -25,6 +25,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+QUEUE = "notify_bench"  # its own queue: a test worker on the same Redis DB never takes the bench's tasks
 
 
 def _database(url: str) -> str:
@@ -85,7 +86,7 @@ class LoopbackGateway:
 
 
 def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-c", "1", "-l", "WARNING"]
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-c", "1", "-l", "WARNING", "-Q", QUEUE]
     return [
         subprocess.Popen([*command, "-n", f"bench{n}@%h"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         for n in range(1, count + 1)
@@ -149,7 +150,7 @@ def run(args, gateway: LoopbackGateway, broker: str) -> None:
     from workshop.models import Customer, Notification
     from workshop.notifications.tasks import send_notification
 
-    redis.Redis.from_url(broker).delete("celery")  # this DB's default queue only, never FLUSHALL
+    redis.Redis.from_url(broker).delete(QUEUE)  # the bench's own queue only, never FLUSHALL
     app.conf.update(broker_url=broker, task_always_eager=False)
     customers = Customer.objects.bulk_create(
         Customer(last_name=f"Bench {n}", phone=f"+2162{n:07d}") for n in range(args.size)
@@ -175,7 +176,7 @@ def run(args, gateway: LoopbackGateway, broker: str) -> None:
     started = time.perf_counter()
     with app.producer_or_acquire() as producer:  # one connection for every publish
         for notification_id in [*ids, *duplicated]:
-            send_notification.apply_async((notification_id,), producer=producer)
+            send_notification.apply_async((notification_id,), producer=producer, queue=QUEUE)
     queued = time.perf_counter() - started
     pending = Notification.objects.exclude(status__in=["sent", "failed", "cancelled"])
     deadline = started + args.timeout

@@ -2,6 +2,9 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
+
+from workshop.models import Notification
 
 from . import sending
 
@@ -23,6 +26,8 @@ def dispatch_pending() -> int:
     """Queue again what is due and was never sent (lost task, broker down at commit); fail abandoned claims."""
     sending.release_stale_claims()
     ids = list(sending.due_for_dispatch()[: settings.ECAR_NOTIFY_DISPATCH_BATCH])
+    # Not overdue again before the grace period: a backlog is not queued once more every minute.
+    Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(scheduled_for=timezone.now())
     for notification_id in ids:
         send_notification.delay(notification_id)
     return len(ids)
