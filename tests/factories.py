@@ -508,4 +508,10 @@ class NotificationTemplateFactory(factory.django.DjangoModelFactory):
 
     event = models.Notification.Event.CAR_READY
     language = "fr"
-    text = "Véhicule {plate} prêt."
+    text = factory.LazyAttribute(lambda t: _default_text(t.event, t.language))
+
+
+def _default_text(event, language):
+    from workshop.notifications.messages import EVENTS
+
+    return EVENTS[event].defaults.get(language) or EVENTS[event].defaults["fr"]

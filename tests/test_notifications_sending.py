@@ -231,7 +231,10 @@ def test_an_arabic_speaking_customer_gets_arabic_untouched(db, sms_gateway, djan
     assert sms_gateway.sent()[0]["sms"] == note.message
 
 
-def test_issuing_an_invoice_to_a_customer_without_consent_queues_nothing(db, accountant, profile):
+def test_issuing_an_invoice_to_a_customer_without_consent_queues_nothing(
+    db, accountant, profile, django_capture_on_commit_callbacks
+):
     customer = f.CustomerFactory(sms_consent=False, email_consent=False)
-    invoice = f.billed_job(user=accountant, items=[{"unit_price": "100.000"}], customer=customer, issue_date=TODAY)
-    assert invoice.number and not Notification.objects.filter(invoice=invoice).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        invoice = f.billed_job(user=accountant, items=[{"unit_price": "100.000"}], customer=customer, issue_date=TODAY)
+    assert callbacks and invoice.number and not Notification.objects.filter(invoice=invoice).exists()

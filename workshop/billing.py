@@ -9,6 +9,7 @@ demo's bulk path so that seeded invoices are computed exactly like real ones.
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -248,7 +249,8 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             by=user,
             issue_date=issue_date,
         )
-        notifications.for_invoice(invoice=issued)  # « Facture émise », with the PDF by e-mail, after the commit
+        # « Facture émise » (the PDF by e-mail) once the number is committed; its failure never un-issues.
+        transaction.on_commit(partial(notifications.invoice_issued, invoice_id=issued.pk), robust=True)
         return issued
 
 

@@ -16,7 +16,7 @@ from workshop.models import Notification, NotificationTemplate
 from workshop.notifications.encoding import measure
 from workshop.notifications.gateways import GatewayError
 from workshop.notifications.messages import EVENTS, allowed_placeholders
-from workshop.notifications.preview import preview
+from workshop.notifications.preview import garage_name, preview
 from workshop.notifications.sending import send_test_sms
 
 from .base import EcarModelAdmin
@@ -170,7 +170,7 @@ class TemplateForm(forms.ModelForm):
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(EcarModelAdmin):
     form = TemplateForm
-    list_display = ("event_label", "language", "text", "cost")
+    list_display = ("event_label", "language", "text")
     list_filter = ("event", "language")
     search_fields = ("text", "subject")
     readonly_fields = ("placeholders", "live_preview")
@@ -184,10 +184,15 @@ class NotificationTemplateAdmin(EcarModelAdmin):
         spec = EVENTS.get(obj.event)
         return spec.label if spec else obj.event
 
-    @display(description=_("coût SMS"))
-    def cost(self, obj):
-        result = preview(event=obj.event, language=obj.language, text=obj.text)
-        return result.get("summary") or result.get("error")
+    def get_list_display(self, request):
+        garage = garage_name()  # one query for the page, not one per row
+
+        @display(description=_("coût SMS"))
+        def cost(obj):
+            result = preview(event=obj.event, language=obj.language, text=obj.text, garage=garage)
+            return result.get("summary") or result.get("error")
+
+        return (*super().get_list_display(request), cost)
 
     @display(description=_("variables possibles"))
     def placeholders(self, obj):

@@ -184,6 +184,14 @@ def for_invoice(*, invoice) -> Notification | None:
     )
 
 
+def invoice_issued(*, invoice_id: int) -> Notification | None:
+    """After the commit that numbered the invoice (see `billing.issue_invoice`)."""
+    from workshop.models import Invoice
+
+    invoice = Invoice.objects.select_related("customer", "service__car").get(pk=invoice_id)
+    return for_invoice(invoice=invoice)
+
+
 def verification_code(*, phone: str, code: str, language: str = "fr") -> Notification:
     """The code that proves a new app account owns its phone: to `phone`, at any hour, never shown to staff."""
     rendered = render(event=Notification.Event.VERIFICATION_CODE, language=language, context={"code": code})

@@ -22,15 +22,19 @@ SAMPLES = {
 }
 
 
-def preview(*, event: str, language: str, text: str) -> dict:
+def garage_name() -> str:
+    profile = WorkshopProfile.load()
+    return profile.name if profile else _("Garage")
+
+
+def preview(*, event: str, language: str, text: str, garage: str | None = None) -> dict:
     """{text, encoding, characters, segments} for valid input; {error} naming what is wrong otherwise."""
     try:
         check_template(event=event, text=text)
     except ValidationError as error:
         return {"error": " ".join(error.messages)}
-    profile = WorkshopProfile.load()
     context = {name: SAMPLES.get(name, f"[{name}]") for name in allowed_placeholders(event)}
-    context["garage"] = profile.name if profile else _("Garage")
+    context["garage"] = garage_name() if garage is None else garage
     sms = fill(text, context)
     if language == "fr" and settings.ECAR_SMS_GSM7_TRANSLITERATION:
         sms = to_gsm7(sms)
