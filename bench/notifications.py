@@ -12,6 +12,7 @@ or double-clicked task would be: each message must still reach the gateway exact
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -119,6 +120,7 @@ def main() -> None:
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "300"),  # a worker keeps its connection
     }
     os.environ.update(env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("interrompu (SIGTERM)"))  # still stop workers, drop the base
     workers = []
     try:
         workers = start_workers(args.workers, env)
