@@ -1,5 +1,6 @@
 """ECAR settings: everything that differs between machines comes from the environment."""
 
+import json
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +11,8 @@ from celery.schedules import crontab
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from workshop.notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -239,7 +242,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING, as JSON in production
 # Task modules outside the apps' `tasks.py` (autodiscovered): a worker must load them at start to run their tasks.
-CELERY_IMPORTS = ["workshop.notifications.reminder_tasks", "portal.maintenance"]
+CELERY_IMPORTS = ["workshop.notifications.tasks", "workshop.notifications.reminder_tasks", "portal.maintenance"]
 # Periodic tasks (`celery -A portal beat`), at Africa/Tunis times (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
@@ -250,6 +253,50 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+
+
+CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again; sending is idempotent (claimed rows)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- Notifications: SMS gateways, e-mail, quiet hours (workshop/notifications) -----------------
+ECAR_SMS_BACKEND = os.environ.get("ECAR_SMS_BACKEND", "console")  # console, tunisiesms, winsms, http
+ECAR_SMS_URL = os.environ.get("ECAR_SMS_URL", "")
+ECAR_SMS_KEY = os.environ.get("ECAR_SMS_KEY", "")
+ECAR_SMS_SENDER = os.environ.get("ECAR_SMS_SENDER", "ECAR")  # registered sender name, <= 11 letters or digits
+ECAR_SMS_TIMEOUT = float(os.environ.get("ECAR_SMS_TIMEOUT", "10"))  # seconds per gateway call
+ECAR_SMS_HTTP_METHOD = os.environ.get("ECAR_SMS_HTTP_METHOD", "GET")
+ECAR_SMS_HTTP_PARAMS = json.loads(os.environ.get("ECAR_SMS_HTTP_PARAMS", "{}"))  # {"phone":..,"text":..,"sender":..}
+ECAR_SMS_HTTP_EXTRA = json.loads(os.environ.get("ECAR_SMS_HTTP_EXTRA", "{}"))  # fixed parameters (the key)
+ECAR_SMS_HTTP_SUCCESS = os.environ.get("ECAR_SMS_HTTP_SUCCESS", "status=ok")  # path=value, or a word in a text answer
+ECAR_SMS_HTTP_ID = os.environ.get("ECAR_SMS_HTTP_ID", "message_id")
+ECAR_SMS_HTTP_ERROR = os.environ.get("ECAR_SMS_HTTP_ERROR", "message")
+ECAR_SMS_GSM7_TRANSLITERATION = env_bool("ECAR_SMS_GSM7_TRANSLITERATION", True)  # ç→c, ê→e: 160 chars, not 70
+ECAR_SMS_QUIET_START = os.environ.get("ECAR_SMS_QUIET_START", "21:00")  # Africa/Tunis
+ECAR_SMS_QUIET_END = os.environ.get("ECAR_SMS_QUIET_END", "08:00")
+ECAR_SMS_QUIET_HOURS_EXEMPT_EVENTS = env_list("ECAR_SMS_QUIET_HOURS_EXEMPT_EVENTS", "verification_code")
+ECAR_NOTIFY_REQUIRED_EVENTS = env_list("ECAR_NOTIFY_REQUIRED_EVENTS", "verification_code")  # sent despite opt-out
+ECAR_SMS_DLR_DAYS = int(os.environ.get("ECAR_SMS_DLR_DAYS", "3"))  # delivery reports asked for this long
+ECAR_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ECAR_NOTIFY_MAX_ATTEMPTS", "6"))
+ECAR_NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("ECAR_NOTIFY_RETRY_BASE_SECONDS", "60"))
+ECAR_NOTIFY_RETRY_MAX_SECONDS = int(os.environ.get("ECAR_NOTIFY_RETRY_MAX_SECONDS", "3600"))
+ECAR_NOTIFY_DISPATCH_GRACE_SECONDS = int(os.environ.get("ECAR_NOTIFY_DISPATCH_GRACE_SECONDS", "300"))
+ECAR_NOTIFY_DISPATCH_BATCH = int(os.environ.get("ECAR_NOTIFY_DISPATCH_BATCH", "1000"))
+ECAR_NOTIFY_STALE_CLAIM_SECONDS = int(os.environ.get("ECAR_NOTIFY_STALE_CLAIM_SECONDS", "900"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ECAR <no-reply@localhost>")
+ECAR_EMAIL_DOMAIN = os.environ.get("ECAR_EMAIL_DOMAIN", "ecar.local")  # right of the @ in Message-IDs
+CELERY_BEAT_SCHEDULE |= NOTIFICATIONS_BEAT_SCHEDULE
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -393,6 +440,12 @@ UNFOLD = {
                         "icon": "notifications",
                         "link": reverse_lazy("admin:workshop_notification_changelist"),
                         "permission": _can("workshop.view_notification"),
+                    },
+                    {
+                        "title": _("Modèles de messages"),
+                        "icon": "edit_note",
+                        "link": reverse_lazy("admin:workshop_notificationtemplate_changelist"),
+                        "permission": _can("workshop.view_notificationtemplate"),
                     },
                 ],
             },

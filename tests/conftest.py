@@ -52,3 +52,18 @@ def manager_client(login, manager):
 
 # --- api: the garage fixture (two customers with accounts, their cars, jobs, lines, notifications) ---------
 from tests.api_helpers import garage  # noqa: E402, F401
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real HTTP server on 127.0.0.1 answering as TunisieSMS would (script others with `.then`)."""
+    from tests.gateway_server import FakeGateway
+
+    gateway = FakeGateway().start()
+    settings.ECAR_SMS_BACKEND = "tunisiesms"
+    settings.ECAR_SMS_URL = gateway.url
+    settings.ECAR_SMS_KEY = "secret-key"
+    settings.ECAR_SMS_SENDER = "GarageTest"
+    settings.ECAR_SMS_TIMEOUT = 0.5
+    yield gateway
+    gateway.stop()

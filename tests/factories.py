@@ -583,3 +583,30 @@ class StockedPartFactory(PartFactory):
         open_stock(quantities={part.pk: stock}, note="Stock initial")
         part.refresh_from_db()
         return part
+
+
+# --- notify (issue 10: sending) -----------------------------------------------------------------------------------
+
+
+class SmsNotificationFactory(NotificationFactory):
+    """A pending SMS to the customer's phone, as `messages.queue` records it."""
+
+    channel = models.Notification.Channel.SMS
+    recipient = factory.LazyAttribute(lambda n: n.customer.phone if n.customer else "+21620000000")
+    message = "Votre véhicule 123 TU 4567 est prêt."
+
+
+class NotificationTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NotificationTemplate
+        django_get_or_create = ("event", "language")
+
+    event = models.Notification.Event.CAR_READY
+    language = "fr"
+    text = factory.LazyAttribute(lambda t: _default_text(t.event, t.language))
+
+
+def _default_text(event, language):
+    from workshop.notifications.messages import EVENTS
+
+    return EVENTS[event].defaults.get(language) or EVENTS[event].defaults["fr"]

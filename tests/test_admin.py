@@ -21,6 +21,11 @@ LIST_BUILDERS = {
     models.CreditNote: lambda n: f.CreditNoteFactory.create_batch(n),
     models.Refund: lambda n: f.RefundFactory.create_batch(n),
     models.Notification: lambda n: f.NotificationFactory.create_batch(n),
+    models.NotificationTemplate: lambda n: [
+        f.NotificationTemplateFactory(event=event, language=language)
+        for event in models.Notification.Event.values
+        for language in ("fr", "ar")
+    ][:n],
     models.WorkshopProfile: lambda n: [f.WorkshopProfileFactory()],
     models.CustomerImport: lambda n: [models.CustomerImport.objects.create(file_name=f"{i}.csv") for i in range(n)],
 }
@@ -71,6 +76,7 @@ CHANGE_BUILDERS = {
     models.CreditNote: _with_children(f.CreditNoteFactory, f.CreditNoteLineFactory, "credit_note"),
     models.Refund: lambda n: f.RefundFactory(),
     models.Notification: lambda n: f.NotificationFactory(),
+    models.NotificationTemplate: lambda n: f.NotificationTemplateFactory(),
     models.WorkshopProfile: lambda n: f.WorkshopProfileFactory(),
     models.CustomerImport: lambda n: models.CustomerImport.objects.create(file_name="clients.csv"),
 }

@@ -214,6 +214,17 @@ EXPECTED = {
     "admin:workshop_reminder_delete":                 "403 403 403 403 403 | 403 403 403 403 403",
     "admin:workshop_reminder_history":                "404 404 404 404 404 | 404 404 404 404 404",
     "admin:workshop_reminder_simple_history":         "404 404 404 404 404 | 405 405 405 405 405",
+
+
+    "admin:workshop_notification_test_gateway_action": "302 302 403 403 403 | 302 302 403 403 403",
+    "admin:workshop_notification_test_gateway":       "200 200 403 403 403 | 400 400 403 403 403",
+    "admin:workshop_notificationtemplate_changelist": "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_add":        "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_change":     "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_delete":     "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_history":    "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_notificationtemplate_simple_history": "404 404 404 404 404 | 405 405 405 405 405",
+    "admin:workshop_notificationtemplate_preview":    "405 405 403 403 403 | 400 400 403 403 403",
     # --- customer imports (no history table; the record is read only) ---------------------------------------
     "admin:workshop_customerimport_changelist":       "200 200 200 403 403 | 200 200 200 403 403",
     "admin:workshop_customerimport_add":              "403 403 403 403 403 | 403 403 403 403 403",
@@ -456,6 +467,7 @@ class World:
             "workshop_refund": {"": kept},
             "workshop_notification": {"": notification},
             "workshop_reminder": {"": reminder},
+            "workshop_notificationtemplate": {"": f.NotificationTemplateFactory()},
             "workshop_customerimport": {"": record},
             "workshop_workshopprofile": {"": self.profile},
             "auth_user": {"staff": other_mechanic, "superuser": self.users["root"]},
@@ -621,6 +633,9 @@ BULK_ACTIONS = {
     "admin:workshop_refund_changelist":          {},
     "admin:workshop_notification_changelist":    {"delete_selected": "root gerant"},
     "admin:workshop_reminder_changelist":        {},
+
+
+    "admin:workshop_notificationtemplate_changelist": {"delete_selected": "root gerant"},
     "admin:workshop_customerimport_changelist":  {},
     "admin:workshop_workshopprofile_changelist": {},
     "admin:auth_user_changelist":                {"delete_selected": "root"},

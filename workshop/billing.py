@@ -9,6 +9,7 @@ demo's bulk path so that seeded invoices are computed exactly like real ones.
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from workshop.models import (
 from workshop.models.billing import SETTLEMENT_FIELDS
 from workshop.models.refunds import customer_credit_available
 from workshop.money import ZERO, format_tnd, line_amounts, to_millimes
+from workshop.notifications import messages as notifications
 from workshop.printing import PRINT_FIELDS, seller_snapshot
 from workshop.validators import validate_past_date
 from workshop.workflows import TransitionRefused, fire, refusal
@@ -250,6 +252,9 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             issue_date=issue_date,
         )
         stock.record_sale(invoice=issued, user=user)  # the parts leave the store with the issued invoice
+
+        # « Facture émise » (the PDF by e-mail) once the number is committed; its failure never un-issues.
+        transaction.on_commit(partial(notifications.invoice_issued, invoice_id=issued.pk), robust=True)
         return issued
 
 

@@ -15,3 +15,7 @@ def analyse_import(record_id: int) -> None:
 def confirm_import(record_id: int) -> None:
     """Real import of a confirmed customer file, with progress, outside the web request."""
     import_runs.run_import(record_id=record_id)
+
+
+# The notification tasks live with their package; imported here so that the worker's autodiscovery registers them.
+from workshop.notifications.tasks import dispatch_pending, poll_delivery_reports, send_notification  # noqa: E402, F401

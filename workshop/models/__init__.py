@@ -8,7 +8,7 @@ from .common import DocumentSequence, LockedError, TvaRate
 from .customers import Customer
 from .imports import CustomerImport
 from .jobs import Service, ServiceItem
-from .notifications import Notification
+from .notifications import Notification, NotificationTemplate
 from .profile import WorkshopProfile
 from .refunds import Refund
 from .reminders import Reminder
@@ -26,6 +26,7 @@ __all__ = [
     "LabourOperation",
     "LockedError",
     "Notification",
+    "NotificationTemplate",
     "Part",
     "Payment",
     "PhoneVerification",

@@ -1,16 +1,13 @@
 import re
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-
-from workshop.money import format_tnd
 
 from .common import TimeStamped
 
 
 class Notification(TimeStamped):
-    """A message owed to a customer; the delivery work (SMS, e-mail) fills in its outcome."""
+    """A message owed to someone; `workshop.notifications` renders, queues and delivers it and fills in the outcome."""
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -31,7 +28,9 @@ class Notification(TimeStamped):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
+        SENDING = "sending", _("En cours d'envoi")
         SENT = "sent", _("Envoyée")
+        DELIVERED = "delivered", _("Remise")
         FAILED = "failed", _("Échec")
         CANCELLED = "cancelled", _("Annulée")
 
@@ -52,16 +51,35 @@ class Notification(TimeStamped):
         blank=True,
         related_name="notifications",
     )
+    # « Facture émise »: the invoice whose PDF the e-mail carries.
+    invoice = models.ForeignKey(
+        "workshop.Invoice",
+        verbose_name=_("facture"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     channel = models.CharField(_("canal"), max_length=6, choices=Channel.choices, default=Channel.SMS)
     event = models.CharField(_("événement"), max_length=20, choices=Event.choices)
     # The phone (E.164) or e-mail address the message goes to, as it was when queued: what was sent stays known
     # when the customer's contact details change later.
     recipient = models.CharField(_("destinataire"), max_length=254, blank=True)
+    subject = models.CharField(_("objet"), max_length=200, blank=True)  # e-mail only
     message = models.TextField(_("message"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
+    # Not sent before this time (quiet hours, retry backoff); the dispatcher re-queues what is overdue.
+    scheduled_for = models.DateTimeField(_("prévue pour"), null=True, blank=True)
+    # Set when a worker claims the row (status « sending »): only the holder of the token records the outcome.
+    claim_token = models.UUIDField(_("jeton d'envoi"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    backend = models.CharField(_("passerelle"), max_length=20, blank=True)
+    gateway_id = models.CharField(_("identifiant passerelle"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    delivery_status = models.CharField(_("accusé de réception"), max_length=20, blank=True)
+    delivered_at = models.DateTimeField(_("remise le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -70,7 +88,10 @@ class Notification(TimeStamped):
         indexes = [
             models.Index(fields=["status", "created_at"], name="notification_status_idx"),
             models.Index(fields=["-created_at", "-id"], name="notification_created_idx"),
+            models.Index(fields=["status", "scheduled_for"], name="notification_due_idx"),
+            models.Index(fields=["backend", "gateway_id"], name="notification_gateway_idx"),
         ]
+        permissions = [("test_gateway", _("Peut tester la passerelle SMS"))]
 
     def __str__(self):
         return f"{self.get_event_display()} · {self.customer or self.recipient}"
@@ -85,37 +106,47 @@ class Notification(TimeStamped):
         """The message as staff may read it: every digit of a confidential one masked."""
         return _DIGITS.sub("•", self.message) if self.is_confidential else self.message
 
+    @property
+    def sms_length(self):
+        """Encoding, characters and segments of the text as it will leave (what it costs)."""
+        from workshop.notifications.encoding import measure
+
+        return measure(self.message)
+
     @classmethod
     def for_service(cls, service, event: str) -> "Notification | None":
-        """Queue the message a job's customer is owed, on the channel they accepted; None if they accepted none."""
-        customer = service.customer
-        if customer.phone and customer.sms_consent:
-            channel, recipient = cls.Channel.SMS, customer.phone
-        elif customer.email and customer.email_consent:
-            channel, recipient = cls.Channel.EMAIL, customer.email
-        else:
-            return None
-        with translation.override(customer.preferred_language or "fr"):
-            message = str(SERVICE_MESSAGES[event]) % {
-                "plate": service.car.plate,
-                "reference": service.reference,
-                "total": format_tnd(service.total_ttc),
-            }
-        return cls.objects.create(
-            customer=customer, service=service, channel=channel, recipient=recipient, event=event, message=message
-        )
+        """Queue the message a job's customer is owed (see `workshop.notifications.messages.for_service`)."""
+        from workshop.notifications.messages import for_service
+
+        return for_service(service=service, event=event)
 
 
 CONFIDENTIAL_EVENTS = frozenset({Notification.Event.VERIFICATION_CODE})
 _DIGITS = re.compile(r"\d")
 
-SERVICE_MESSAGES = {
-    Notification.Event.ESTIMATE_READY: _(
-        "Votre devis pour le véhicule %(plate)s est prêt : %(total)s TTC (ordre %(reference)s). "
-        "Merci de nous donner votre accord."
-    ),
-    Notification.Event.WAITING_PARTS: _(
-        "Les travaux sur le véhicule %(plate)s attendent une pièce. Nous vous prévenons dès sa réception."
-    ),
-    Notification.Event.CAR_READY: _("Votre véhicule %(plate)s est prêt. Vous pouvez venir le récupérer."),
-}
+
+class NotificationTemplate(TimeStamped):
+    """The text of one event's message in one language, edited by managers; placeholders are checked on save."""
+
+    event = models.CharField(_("événement"), max_length=30)
+    language = models.CharField(_("langue"), max_length=5, choices=[("fr", "Français"), ("ar", "العربية")])
+    subject = models.CharField(_("objet de l'e-mail"), max_length=200, blank=True)
+    text = models.TextField(_("texte"))
+
+    class Meta:
+        verbose_name = _("modèle de message")
+        verbose_name_plural = _("modèles de messages")
+        ordering = ["event", "language"]
+        constraints = [models.UniqueConstraint(fields=["event", "language"], name="notification_template_unique")]
+
+    def __str__(self):
+        return f"{self.event} · {self.language}"
+
+    def clean(self):
+        from workshop.notifications.messages import check_template
+
+        check_template(event=self.event, text=self.text, subject=self.subject)
+
+    def save(self, *args, **kwargs):
+        self.clean()  # an unknown placeholder never reaches the table, whoever saves
+        super().save(*args, **kwargs)
