@@ -11,7 +11,10 @@ RUNTIME_PACKAGES=(
   libharfbuzz-subset0                       # WeasyPrint's font subsetting (small, reproducible PDFs)
   fonts-dejavu-core fonts-hosny-amiri       # Latin and Arabic glyphs of the documents
 )
-TEST_PACKAGES=(poppler-utils)               # pdftotext: shaped Arabic text when the tests read PDFs back
+TEST_PACKAGES=(
+  poppler-utils                             # pdftotext: shaped Arabic text when the tests read PDFs back
+  chromium                                  # the browser tests (Playwright drives Debian's build, no download)
+)
 
 packages=("${RUNTIME_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then

@@ -33,7 +33,7 @@ def test_missing_packages_without_root_fail_with_the_command_in_french(tmp_path)
     assert "Paquets système manquants : gettext libpango-1.0-0" in result.stderr
     assert (
         "sudo apt-get update && sudo apt-get install -y --no-install-recommends gettext libpango-1.0-0 "
-        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri poppler-utils"
+        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri poppler-utils chromium"
     ) in result.stderr
     assert not (tmp_path / "apt.log").exists()
 

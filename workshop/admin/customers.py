@@ -11,6 +11,10 @@ from workshop.validators import normalise_phone, normalise_plate, normalise_tax_
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
 from .exports import ListExportMixin
 
+# The column holds the 13-character compact form; people type the printed one (`1234567/A/B/M/000`, 17, or
+# with spaces around the slashes): the form field lets them, and the model normalises before its own checks.
+TAX_ID_TYPED_MAX_LENGTH = 32
+
 
 def full_tax_id(term: str) -> str:
     """A matricule fiscal typed as printed (`1234567/A/B/M/000`, `1234567 A/B/M/000`) -> its stored compact form.
@@ -47,6 +51,11 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         ),
         (_("Suivi"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tax_id":
+            kwargs["max_length"] = TAX_ID_TYPED_MAX_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
