@@ -66,9 +66,12 @@ def group_label(group: str, value, row: dict) -> str:
 
 
 class ReportTable(tables.Table):
-    class Meta:
-        attrs = {"class": "ecar-report-table"}
-        empty_text = _("Aucune donnée pour ces critères.")
+    """django-tables2 does not inherit `Meta` by itself: every report table gets its class and empty text here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"class": "ecar-report-table"})
+        kwargs.setdefault("empty_text", _("Aucune donnée pour ces critères."))
+        super().__init__(*args, **kwargs)
 
 
 class GroupedTable(ReportTable):
