@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories as f
@@ -247,3 +248,13 @@ def test_report_tables_carry_their_css_class(manager_client, books, name):
     html = get(manager_client, name, **params).content.decode()
     assert "<table" in html
     assert all('class="ecar-report-table"' in tag for tag in re.findall(r"<table[^>]*>", html))
+
+
+def test_the_statement_page_opens_without_complaining(manager_client):
+    """Nothing asked yet: the prompt and the default period, not « Ce champ est obligatoire. »."""
+    response = get(manager_client, "statement")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choisissez un client et une période." in html
+    assert "Ce champ est obligatoire" not in html
+    assert 'name="date_from"' in html and timezone.localdate().strftime("%Y-01-01") in html
