@@ -340,5 +340,7 @@ def job_card_pdf(service: Service, profile: WorkshopProfile | None = None) -> by
 
 
 def pdf_filename(prefix: str, reference: str | None) -> str:
+    """`facture-F-2026-00077.pdf`; a reference that already starts with the prefix is not prefixed twice
+    (the job card is `OR-2026-00219.pdf`, not `OR-OR-2026-00219.pdf`)."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (reference or "brouillon"))
-    return f"{prefix}-{safe}.pdf"
+    return f"{safe}.pdf" if safe.startswith(f"{prefix}-") else f"{prefix}-{safe}.pdf"

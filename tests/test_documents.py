@@ -321,3 +321,16 @@ def test_a_draft_follows_the_profile_until_it_is_issued(settings, tmp_path, acco
     assert "Pied 2" in pdf_text(documents.invoice_pdf(draft))
     issued = billing.issue_invoice(invoice=draft, user=accountant)
     assert (issued.seller_bank_name, issued.printed_footer) == ("STB", "Pied 2")  # frozen when issued
+
+
+@pytest.mark.parametrize(
+    ("prefix", "reference", "name"),
+    [
+        ("OR", "OR-2026-00219", "OR-2026-00219.pdf"),
+        ("devis", "OR-2026-00219", "devis-OR-2026-00219.pdf"),
+        ("facture", "F-2026-00077", "facture-F-2026-00077.pdf"),
+        ("facture", None, "facture-brouillon.pdf"),
+    ],
+)
+def test_document_file_names_never_repeat_their_prefix(prefix, reference, name):
+    assert documents.pdf_filename(prefix, reference) == name
