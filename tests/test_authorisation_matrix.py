@@ -65,7 +65,8 @@ EXPECTED = {
     "admin:autocomplete[car]":                        "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[part]":                       "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[invoice]":                    "200 200 200 403 200 | 405 405 405 405 405",
-    "admin:autocomplete[user]":                       "200 200 403 403 403 | 405 405 405 405 405",
+    # the adviser fills in customers, their mobile account included; the lookup lists app accounts only
+    "admin:autocomplete[user]":                       "200 200 200 403 403 | 405 405 405 405 405",
     # --- reports and the accounting export -------------------------------------------------------------------
     "reports:index":                                  "200 200 200 403 200 | 200 200 200 403 200",
     "reports:revenue":                                "200 200 403 403 200 | 405 405 403 403 405",

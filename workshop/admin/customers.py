@@ -10,6 +10,7 @@ from workshop.validators import normalise_phone, normalise_plate, normalise_tax_
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
 from .exports import ListExportMixin
+from .users import app_accounts
 
 # The column holds the 13-character compact form; people type the printed one (`1234567/A/B/M/000`, 17, or
 # with spaces around the slashes): the form field lets them, and the model normalises before its own checks.
@@ -56,6 +57,11 @@ class CustomerAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
         if db_field.name == "tax_id":
             kwargs["max_length"] = TAX_ID_TYPED_MAX_LENGTH
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # the same accounts as its lookup offers
+            kwargs["queryset"] = app_accounts(db_field.remote_field.model._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -32,6 +32,22 @@ def grantable_groups(user):
     return Group.objects.filter(pk__in=allowed)
 
 
+def is_app_account_lookup(request) -> bool:
+    """The « Compte de l'application mobile » selector of a customer asking for its choices."""
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and (request.GET.get("app_label"), request.GET.get("model_name"), request.GET.get("field_name"))
+        == ("workshop", "customer", "user")
+    )
+
+
+def app_accounts(queryset):
+    """A customer's mobile account is never a member of staff: the selector offers, and the form takes, no other."""
+    return queryset.filter(is_staff=False, is_superuser=False)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
@@ -43,6 +59,19 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     @staticmethod
     def _protected(request, obj) -> bool:
         return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        """Whoever fills in a customer may look up mobile accounts for it (and only those: see get_search_results),
+        without the right to read the user list."""
+        if obj is None and is_app_account_lookup(request):
+            return request.user.has_perm("workshop.add_customer") or request.user.has_perm("workshop.change_customer")
+        return super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if is_app_account_lookup(request):
+            queryset = app_accounts(queryset)
+        return queryset, duplicates
 
     def has_change_permission(self, request, obj=None):
         """Also guards the password page, which Django opens with this check."""
