@@ -349,4 +349,8 @@ class NormalisedSearchMixin:
             identifier_matches = matches if identifier_matches is None else identifier_matches | matches
         if identifier_matches is not None:
             return identifier_matches, False
-        return super().get_search_results(request, queryset, search_term)
+        return super().get_search_results(request, queryset, self.rewrite_search_term(search_term))
+
+    def rewrite_search_term(self, term: str) -> str:
+        """The words of an ordinary search, once no identifier matched whole (a partial plate, say)."""
+        return term
