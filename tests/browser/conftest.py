@@ -82,3 +82,30 @@ def log_in(page):
         return page
 
     return _log_in
+
+
+@pytest.fixture
+def users(transactional_db):
+    """One account per role, with the password the login form is given."""
+    from tests.factories import UserFactory
+    from workshop import roles
+
+    return {
+        "root": UserFactory(username="root", is_superuser=True),
+        "gerant": UserFactory(username="gerant", first_name="Hédi", last_name="Gérant", role=roles.MANAGER),
+        "conseiller": UserFactory(username="conseiller", first_name="Sonia", last_name="Conseil", role=roles.ADVISER),
+        "mecanicien": UserFactory(username="mecanicien", first_name="Karim", last_name="Jaziri", role=roles.MECHANIC),
+        "comptable": UserFactory(username="comptable", first_name="Amel", last_name="Compte", role=roles.ACCOUNTANT),
+    }
+
+
+def press(page, url_path: str, fields: dict | None = None):
+    """Click a detail-page button (an unfold action opening a dialog), fill its form and confirm it."""
+    page.locator(f"a[hx-get$='/{url_path}/']").first.click()
+    dialog = page.locator("#modal-content form")
+    dialog.wait_for()
+    for name, value in (fields or {}).items():
+        dialog.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        dialog.locator("button[type=submit]").click()
+    page.wait_for_load_state()
