@@ -334,3 +334,16 @@ def test_a_draft_follows_the_profile_until_it_is_issued(settings, tmp_path, acco
 )
 def test_document_file_names_never_repeat_their_prefix(prefix, reference, name):
     assert documents.pdf_filename(prefix, reference) == name
+
+
+def test_an_invoice_billed_from_a_job_thanks_once_and_prints_phones_as_read(profile, accountant):
+    invoice = f.billed_job(
+        user=accountant,
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+        car__owner__phone="+21620123456",
+    )
+    text = " ".join(pdf_text(documents.invoice_pdf(invoice)).split())
+    assert text.count("Merci de votre confiance.") == 1
+    assert "+216 20 123 456" in text
+    assert "+21620123456" not in text
