@@ -16,6 +16,7 @@ SERVE_PACKAGES=(nginx pgbouncer)            # make serve and the image: the reve
 TEST_PACKAGES=(
   poppler-utils                             # pdftotext: shaped Arabic text when the tests read PDFs back
   docker-compose                            # `docker-compose config` validates docker-compose.yml, no daemon needed
+  chromium                                  # the browser tests (Playwright drives Debian's build, no download)
 )
 
 packages=("${RUNTIME_PACKAGES[@]}")

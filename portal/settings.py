@@ -168,6 +168,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# unfold's login form posts no `next` when the URL had none: land on the admin, not /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Login lock-out (django-axes; see portal/login_lockout.py) — on in every configuration ---------
 ECAR_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("ECAR_LOGIN_FAILURES_PER_ACCOUNT", "5"))

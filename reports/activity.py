@@ -47,6 +47,21 @@ def activity(services, *, group: str) -> list[dict]:
     return rows
 
 
+def activity_totals(services) -> dict:
+    """The same measures over every job of the period (the report's total row): one aggregate, one sum."""
+    turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
+    totals = services.order_by().aggregate(
+        jobs=Count("id"),
+        completed=Count("id", filter=Q(completed_at__isnull=False)),
+        delivered=Count("id", filter=Q(delivered_at__isnull=False)),
+        turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
+        total_ht=money_sum("total_ht"),
+    )
+    sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
+    totals["labour_hours"] = sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO
+    return totals
+
+
 def _labour_hours(services, group: str):
     """Labour hours of the invoiced or delivered jobs among `services`, per group key.
 

@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from workshop.models import CreditNote, Invoice, Service, WorkshopProfile
 from workshop.money import ZERO, amount_in_words, to_millimes
-from workshop.validators import format_tax_id
+from workshop.validators import format_phone, format_tax_id
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
 BASE_URL = "ecar:/"  # relative URLs resolve under this scheme, which only our fetcher serves
@@ -154,7 +154,7 @@ def _frozen_seller(document) -> dict:
         "city": "",
         "tax_id": format_tax_id(document.seller_tax_id),
         "rne": document.seller_rne,
-        "phone": document.seller_phone,
+        "phone": format_phone(document.seller_phone),
         "rib": document.seller_rib,
         "email": document.seller_email,
         "bank_name": document.seller_bank_name,
@@ -174,7 +174,7 @@ def _seller(document, profile: WorkshopProfile | None) -> dict:
             "city": "",
             "tax_id": format_tax_id(document.seller_tax_id),
             "rne": document.seller_rne,
-            "phone": document.seller_phone,
+            "phone": format_phone(document.seller_phone),
             "rib": document.seller_rib,
             "email": profile.email if profile else "",
             "bank_name": profile.bank_name if profile else "",
@@ -190,7 +190,7 @@ def _customer(document) -> dict:
             "address": document.customer_address,
             "city": document.customer_city,
             "tax_id": format_tax_id(document.customer_tax_id),
-            "phone": document.customer_phone,
+            "phone": format_phone(document.customer_phone),
         }
     return {
         "name": customer.display_name,
@@ -276,7 +276,7 @@ def _seller_from_profile(profile: WorkshopProfile | None) -> dict:
         "city": profile.city,
         "tax_id": profile.tax_id_display,
         "rne": profile.rne,
-        "phone": profile.phone,
+        "phone": format_phone(profile.phone),
         "rib": profile.rib,
         "email": profile.email,
         "bank_name": profile.bank_name,
@@ -340,5 +340,7 @@ def job_card_pdf(service: Service, profile: WorkshopProfile | None = None) -> by
 
 
 def pdf_filename(prefix: str, reference: str | None) -> str:
+    """`facture-F-2026-00077.pdf`; a reference that already starts with the prefix is not prefixed twice
+    (the job card is `OR-2026-00219.pdf`, not `OR-OR-2026-00219.pdf`)."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (reference or "brouillon"))
-    return f"{prefix}-{safe}.pdf"
+    return f"{safe}.pdf" if safe.startswith(f"{prefix}-") else f"{prefix}-{safe}.pdf"

@@ -18,7 +18,9 @@ def table_values(table) -> tuple[list[str], list[list]]:
     """Header and raw cell values (Decimal, date, int, str) of every row of the table, in its current order."""
     values = table.as_values()
     header = [str(name) for name in next(values)]
-    return header, [list(row) for row in values]
+    rows = [list(row) for row in values]
+    footer = table.footer_values() if hasattr(table, "footer_values") else None
+    return header, rows + ([footer] if footer else [])
 
 
 def _text_cell(value) -> str:

@@ -89,7 +89,11 @@ class PeriodFilterSet(filters.FilterSet):
     date_to = filters.DateFilter(label=_("au"), widget=DATE_INPUT, method="filter_to")
 
     def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else {}
+        if data is None:  # nothing asked yet: an unbound form showing the defaults, and no « champ obligatoire »
+            super().__init__(None, *args, **kwargs)
+            self.form.initial.update(self.defaults())
+            return
+        data = data.copy()
         for name, value in self.defaults().items():
             if not data.get(name):
                 data[name] = value

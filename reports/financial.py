@@ -7,7 +7,7 @@ and deducts issued credit notes in the month they were issued, as the monthly de
 
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
@@ -209,6 +209,10 @@ def receivable_totals(invoices, *, as_of: date) -> dict:
 # --- Customer statement ---------------------------------------------------------------------------
 
 
+# Within one day, the order in which these things happen: a document before what settles or cancels it.
+SAME_DAY_ORDER = ("invoice", "payment", "reversal", "credit_note", "refund")
+
+
 def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
     """Invoices and refunds (debit), credit notes and settlements (credit) of one customer, with opening and
     running balance; a negative balance is what the garage owes the customer.
@@ -240,17 +244,19 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
     within = {"range": (date_from, date_to)}
 
     def entries_of(queryset, date_field, kind, document, debit, credit):
+        rank = Value(SAME_DAY_ORDER.index(kind.value), output_field=IntegerField())
         return (
             queryset.filter(**{f"{date_field}__range": (date_from, date_to)})
             .order_by()
             .annotate(
                 entry_date=F(date_field),
                 entry_kind=kind,
+                entry_rank=rank,
                 document=F(document),
                 debit=debit,
                 credit=credit,
             )
-            .values("entry_date", "entry_kind", "document", "debit", "credit")
+            .values("entry_date", "entry_rank", "entry_kind", "document", "debit", "credit")
         )
 
     zero = Value(ZERO, output_field=MONEY_FIELD)
@@ -270,7 +276,7 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
         entries_of(refunds, "date", Value("refund", output_field=CharField()), "invoice__number", F("amount"), zero),
         all=True,
     )
-    entries = entries.order_by("entry_date", "entry_kind", "document")
+    entries = entries.order_by("entry_date", "entry_rank", "document")
     debit = (
         total(invoices, "issue_date", "net_to_pay", **within)
         + total(refunds, "date", "amount", **within)
@@ -278,6 +284,8 @@ def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
     )
     credit = total(credit_notes, "issue_date", "net_to_pay", **within) + total(receipts, "date", settled, **within)
     rows = [{**row, "kind": row.pop("entry_kind")} for row in entries]
+    for row in rows:
+        del row["entry_rank"]
     balance = opening
     for row in rows:  # the running balance is a cumulative display column; the totals come from the database
         balance += row["debit"] - row["credit"]

@@ -37,6 +37,10 @@ class CountColumn(tables.Column):
     def value(self, value):
         return value
 
+    def render_footer(self, bound_column, table):
+        totals = getattr(table, "totals", None) or {}
+        return totals.get(bound_column.name, "")
+
 
 class SummedMoneyColumn(MoneyColumn):
     """A money column whose footer shows the total given by the view (computed by the database)."""
@@ -66,9 +70,27 @@ def group_label(group: str, value, row: dict) -> str:
 
 
 class ReportTable(tables.Table):
-    class Meta:
-        attrs = {"class": "ecar-report-table"}
-        empty_text = _("Aucune donnée pour ces critères.")
+    """django-tables2 does not inherit `Meta` by itself: every report table gets its class and empty text here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"class": "ecar-report-table"})
+        kwargs.setdefault("empty_text", _("Aucune donnée pour ces critères."))
+        super().__init__(*args, **kwargs)
+
+    def footer_values(self) -> list | None:
+        """The total row of the exports, as raw values (numbers stay numbers); None for a table without totals."""
+        totals = getattr(self, "totals", None)
+        if not totals:
+            return None
+        row = []
+        for index, column in enumerate(c for c in self.columns.iterall() if not c.column.exclude_from_export):
+            if index == 0:
+                row.append(str(_("Total")))
+                continue
+            value = totals.get(str(column.accessor or column.name))
+            convert = getattr(self, f"value_{column.name}", None)
+            row.append(convert(value) if convert is not None and value is not None else value)
+        return row
 
 
 class GroupedTable(ReportTable):
@@ -147,18 +169,34 @@ class ActivityTable(GroupedTable):
     jobs = CountColumn(verbose_name=_("ordres"))
     completed = CountColumn(verbose_name=_("terminés"))
     delivered = CountColumn(verbose_name=_("livrés"))
-    turnaround = tables.Column(verbose_name=_("délai moyen réception → livraison"), attrs=NUMERIC_ATTRS)
-    labour_hours = CountColumn(verbose_name=_("heures de MO vendues"))
-    total_ht = MoneyColumn(verbose_name=_("montant HT des ordres"))
+    # « 2 j 4 h » on screen; the exports carry hours, a number, with the unit in their header.
+    turnaround = tables.Column(
+        verbose_name=_("délai moyen réception → livraison"),
+        attrs=NUMERIC_ATTRS,
+        exclude_from_export=True,
+        footer=lambda table: format_duration(table.totals.get("turnaround")) if table.totals else "",
+    )
+    turnaround_hours = tables.Column(
+        verbose_name=_("délai moyen réception → livraison (heures)"), accessor="turnaround", visible=False
+    )
+    labour_hours = CountColumn(
+        verbose_name=_("heures de MO vendues"),
+        footer=lambda table: format_hours(table.totals["labour_hours"]) if "labour_hours" in table.totals else "",
+    )
+    total_ht = SummedMoneyColumn(verbose_name=_("montant HT des ordres"))
 
     def render_turnaround(self, value):
         return format_duration(value)
 
-    def value_turnaround(self, value):
+    def value_turnaround_hours(self, value):
         return round(value.total_seconds() / 3600, 1) if value is not None else None
 
     def render_labour_hours(self, value):
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return format_hours(value)
+
+
+def format_hours(value) -> str:
+    return f"{Decimal(value):.2f}".replace(".", ",")
 
 
 def format_duration(value) -> str:

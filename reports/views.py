@@ -16,7 +16,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from reports import exports
-from reports.activity import activity, parts
+from reports.activity import activity, activity_totals, parts
 from reports.filters import (
     ActivityFilterSet,
     PagingForm,
@@ -250,11 +250,10 @@ class ActivityReport(ReportView):
         return Service.objects.all()
 
     def build(self, cleaned, queryset):
-        rows = activity(queryset, group=cleaned["group"])
-        return rows, {}
+        return activity(queryset, group=cleaned["group"]), activity_totals(queryset)
 
     def table_kwargs(self, cleaned, totals):
-        return {"group": cleaned["group"]}
+        return {"group": cleaned["group"], "totals": totals}
 
 
 class PartsReport(ReportView):

@@ -61,3 +61,10 @@ def test_parts_sold_with_quantities_and_margins(books):
         D("5"),
         D("10"),
     )
+
+
+def test_activity_totals_cover_every_job_of_the_period(books):
+    totals = activity.activity_totals(january())
+    assert (totals["jobs"], totals["completed"], totals["delivered"]) == (5, 3, 2)
+    assert totals["turnaround"] == timedelta(hours=36)  # only the two delivered jobs
+    assert totals["labour_hours"] == D("5.0")  # 3.5 (Karim) + 1.5 (Hatem)

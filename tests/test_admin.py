@@ -145,6 +145,15 @@ def test_customer_search_by_phone_name_and_plate_as_people_type_them(manager_cli
     assert f"/{other.pk}/change/" not in html
 
 
+@pytest.mark.parametrize("term", ["تونس 4567", "TUN 4567", "123 تونس"])
+def test_car_search_by_a_partial_plate_in_arabic(manager_client, term):
+    car = f.CarFactory(plate="123 TU 4567")
+    other = f.CarFactory(plate="124 TU 4568")
+    html = manager_client.get(reverse("admin:workshop_car_changelist"), {"q": term}).content.decode()
+    assert f"/{car.pk}/change/" in html
+    assert f"/{other.pk}/change/" not in html
+
+
 @pytest.mark.parametrize("term", ["123 تونس 4567", "123TU4567"])
 def test_car_search_by_plate_in_any_spelling(manager_client, term):
     car = f.CarFactory(plate="123 TU 4567")

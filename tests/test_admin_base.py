@@ -4,6 +4,8 @@ Findings 1, 9 and 14 of issue 8: simple-history's version page saved a POST; a m
 mechanic's job through its history; « Historique » answered 500 on models without a history table.
 """
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,7 +13,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests import factories as f
-from workshop import billing
+from workshop import billing, roles
 from workshop.admin import base
 from workshop.models import CreditNote, Customer, Service, WorkshopProfile
 
@@ -203,3 +205,17 @@ def test_a_mechanic_sees_his_job_and_the_catalogue_without_any_price(login, mech
         assert [amount for amount in amounts if amount in html] == [], name
     seen = login(adviser).get(pages["job"]).content.decode() + login(adviser).get(pages["parts"]).content.decode()
     assert all(amount in seen for amount in ("123,457", "293,828", "Montants"))
+
+
+def test_read_only_amounts_on_an_issued_invoice_read_in_dinars(manager_client):
+    """Every amount of the page « 1 131,500 DT » (format_tnd), none as the bare « 1131,500 »."""
+    invoice = f.billed_job(
+        user=f.UserFactory(username="facturation", role=roles.MANAGER),
+        items=[{"quantity": "1", "unit_price": "950.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+    )
+    assert invoice.net_to_pay == Decimal("1131.500")
+    html = manager_client.get(reverse("admin:workshop_invoice_change", args=[invoice.pk])).content.decode()
+    assert "1\u202f131,500\xa0DT" in html
+    assert "950,000\xa0DT" in html  # the line's price, in the read-only inline
+    assert not re.search(r"(?<![\d\u202f])\d{4},\d{3}", html)

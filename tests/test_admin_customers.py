@@ -1,9 +1,12 @@
-"""The customer list's search finds a matricule fiscal typed the way it is printed."""
+"""The customer admin: a matricule fiscal typed and searched the way it is printed."""
+
+import re
 
 import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from workshop.models import Customer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,39 @@ def test_only_user_managers_link_an_app_account_and_only_a_plain_one(rf, adviser
     request.user = manager
     field = model_admin.get_form(request, customer).base_fields["user"]
     assert list(field.queryset) == [app_account]  # no staff, no one with a role
+
+
+def business_form(**overrides):
+    data = {
+        "kind": "business",
+        "company_name": "Transport Sahel SARL",
+        "tax_id": "1234567/A/B/M/000",
+        "phone": "20 123 456",
+        "city": "Sousse",
+        "preferred_language": "fr",
+        "sms_consent": "on",
+        "cars-TOTAL_FORMS": "0",
+        "cars-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_the_tax_id_field_lets_people_type_the_printed_form(manager_client):
+    html = manager_client.get(reverse("admin:workshop_customer_add")).content.decode()
+    field = re.search(r'<input[^>]*name="tax_id"[^>]*>', html).group(0)
+    assert int(re.search(r'maxlength="(\d+)"', field).group(1)) >= len("1234567 / A / B / M / 000")
+
+
+@pytest.mark.parametrize("typed", ["1234567/A/B/M/000", "1234567 A/B/M/000", "1234567 / A / B / M / 000"])
+def test_a_tax_id_typed_as_printed_is_saved_compact(manager_client, typed):
+    response = manager_client.post(reverse("admin:workshop_customer_add"), business_form(tax_id=typed))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    customer = Customer.objects.get(company_name="Transport Sahel SARL")
+    assert customer.tax_id == "1234567ABM000"
+
+
+def test_a_wrong_tax_id_is_refused_with_its_format(manager_client):
+    response = manager_client.post(reverse("admin:workshop_customer_add"), business_form(tax_id="1234567/I/B/M/000"))
+    assert response.status_code == 200
+    assert "Matricule fiscal invalide" in response.content.decode()
+    assert not Customer.objects.exists()

@@ -161,3 +161,14 @@ def test_import_history_list_loads_in_constant_queries(manager_client, manager, 
         CustomerImport.objects.create(file_name="b.csv", imported_by=f.UserFactory())
     with django_assert_max_num_queries(len(ctx)):
         assert manager_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_confirm_button_comes_before_a_hundred_preview_rows(login, adviser):
+    """It sat under the preview: with 100 rows, far below the fold. Now above the rows, and sticky."""
+    client = login(adviser)
+    upload(client, f.garage_csv([f.garage_row(n) for n in range(1, 101)]))
+    html = client.get(preview_url(CustomerImport.objects.get())).content.decode()
+    form = html.index('id="import-confirm"')
+    assert "Confirmer l" in html[form : html.index('id="import-preview"')]
+    assert "sticky top-0" in html[form - 200 : form + 200]

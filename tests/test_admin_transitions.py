@@ -1,5 +1,6 @@
 """Workflow buttons, bulk actions, read-only issued documents and the job timeline in the admin."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -397,3 +398,15 @@ def test_six_parallel_clicks_on_facturer_make_one_invoice_and_no_500():
     assert len(refusals) == 5, codes  # the winner is redirected to its invoice
     for body in refusals:  # too late either at the stale-page check or after the lock
         assert "déjà une facture en cours" in body or "a changé entre-temps" in body
+
+
+def test_the_partial_credit_note_dialog_shows_text_labels_and_boxed_inputs(login, accountant):
+    """Its labels printed `<span class="ecar-money">76,000 DT</span>`; its inputs had none of unfold's classes."""
+    invoice = _issued_invoice(accountant)
+    html = login(accountant).get(action_url(invoice, "credit-partial")).content.decode()
+    assert "&lt;span" not in html and "ecar-money" not in html
+    line = invoice.lines.first()
+    assert f"{line.description} (" in html
+    for name in (f"line_{line.pk}", "reason"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert "border" in field, field

@@ -105,3 +105,41 @@ def test_a_manager_cannot_take_away_a_role_beyond_his_own(manager_client, mechan
     mechanic.refresh_from_db()
     assert mechanic.first_name == "Karim"
     assert set(mechanic.groups.values_list("name", flat=True)) == {roles.MECHANIC, "Jetons API"}
+
+
+def app_account_lookup(client, term=""):
+    query = {"app_label": "workshop", "model_name": "customer", "field_name": "user", "term": term}
+    return client.get(reverse("admin:autocomplete"), query)
+
+
+def test_the_manager_looks_up_mobile_accounts_and_only_those(login, adviser, manager):
+    account = f.UserFactory(username="client-20123456", first_name="Sami", is_staff=False)
+    response = app_account_lookup(login(manager))
+    assert response.status_code == 200
+    found = {row["id"] for row in response.json()["results"]}
+    assert found == {str(account.pk)}  # no member of staff, the adviser and manager included
+
+
+def test_the_adviser_sees_the_mobile_account_read_only_and_has_no_broken_selector(login, adviser, mechanic):
+    """Linking an account hands over the customer's invoices: the adviser, who manages no users, reads it only."""
+    customer = f.CustomerFactory(user=f.UserFactory(username="client-20999888", is_staff=False))
+    html = login(adviser).get(reverse("admin:workshop_customer_change", args=[customer.pk])).content.decode()
+    assert "client-20999888" in html and 'name="user"' not in html
+    assert app_account_lookup(login(adviser)).status_code == 403
+    assert login(adviser).get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert app_account_lookup(login(mechanic)).status_code == 403
+
+
+def test_a_customer_form_takes_no_staff_account(manager_client, adviser):
+    data = {
+        "kind": "individual",
+        "last_name": "Ben Salah",
+        "phone": "20 123 456",
+        "preferred_language": "fr",
+        "user": adviser.pk,
+        "cars-TOTAL_FORMS": "0",
+        "cars-INITIAL_FORMS": "0",
+    }
+    response = manager_client.post(reverse("admin:workshop_customer_add"), data)
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors

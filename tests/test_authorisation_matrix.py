@@ -65,6 +65,7 @@ EXPECTED = {
     "admin:autocomplete[car]":                        "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[part]":                       "200 200 200 200 200 | 405 405 405 405 405",
     "admin:autocomplete[invoice]":                    "200 200 200 403 200 | 405 405 405 405 405",
+    # linking an app account is for those who manage users (the adviser sees it read-only); app accounts only
     "admin:autocomplete[user]":                       "200 200 403 403 403 | 405 405 405 405 405",
     # --- reports and the accounting export -------------------------------------------------------------------
     "reports:index":                                  "200 200 200 403 200 | 200 200 200 403 200",

@@ -321,3 +321,29 @@ def test_a_draft_follows_the_profile_until_it_is_issued(settings, tmp_path, acco
     assert "Pied 2" in pdf_text(documents.invoice_pdf(draft))
     issued = billing.issue_invoice(invoice=draft, user=accountant)
     assert (issued.seller_bank_name, issued.printed_footer) == ("STB", "Pied 2")  # frozen when issued
+
+
+@pytest.mark.parametrize(
+    ("prefix", "reference", "name"),
+    [
+        ("OR", "OR-2026-00219", "OR-2026-00219.pdf"),
+        ("devis", "OR-2026-00219", "devis-OR-2026-00219.pdf"),
+        ("facture", "F-2026-00077", "facture-F-2026-00077.pdf"),
+        ("facture", None, "facture-brouillon.pdf"),
+    ],
+)
+def test_document_file_names_never_repeat_their_prefix(prefix, reference, name):
+    assert documents.pdf_filename(prefix, reference) == name
+
+
+def test_an_invoice_billed_from_a_job_thanks_once_and_prints_phones_as_read(profile, accountant):
+    invoice = f.billed_job(
+        user=accountant,
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+        car__owner__phone="+21620123456",
+    )
+    text = " ".join(pdf_text(documents.invoice_pdf(invoice)).split())
+    assert text.count("Merci de votre confiance.") == 1
+    assert "+216 20 123 456" in text
+    assert "+21620123456" not in text

@@ -138,3 +138,12 @@ def test_who_may_export_which_list(login, request, role, allowed):
         if page.status_code == 200:
             has_button = reverse(f"admin:workshop_{model._meta.model_name}_export") in page.content.decode()
             assert has_button == (model._meta.model_name in allowed)
+
+
+@pytest.mark.django_db
+def test_customer_csv_export_writes_booleans_in_french(manager_client):
+    f.CustomerFactory(last_name="Sfaxien", city="Sfax", stamp_exempt=True)
+    f.CustomerFactory(last_name="Tunisois", city="Tunis")
+    rows = csv_rows(export(manager_client, models.Customer))
+    column = rows[0].index("Exonéré du timbre")
+    assert sorted(row[column] for row in rows[1:]) == ["Non", "Oui"]

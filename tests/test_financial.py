@@ -231,3 +231,21 @@ def test_statement_shows_refunds_and_reversals_and_ignores_moves_inside_customer
     assert result["customer_credit"] == D("9.500")  # 70.000 kept - 60.500 spent on B
     april = financial.statement(customer_id=customer.pk, date_from=date(2026, 4, 1), date_to=date(2026, 4, 30))
     assert (april["opening"], april["rows"], april["closing"]) == (D("-9.500"), [], D("-9.500"))
+
+
+def test_statement_lists_an_invoice_before_its_credit_note_of_the_same_day(db, accountant):
+    """Kinds sorted alphabetically put « credit_note » before « invoice »: the running balance went negative."""
+    from workshop import billing
+
+    f.WorkshopProfileFactory()
+    customer = f.CustomerFactory(first_name="Sami", last_name="Ben Salah")
+    invoice = _issue(accountant, customer, A_LINES, date(2026, 3, 2))
+    billing.record_payment(invoice=invoice, user=accountant, amount="44.990", payment_date=date(2026, 3, 2))
+    billing.create_credit_note(invoice=invoice, user=accountant, reason="Erreur de client", issue_date=date(2026, 3, 2))
+    result = financial.statement(customer_id=customer.pk, date_from=MARCH, date_to=date(2026, 3, 31))
+    assert [(row["kind"], row["balance"]) for row in result["rows"]] == [
+        ("invoice", D("144.990")),
+        ("payment", D("100.000")),
+        ("credit_note", D("-44.990")),  # what was paid is now owed back to the customer
+    ]
+    assert result["closing"] == D("-44.990")

@@ -176,3 +176,11 @@ def test_authenticate_without_a_request_is_refused_not_silently_unprotected(mana
         authenticate(username="gerant", password=PASSWORD)
     request = RequestFactory().post("/admin/login/", REMOTE_ADDR="10.0.0.1")
     assert authenticate(request, username="gerant", password=PASSWORD) == manager
+
+
+def test_logging_in_without_next_lands_on_the_admin_index(client, manager):
+    """unfold's form posts no `next` when /admin/login/ was opened directly: Django's default was a 404."""
+    response = client.post(reverse("admin:login"), {"username": "gerant", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    assert client.get(response.url).status_code == 200

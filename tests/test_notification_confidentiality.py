@@ -25,16 +25,14 @@ def staff(request, client):
     return client
 
 
-def test_the_code_is_masked_on_the_list_the_page_and_the_history(staff, code_sms):
+def test_the_code_is_on_no_page_of_the_admin(staff, code_sms):
     note, code = code_sms
     listing = staff.get(reverse("admin:workshop_notification_changelist"))
-    assert listing.status_code == 200 and code not in listing.content.decode()
-    page = staff.get(reverse("admin:workshop_notification_change", args=[note.pk]))
-    html = page.content.decode()
-    assert page.status_code == 200 and code not in html
-    assert "votre code de vérification est ••••••" in html
-    history = staff.get(reverse("admin:workshop_notification_history", args=[note.pk]))
-    assert code not in history.content.decode()
+    assert listing.status_code == 200
+    assert code not in listing.content.decode() and note.recipient not in listing.content.decode()
+    for name in ("admin:workshop_notification_change", "admin:workshop_notification_history"):
+        page = staff.get(reverse(name, args=[note.pk]))
+        assert page.status_code in (302, 404) and code not in page.content.decode(), name
 
 
 def test_the_code_cannot_be_found_by_filtering_the_list_on_the_message(staff, code_sms):
@@ -58,7 +56,7 @@ def test_the_code_sms_cannot_be_redirected_or_rewritten(staff, code_sms):
             "status": "pending",
         },
     )
-    assert response.status_code == 403
+    assert response.status_code in (302, 403, 404)
     note.refresh_from_db()
     assert note.recipient == "+21620777888" and note.message != "x"
 

@@ -1,6 +1,7 @@
 """Report pages: figures on screen, exports' contents, role restrictions, bad input, constant query counts."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories as f
@@ -144,6 +146,7 @@ def test_csv_export_contains_every_row_with_french_numbers(manager_client, books
     assert lines[1:] == [
         "Février 2026;1;1000.000;190.000;1190.000;1.000;0.000;511.900;679.100".replace(".", ","),
         "Janvier 2026;3;530.000;94.700;624.700;3.000;0.000;316.200;311.500".replace(".", ","),
+        "Total;4;1530.000;284.700;1814.700;4.000;0.000;828.100;990.600".replace(".", ","),  # the screen's footer
     ]
 
 
@@ -155,14 +158,17 @@ def test_xlsx_export_keeps_numbers_as_numbers(manager_client, books):
     alpha = next(row for row in rows if row[0] == "Alpha SARL")
     assert alpha[1] == 2
     assert Decimal(str(alpha[-1])) == Decimal("990.6")
-    assert len(rows) == 4  # header + three customers, not just one page
+    assert len(rows) == 5  # header + three customers, not just one page, + the total row
+    assert rows[-1][:2] == ("Total", 4)
 
 
 def test_export_covers_all_pages(manager_client, db):
     f.IssuedInvoiceFactory.create_batch(55, issue_date=date(2026, 1, 3))
     f.IssuedInvoiceFactory(issue_date=date(2026, 1, 3))
     response = get(manager_client, "receivables", as_of="2026-01-31", _export="csv")
-    assert len(response.content.decode("utf-8-sig").splitlines()) == 57
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 58  # header, 56 customers, the total row
+    assert lines[-1].startswith("Total;56;")
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
@@ -237,3 +243,53 @@ def test_grouped_pages_aggregate_their_groups_once(manager_client, name, table):
     grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and f'FROM "{table}"' in q["sql"]]
     assert len(grouped) == 1, grouped
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"] and table in q["sql"]]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_report_tables_carry_their_css_class(manager_client, books, name):
+    """Without it the cells have no padding and the numbers run together (« 41 550,8657 894,703 »)."""
+    params = {**PERIOD, "customer": books.alpha.pk} if name == "statement" else PERIOD
+    html = get(manager_client, name, **params).content.decode()
+    assert "<table" in html
+    assert all('class="ecar-report-table"' in tag for tag in re.findall(r"<table[^>]*>", html))
+
+
+def test_the_statement_page_opens_without_complaining(manager_client):
+    """Nothing asked yet: the prompt and the default period, not « Ce champ est obligatoire. »."""
+    response = get(manager_client, "statement")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choisissez un client et une période." in html
+    assert "Ce champ est obligatoire" not in html
+    assert 'name="date_from"' in html and timezone.localdate().strftime("%Y-01-01") in html
+
+
+JANUARY = {"date_from": "2026-01-01", "date_to": "2026-01-31"}
+
+
+def test_activity_total_row_on_screen_and_in_every_export(manager_client, books):
+    html = get(manager_client, "activity", **JANUARY).content.decode()
+    footer = re.search(r"<tfoot[^>]*>(.*?)</tfoot>", html, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", footer, re.S)]
+    assert cells[:7] == ["Total", "5", "3", "2", "1 j 12 h", "5,00", cells[6]]
+    assert cells[6]  # the amount of the jobs
+
+    lines = get(manager_client, "activity", _export="csv", **JANUARY).content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert "délai moyen réception → livraison (heures)" in header
+    assert lines[-1].split(";")[:6] == ["Total", "5", "3", "2", "36,0", "5,000"]
+    karim = next(line for line in lines if line.startswith("Karim Jaziri")).split(";")
+    assert karim[header.index("délai moyen réception → livraison (heures)")] == "36,0"
+
+    sheet = load_workbook(io.BytesIO(get(manager_client, "activity", _export="xlsx", **JANUARY).content)).active
+    last = [cell.value for cell in sheet[sheet.max_row]]
+    assert last[:6] == ["Total", 5, 3, 2, 36.0, 5]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_activity_pdf_names_the_unit_of_the_delay_and_prints_the_total(manager_client, books):
+    data = get(manager_client, "activity", _export="pdf", **JANUARY).content
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    text = " ".join(text.decode().split())
+    assert "(heures)" in text
+    assert "Total 5 3 2 36,0" in text

@@ -76,3 +76,8 @@ def test_xlsx_writing_types_the_cells():
     assert sheet["A1"].font.bold
     assert sheet["A2"].value == 1.5 and sheet["A2"].number_format == "#,##0.000"
     assert sheet["B2"].is_date and sheet["B2"].number_format == "DD/MM/YYYY"
+
+
+def test_csv_writes_booleans_as_oui_and_non():
+    data = write_csv(["Exonéré", "Consentement"], [[True, False]])
+    assert data.decode("utf-8").splitlines()[1] == "Oui;Non"

@@ -34,7 +34,7 @@ def test_missing_packages_without_root_fail_with_the_command_in_french(tmp_path)
     assert (
         "sudo apt-get update && sudo apt-get install -y --no-install-recommends gettext libpango-1.0-0 "
         "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri nginx pgbouncer poppler-utils "
-        "docker-compose"
+        "docker-compose chromium"
     ) in result.stderr
     assert not (tmp_path / "apt.log").exists()
 

@@ -113,7 +113,7 @@ def invoice_from_service(service: Service, items, *, profile, payment_terms_days
         customer=customer,
         stamp_exempt=stamp_exempt,
         payment_terms_days=payment_terms_days,
-        notes=profile.invoice_footer if profile else "",
+        notes="",  # the profile's footer is printed as the footer (frozen at issue), not copied here a second time
         **identity_snapshot(customer, profile),
         **document_totals(lines, stamp_exempt=stamp_exempt),
     )

@@ -263,6 +263,8 @@ def _csv_text(value, *, exact_decimals: bool = False) -> str:
     value = _native(value)
     if value is None:
         return ""
+    if isinstance(value, bool):  # before int: a bool is one, and `False` means nothing to a French reader
+        return _("Oui") if value else _("Non")
     if isinstance(value, Decimal):
         return (f"{value:f}" if exact_decimals else f"{value:.3f}").replace(".", ",")
     if isinstance(value, datetime):

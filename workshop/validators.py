@@ -80,6 +80,14 @@ def normalise_plate(value: str) -> str:
     )
 
 
+def plate_search_text(term: str) -> str:
+    """A partial plate as typed (`تونس 4567`, `tun 45`, `ن ت`) in the words the stored form uses (`TU 4567`), so an
+    ordinary search finds it; other words are left as they are."""
+    text = re.sub(r"ن\s*\.?\s*ت", " RS ", term or "")
+    words = ["TU" if word == TUNIS_ARABIC or word.upper() == "TUN" else word for word in text.split()]
+    return " ".join(words)
+
+
 def plate_in_arabic(plate: str) -> str:
     """The normal form as printed on the plate itself: `123 TU 4567` -> `123 تونس 4567`."""
     parts = plate.split()

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from unfold import fields as unfold_fields
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from workshop.money import format_tnd, is_money_field
@@ -51,6 +52,21 @@ class EstimatedCountPaginator(Paginator):
 
 def money(value):
     return format_html('<span class="ecar-money">{}</span>', format_tnd(value))
+
+
+_unfold_display_for_field = unfold_fields.display_for_field
+
+
+def display_for_field(value, field, empty_value_display):
+    """Read-only amounts (an issued invoice's totals, its lines, its payments) read « 1 131,500 DT » like every
+    other amount of the portal, not the bare localised decimal « 1131,500 »: unfold renders every read-only
+    model field through this one function, whose name its module looks up at call time."""
+    if value not in (None, "") and is_money_field(field):
+        return format_tnd(value)
+    return _unfold_display_for_field(value, field, empty_value_display)
+
+
+unfold_fields.display_for_field = display_for_field
 
 
 class RefuseBadLookupsMixin:
@@ -333,4 +349,8 @@ class NormalisedSearchMixin:
             identifier_matches = matches if identifier_matches is None else identifier_matches | matches
         if identifier_matches is not None:
             return identifier_matches, False
-        return super().get_search_results(request, queryset, search_term)
+        return super().get_search_results(request, queryset, self.rewrite_search_term(search_term))
+
+    def rewrite_search_term(self, term: str) -> str:
+        """The words of an ordinary search, once no identifier matched whole (a partial plate, say)."""
+        return term

@@ -16,13 +16,14 @@ from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixi
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from workshop.models.refunds import customer_credit_available
+from workshop.money import format_tnd
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
-from .transitions import TransitionAdminMixin, TransitionForm, transition_action, transition_form
+from .transitions import TransitionAdminMixin, TransitionForm, style_dialog_fields, transition_action, transition_form
 
 INVOICE_COLOURS = {
     "draft": "info",
@@ -163,7 +164,7 @@ class CreditNoteForm(TransitionForm):
         for line in invoice.lines.order_by("position", "id"):
             left = line.quantity - (credited.get(line.pk, {}).get("quantity") or 0)
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=f"{line.description} ({money(line.unit_price)})",
+                label=f"{line.description} ({format_tnd(line.unit_price)})",  # a label is text: no HTML
                 max_digits=12,
                 decimal_places=3,
                 min_value=0,
@@ -172,6 +173,7 @@ class CreditNoteForm(TransitionForm):
                 required=False,
                 help_text=gettext("%(left)s à créditer au plus") % {"left": left},
             )
+        style_dialog_fields(self)
 
     def quantities(self):
         return {

@@ -5,7 +5,7 @@ from unfold.decorators import display
 
 from workshop.models import Car
 from workshop.pages.car import car_page
-from workshop.validators import normalise_phone, normalise_plate, normalise_vin
+from workshop.validators import normalise_phone, normalise_plate, normalise_vin, plate_search_text
 
 from .base import EcarModelAdmin, NormalisedSearchMixin
 from .exports import ListExportMixin
@@ -25,6 +25,10 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")
     list_select_related = ("owner",)
     autocomplete_fields = ("owner",)
+
+    def rewrite_search_term(self, term):
+        return plate_search_text(term)  # `تونس 4567` finds `123 TU 4567`
+
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("owner", ("plate", "vin"), ("make", "model"), ("year", "fuel"), "mileage")}),

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +19,11 @@ from workshop.validators import normalise_phone, normalise_plate, normalise_tax_
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
 from .exports import ListExportMixin
 from .transitions import TransitionAdminMixin
+from .users import app_accounts
+
+# The column holds the 13-character compact form; people type the printed one (`1234567/A/B/M/000`, 17, or
+# with spaces around the slashes): the form field lets them, and the model normalises before its own checks.
+TAX_ID_TYPED_MAX_LENGTH = 32
 
 
 def full_tax_id(term: str) -> str:
@@ -100,11 +104,14 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
             return (*fields, "user")
         return fields
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tax_id":
+            kwargs["max_length"] = TAX_ID_TYPED_MAX_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(
-                is_staff=False, is_superuser=False, groups__isnull=True
-            )
+        if db_field.name == "user":  # the same accounts as its lookup offers
+            kwargs["queryset"] = app_accounts(db_field.remote_field.model._default_manager.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

@@ -16,12 +16,42 @@ from django.utils.translation import gettext_lazy
 from unfold.decorators import action
 from unfold.enums import ActionVariant
 from unfold.forms import BaseDialogForm
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminSingleDateWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from workshop.workflows import available_transitions, transition_permission
 
 ACTION_PREFIX = "transition_"
 BULK_PREFIX = "bulk_"
 STATUS_CODES = {"stale": 409, "forbidden": 403}
+
+
+# A plain Django widget renders without unfold's classes: an input with no box in the dialog.
+DIALOG_WIDGETS = (
+    (forms.DecimalField, forms.NumberInput, UnfoldAdminDecimalFieldWidget),
+    (forms.IntegerField, forms.NumberInput, UnfoldAdminIntegerFieldWidget),
+    (forms.DateField, forms.DateInput, UnfoldAdminSingleDateWidget),
+    (forms.ChoiceField, forms.Select, UnfoldAdminSelectWidget),
+    (forms.CharField, forms.TextInput, UnfoldAdminTextInputWidget),
+)
+
+
+def style_dialog_fields(form) -> None:
+    """Give each field still on Django's plain widget unfold's, keeping the attributes the field set (min, max,
+    step, maxlength). Call it once the form has all its fields (some are added per invoice line)."""
+    for field in form.fields.values():
+        for field_class, plain_widget, unfold_widget in DIALOG_WIDGETS:
+            if isinstance(field, field_class) and type(field.widget) is plain_widget:
+                widget = unfold_widget(attrs=field.widget.attrs)
+                if hasattr(field.widget, "choices"):
+                    widget.choices = field.widget.choices
+                field.widget = widget
+                break
 
 
 class TransitionForm(BaseDialogForm):
@@ -35,6 +65,7 @@ class TransitionForm(BaseDialogForm):
         if self.model is not None and object_id is not None:
             status = self.model._default_manager.filter(pk=object_id).values_list("status", flat=True).first()
             self.fields["expected_status"].initial = status
+        style_dialog_fields(self)
 
 
 def transition_form(model, **extra_fields):

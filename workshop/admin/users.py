@@ -32,6 +32,23 @@ def grantable_groups(user):
     return Group.objects.filter(pk__in=allowed)
 
 
+def is_app_account_lookup(request) -> bool:
+    """The « Compte de l'application mobile » selector of a customer asking for its choices."""
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and (request.GET.get("app_label"), request.GET.get("model_name"), request.GET.get("field_name"))
+        == ("workshop", "customer", "user")
+    )
+
+
+def app_accounts(queryset):
+    """A customer's mobile account is never staff and holds no role: the selector offers, and the form takes, no
+    other."""
+    return queryset.filter(is_staff=False, is_superuser=False, groups__isnull=True)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
@@ -43,6 +60,12 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     @staticmethod
     def _protected(request, obj) -> bool:
         return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if is_app_account_lookup(request):
+            queryset = app_accounts(queryset)
+        return queryset, duplicates
 
     def has_change_permission(self, request, obj=None):
         """Also guards the password page, which Django opens with this check."""
