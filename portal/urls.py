@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from portal.errors import page_not_found
 from workshop.admin.accounting import accounting_export_view
+
+handler404 = page_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -1,9 +1,11 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
+from decimal import Decimal
+
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, NullIf, TruncMonth, TruncWeek
 
-from reports.financial import IN_FORCE, MONEY_FIELD, money_sum
+from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, money_sum
 from workshop.models import Service, ServiceItem
 from workshop.money import ZERO
 
@@ -58,8 +60,8 @@ def activity_totals(services) -> dict:
         total_ht=money_sum("total_ht"),
     )
     sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
-    totals["labour_hours"] = sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO
-    return totals
+    totals["labour_hours"] = Decimal(sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO)
+    return in_millimes(totals)
 
 
 def _labour_hours(services, group: str):

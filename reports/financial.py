@@ -6,6 +6,7 @@ and deducts issued credit notes in the month they were issued, as the monthly de
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce, Concat, TruncMonth
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
 from workshop.models.common import MONEY, TvaRate
 from workshop.models.refunds import customer_credit_available
-from workshop.money import ZERO
+from workshop.money import MILLIME, ZERO
 
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
@@ -24,6 +25,12 @@ AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90)
 
 def money_sum(expression) -> Coalesce:
     return Coalesce(Sum(expression, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def in_millimes(totals: dict) -> dict:
+    """An aggregate's decimals to the millime: SQLite hands back a sum of decimals as a float-made Decimal
+    (284.700000000000), where PostgreSQL gives 284.700; the total row must read like the rows above it."""
+    return {key: value.quantize(MILLIME) if isinstance(value, Decimal) else value for key, value in totals.items()}
 
 
 def balance_expression():
@@ -66,7 +73,7 @@ def revenue_measures() -> dict:
 
 
 def revenue_totals(invoices) -> dict:
-    return invoices.filter(status__in=IN_FORCE).aggregate(**revenue_measures())
+    return in_millimes(invoices.filter(status__in=IN_FORCE).aggregate(**revenue_measures()))
 
 
 # --- TVA ----------------------------------------------------------------------------------------------
@@ -203,7 +210,7 @@ def receivables(invoices, *, as_of: date):
 
 
 def receivable_totals(invoices, *, as_of: date) -> dict:
-    return open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of))
+    return in_millimes(open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of)))
 
 
 # --- Customer statement ---------------------------------------------------------------------------

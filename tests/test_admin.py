@@ -11,6 +11,7 @@ from tests import factories as f
 from workshop import models
 
 LIST_BUILDERS = {
+    models.Reminder: lambda n: f.ReminderFactory.create_batch(n),  # each on its own car
     models.Customer: lambda n: f.CustomerFactory.create_batch(n),
     models.Car: lambda n: f.CarFactory.create_batch(n),
     models.Service: lambda n: [f.ServiceItemFactory(service__mechanic=f.UserFactory()).service for _ in range(n)],
@@ -66,6 +67,7 @@ def _invoice_with_lines_and_payments(n):
 
 
 CHANGE_BUILDERS = {
+    models.Reminder: lambda n: f.ReminderFactory(),
     models.Customer: _customer_with_cars,
     models.Car: lambda n: f.CarFactory(),
     models.Service: _service_with_items,

@@ -47,3 +47,12 @@ def test_the_walk_finds_the_api():
 def test_every_api_route_needs_authentication(name, path, method):
     response = getattr(api_client(), method)(path, {}, format="json")
     assert response.status_code == 401, f"{name} {path} answered {response.status_code} to an anonymous {method}"
+
+
+@pytest.mark.django_db
+def test_an_address_no_route_matches_answers_json_under_api(client):
+    response = client.get("/api/no-such-resource/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+    assert client.get("/admin/no-such-page/").get("Content-Type", "").startswith("text/html")

@@ -20,7 +20,8 @@ def test_defaults_are_seeded_in_french_and_arabic_without_overwriting_edits(db):
 
     NotificationTemplate.objects.all().delete()
     edited = f.NotificationTemplateFactory(event="car_ready", language="fr", text="Prêt : {plate}")
-    import_module("workshop.migrations.0013_notification_sending").seed_templates(apps, None)
+    import_module("workshop.migrations.0014_notification_sending").seed_templates(apps, None)
+    import_module("workshop.migrations.0015_reminder_templates").seed_templates(apps, None)
     seeded = set(NotificationTemplate.objects.values_list("event", "language"))
     edited.refresh_from_db()
     assert edited.text == "Prêt : {plate}"

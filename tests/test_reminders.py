@@ -16,6 +16,7 @@ from workshop import billing
 from workshop.models import Car, Customer, Notification, Reminder, Service
 from workshop.money import format_tnd
 from workshop.notifications import reminders
+from workshop.notifications.encoding import to_gsm7
 from workshop.notifications.obligations import next_inspection
 from workshop.notifications.reminders import contact_for, reminder_text, send_reminders, service_forecast
 from workshop.notifications.reminders_due import declined_lines_due, forecast_service, km_per_day
@@ -181,7 +182,7 @@ def test_service_due_by_mileage_says_the_mileage(db):
     send_reminders(on=date(2026, 2, 12))
     (reminder,) = reminders_of("service_due")
     assert reminder.due_date == date(2026, 2, 18)
-    assert reminder.notification.message == (
+    assert reminder.notification.message == to_gsm7(  # an SMS, written in GSM-7 where French allows it
         "L'entretien de votre véhicule 45 TU 88 approche : 60\u00a0000 km prévus vers le 18/02/2026. "
         "Appelez-nous pour prendre rendez-vous."
     )
@@ -291,7 +292,7 @@ def test_payment_reminders_on_the_set_days_with_the_balance(overdue_invoice):
     assert steps == [(7, overdue_invoice.pk, due), (30, overdue_invoice.pk, due)]
     message = reminders_of("payment")[0].notification.message
     assert overdue_invoice.balance_due == Decimal("189.000")
-    assert message == (
+    assert message == to_gsm7(  # an SMS, written in GSM-7 where French allows it
         f"Rappel : la facture {overdue_invoice.number}, échue le 01/10/2026, reste à régler : "
         f"{format_tnd(Decimal('189.000'), 'fr')}. Merci de votre règlement."
     )
@@ -384,7 +385,7 @@ def test_inspection_reminder_before_the_deadline_offers_a_check():
     assert (reminder.car, reminder.due_date, reminder.due_key) == (car, date(2026, 12, 10), "2026-12-10")
     assert reminder.notification.event == "inspection_due"
     assert "avant le 10/12/2026" in reminder.notification.message
-    assert "contrôle avant la visite" in reminder.notification.message
+    assert to_gsm7("contrôle avant la visite") in reminder.notification.message
 
 
 @pytest.mark.django_db

@@ -9,7 +9,6 @@ demo's bulk path so that seeded invoices are computed exactly like real ones.
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -254,7 +253,7 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
         stock.record_sale(invoice=issued, user=user)  # the parts leave the store with the issued invoice
 
         # « Facture émise » (the PDF by e-mail) once the number is committed; its failure never un-issues.
-        transaction.on_commit(partial(notifications.invoice_issued, invoice_id=issued.pk), robust=True)
+        transaction.on_commit(lambda: notifications.invoice_issued(invoice_id=issued.pk), robust=True)
         return issued
 
 

@@ -114,8 +114,9 @@ class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
         return super().get_queryset(request).select_related("received_by", "reverses")
 
 
-class PaymentForm(TransitionForm):
-    model = Invoice
+class PaymentFields(forms.Form):
+    """What a payment records: the invoice's « Enregistrer un paiement » and the customer page's ask the same."""
+
     amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
     method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
     payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate, validators=[validate_past_date])
@@ -124,6 +125,10 @@ class PaymentForm(TransitionForm):
     )
     withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
     reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
+
+
+class PaymentForm(TransitionForm, PaymentFields):
+    model = Invoice
 
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
@@ -10,13 +9,14 @@ from unfold.enums import ActionVariant
 from unfold.forms import BaseDialogForm
 
 from workshop import billing
-from workshop.models import Car, Customer, Payment
+from workshop.models import Car, Customer
 from workshop.models.refunds import customer_credit_available
 from workshop.money import format_tnd
 from workshop.pages.customer import customer_page, open_invoices
-from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, validate_past_date
+from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
 from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
+from .billing import PaymentFields
 from .exports import ListExportMixin
 from .transitions import TransitionAdminMixin
 from .users import app_accounts
@@ -43,18 +43,11 @@ class CarInline(EcarTabularInline):
     show_change_link = True
 
 
-class CustomerPaymentForm(BaseDialogForm):
+class CustomerPaymentForm(BaseDialogForm, PaymentFields):
     """« Enregistrer un paiement » from the customer page: the invoice is chosen among their open ones."""
 
+    field_order = ["invoice"]
     invoice = forms.TypedChoiceField(label=_("Facture"), coerce=int, choices=())
-    amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
-    method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
-    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate, validators=[validate_past_date])
-    withholding_amount = forms.DecimalField(
-        label=_("Retenue à la source (DT)"), max_digits=14, decimal_places=3, min_value=0, required=False
-    )
-    withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
-    reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
 
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)

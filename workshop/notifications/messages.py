@@ -255,6 +255,37 @@ register(
         "ar": "حان موعد صيانة السيارة {plate} ({due_date}). اتصلوا بنا لأخذ موعد.",
     },
 )
+# The reminders (workshop/notifications/reminders.py) write their own texts; their events are registered so that a
+# garage may give them templates too.
+register(
+    E.DECLINED_WORK,
+    label=gettext_lazy("Travaux non réalisés"),
+    placeholders=("plate", "work"),
+    defaults={
+        "fr": "Les travaux proposés pour votre véhicule {plate} ({work}) n'ont pas été réalisés. "
+        "Souhaitez-vous un rendez-vous ?",
+        "ar": "الأشغال المقترحة لسيارتكم {plate} ({work}) لم تُنجز بعد. هل تريدون موعدا؟",
+    },
+)
+register(
+    E.INSPECTION_DUE,
+    label=gettext_lazy("Visite technique à prévoir"),
+    placeholders=("plate", "due_date"),
+    defaults={
+        "fr": "La visite technique de votre véhicule {plate} est à passer avant le {due_date}. "
+        "Nous vous proposons un contrôle avant la visite à l'atelier.",
+        "ar": "الفحص الفني لسيارتكم {plate} قبل {due_date}. نقترح عليكم فحصا مسبقا في الورشة.",
+    },
+)
+register(
+    E.ROAD_TAX_DUE,
+    label=gettext_lazy("Vignette à payer"),
+    placeholders=("plate", "due_date", "year"),
+    defaults={
+        "fr": "La vignette {year} de votre véhicule {plate} est à payer en ligne avant le {due_date}.",
+        "ar": "معلوم الجولان {year} لسيارتكم {plate} يُدفع عبر الإنترنت قبل {due_date}.",
+    },
+)
 register(
     E.VERIFICATION_CODE,
     label=gettext_lazy("Code de vérification"),

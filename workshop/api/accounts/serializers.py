@@ -43,7 +43,7 @@ class IdentitySerializer(serializers.Serializer):
 
 class UserListSerializer(IdentitySerializer):
     is_active = serializers.BooleanField(read_only=True)
-    last_login = serializers.DateTimeField(read_only=True)
+    last_login = serializers.DateTimeField(read_only=True, allow_null=True)  # never logged in: null
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.login_lockout import api_lockout_response
 from workshop.accounts.identity import with_identity
 from workshop.accounts.sessions import change_password, end_session, issue_tokens, rotate_refresh
+from workshop.api.pagination import KeysetPagination
+from workshop.api.permissions import audience
 
 from .serializers import (
     DetailSerializer,
@@ -38,6 +39,8 @@ from .throttles import AccountRateThrottle
 TAG = "auth"
 UNAUTHORISED = OpenApiResponse(DetailSerializer, description=_("Jeton absent, invalide ou expiré"))
 THROTTLED = OpenApiResponse(DetailSerializer, description=_("Trop de requêtes (en-tête Retry-After)"))
+MISSING_TOKEN = OpenApiResponse(description=_("Jeton de rafraîchissement absent"))
+NO_ACCESS = OpenApiResponse(DetailSerializer, description=_("Compte sans accès à l'API (ni personnel ni client)"))
 
 
 def identity_of(user) -> dict:
@@ -97,7 +100,7 @@ class TokenRefreshView(PublicAuthView):
         tags=[TAG],
         summary=_("Renouveler les jetons (l'ancien jeton de rafraîchissement est révoqué)"),
         request=RefreshRequestSerializer,
-        responses={200: TokenPairSerializer, 401: UNAUTHORISED, 429: THROTTLED},
+        responses={200: TokenPairSerializer, 400: MISSING_TOKEN, 401: UNAUTHORISED, 429: THROTTLED},
         auth=[],
     )
     def post(self, request):
@@ -114,7 +117,7 @@ class LogoutView(PublicAuthView):
         tags=[TAG],
         summary=_("Se déconnecter : révoquer le jeton de rafraîchissement"),
         request=RefreshRequestSerializer,
-        responses={204: None, 401: UNAUTHORISED, 429: THROTTLED},
+        responses={204: None, 400: MISSING_TOKEN, 401: UNAUTHORISED, 429: THROTTLED},
         auth=[],
     )
     def post(self, request):
@@ -124,7 +127,15 @@ class LogoutView(PublicAuthView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class KnownAccount(permissions.BasePermission):
+    """Staff or a customer's app account: an account that is neither has no business with the API (403)."""
+
+    def has_permission(self, request, view):
+        return audience(request.user) is not None
+
+
 class PasswordView(APIView):
+    permission_classes = (permissions.IsAuthenticated, KnownAccount)
     throttle_classes = (AccountRateThrottle,)
     throttle_scope = "password"
 
@@ -136,6 +147,7 @@ class PasswordView(APIView):
             200: TokenPairSerializer,
             400: OpenApiResponse(description=_("Ancien mot de passe incorrect ou nouveau mot de passe refusé")),
             401: UNAUTHORISED,
+            403: NO_ACCESS,
             429: THROTTLED,
         },
     )
@@ -150,10 +162,12 @@ class PasswordView(APIView):
 
 
 class MeView(APIView):
+    permission_classes = (permissions.IsAuthenticated, KnownAccount)
+
     @extend_schema(
         tags=["users"],
         summary=_("Qui appelle : identité, rôle et, pour un client, son identifiant client"),
-        responses={200: IdentitySerializer, 401: UNAUTHORISED},
+        responses={200: IdentitySerializer, 401: UNAUTHORISED, 403: NO_ACCESS},
     )
     def get(self, request):
         return Response(identity_of(request.user))
@@ -166,18 +180,12 @@ class CanViewUsers(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("auth.view_user"))
 
 
-class UserCursorPagination(CursorPagination):
-    ordering = "id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 @extend_schema(
     tags=["users"],
     summary=_("Les comptes (gérants seulement)"),
     responses={
         200: UserListSerializer(many=True),
+        400: OpenApiResponse(description=_("Curseur, taille de page ou tri impossible (le paramètre est nommé)")),
         401: UNAUTHORISED,
         403: OpenApiResponse(DetailSerializer, description=_("Réservé à qui voit la liste des utilisateurs")),
     },
@@ -185,7 +193,9 @@ class UserCursorPagination(CursorPagination):
 class UserListView(generics.ListAPIView):
     serializer_class = UserListSerializer
     permission_classes = (permissions.IsAuthenticated, CanViewUsers)
-    pagination_class = UserCursorPagination
+    pagination_class = KeysetPagination
+    ordering = "id"
+    ordering_fields = ("id",)
 
     def get_queryset(self):
         return with_identity()

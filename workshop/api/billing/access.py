@@ -14,18 +14,15 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
-from workshop.models import Customer
+from workshop.api.permissions import customer_of
 
 MAX_PAGE_SIZE = 100
 
 
 def customer_id_of(user) -> int | None:
     """The customer whose app account this is (None for staff and strangers), looked up once per request."""
-    if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_api_customer_id"):
-        user._api_customer_id = Customer.objects.filter(user=user).values_list("pk", flat=True).first()
-    return user._api_customer_id
+    customer = customer_of(user)
+    return customer.pk if customer is not None else None
 
 
 def staff_may_view(user, model) -> bool:
