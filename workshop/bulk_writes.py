@@ -4,15 +4,17 @@ On PostgreSQL, ids are taken from the table's sequence in one query and rows plu
 through COPY, several times faster than INSERT for big imports. Updates go through COPY into a temporary table
 and one `UPDATE … FROM` it: Django's `bulk_update` builds a `CASE WHEN id = … THEN …` per row and field, which
 Python takes seconds to compile and PostgreSQL evaluates row by row (a re-import with updates ran at ~200
-rows/s). Elsewhere (SQLite), simple-history's `bulk_create_with_history` / `bulk_update_with_history`. Either
+rows/s). Elsewhere (SQLite), Django's bulk_create / bulk_update and simple-history's `bulk_history_create`. Either
 way the history rows are the ones simple-history would write: same fields, history user, change reason and date.
+Rows and history are separate steps so that a caller writing rows in several passes (the demo seed issues
+invoices after their lines go in) writes the history once.
 """
 
 from operator import attrgetter
 
 from django.db import connections, models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
+from simple_history.utils import get_history_manager_for_model
 
 PLAIN_FIELDS = (
     models.CharField,
@@ -28,11 +30,25 @@ HISTORY_OWN_FIELDS = {"history_id", "history_date", "history_change_reason", "hi
 
 def insert_with_history(objs: list, model, *, user=None, reason: str = "", using: str = "default") -> None:
     """Create `objs` (unsaved, already validated) and one creation history row each; sets their pks."""
+    insert_rows(objs, model, using=using)
+    write_history(objs, model, history_type="+", user=user, reason=reason, using=using)
+
+
+def update_with_history(
+    objs: list, model, *, fields: list[str], user=None, reason: str = "", using: str = "default"
+) -> None:
+    """Write `fields` of `objs` (loaded rows changed in memory, already validated) and one `~` history row each."""
+    update_rows(objs, model, fields=fields, using=using)
+    write_history(objs, model, history_type="~", user=user, reason=reason, using=using)
+
+
+def insert_rows(objs: list, model, *, using: str = "default") -> None:
+    """Create `objs` (unsaved, already validated) without history; sets their pks. The caller writes the history."""
     if not objs:
         return
     connection = connections[using]
     if connection.vendor != "postgresql":
-        bulk_create_with_history(objs, model, batch_size=500, default_user=user, default_change_reason=reason)
+        model._default_manager.db_manager(using).bulk_create(objs, batch_size=500)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     table = model._meta.db_table
@@ -59,7 +75,7 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
         rows = []
         for obj in objs:
             if related:
-                obj._prepare_related_fields_for_save(operation_name="insert_with_history")
+                obj._prepare_related_fields_for_save(operation_name="insert_rows")
             for attname in stamped:
                 setattr(obj, attname, now)
             row = values_of(obj)
@@ -71,20 +87,16 @@ def insert_with_history(objs: list, model, *, user=None, reason: str = "", using
             obj._state.adding = False
             obj._state.db = using
         _copy(cursor, table, ["id", *(field.column for field in fields)], rows, quote)
-        _copy_history(cursor, model, objs, "+", now=now, user=user, reason=reason, quote=quote)
 
 
-def update_with_history(
-    objs: list, model, *, fields: list[str], user=None, reason: str = "", using: str = "default"
-) -> None:
-    """Write `fields` of `objs` (loaded rows changed in memory, already validated) and one `~` history row each."""
+def update_rows(objs: list, model, *, fields: list[str], using: str = "default") -> None:
+    """Write `fields` of `objs` without history, past the queryset guards: the database's own triggers still
+    check every row (issued documents accept only the settlement columns they can prove)."""
     if not objs:
         return
     connection = connections[using]
     if connection.vendor != "postgresql":
-        bulk_update_with_history(
-            objs, model, fields=fields, batch_size=500, default_user=user, default_change_reason=reason
-        )
+        models.QuerySet(model, using=using).bulk_update(objs, fields, batch_size=500)
         return
     written = [model._meta.get_field(name) for name in fields]
     table, scratch = model._meta.db_table, f"ecar_update_{model._meta.db_table}"
@@ -109,19 +121,32 @@ def update_with_history(
             "WHERE target.id = source.id"
         )
         cursor.execute(f"DROP TABLE {quote(scratch)}")
-        _copy_history(cursor, model, objs, "~", now=timezone.now(), user=user, reason=reason, quote=quote)
 
 
-def _copy_history(cursor, model, objs, history_type: str, *, now, user, reason: str, quote) -> None:
-    """One history row per object, as simple-history writes it (its fields, date, reason, type and user)."""
-    history_model = get_history_manager_for_model(model).model
+def write_history(objs: list, model, *, history_type: str, user=None, reason: str = "", using: str = "default") -> None:
+    """One history row per object, as simple-history writes it (its fields, reason, type and user); dated by the
+    object's `_history_date` when it has one (a demo job by its reception), else now."""
+    if not objs:
+        return
+    connection = connections[using]
+    history = get_history_manager_for_model(model)
+    if connection.vendor != "postgresql":
+        history.bulk_history_create(
+            objs, batch_size=500, default_user=user, default_change_reason=reason, update=history_type == "~"
+        )
+        return
+    history_model = history.model
     tracked = [f for f in history_model._meta.concrete_fields if f.name not in HISTORY_OWN_FIELDS]
     user_id = user.pk if user is not None else None
     history_values = attrgetter(*(field.attname for field in tracked))
-    history_rows = ((*history_values(obj), now, reason, history_type, user_id) for obj in objs)
+    now = timezone.now()
+    history_rows = (
+        (*history_values(obj), getattr(obj, "_history_date", now), reason, history_type, user_id) for obj in objs
+    )
     columns = [field.column for field in tracked]
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    _copy(cursor, history_model._meta.db_table, columns, history_rows, quote)
+    with connection.cursor() as cursor:
+        _copy(cursor, history_model._meta.db_table, columns, history_rows, connection.ops.quote_name)
 
 
 def _copy(cursor, table: str, columns: list[str], rows, quote) -> None:

@@ -2,7 +2,7 @@
 
 Row i always gets the same phone and plate, and inserts ignore conflicts on those unique keys, so a
 second run adds nothing and a bigger `--customers` only adds the missing tail. Big data sets go in
-batches through bulk_create; each batch writes its audit history in bulk too (`record_history`), signed by
+batches through `workshop.bulk_writes` (COPY on PostgreSQL) with their audit history, signed by
 the demo manager with the reason « Données de démonstration », so the timelines and history pages have rows.
 
 Everything random comes from `random.Random` keyed by the seed and a row's own key (index, plate, job
@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from workshop import roles
+from workshop.bulk_writes import insert_with_history, write_history
 from workshop.demo_invoices import CHANGE_REASON, seed_invoices
 from workshop.models import (
     Car,
@@ -378,17 +379,6 @@ def demo_history_user():
     return get_user_model().objects.filter(username=HISTORY_USERNAME).first()
 
 
-def record_history(model, objs, *, user, batch_size: int) -> None:
-    """One « created » history row per saved object, as `bulk_create_with_history` writes.
-
-    An object may carry `_history_date` (a job is dated by its reception); the others are dated now.
-    """
-    if objs:
-        model.history.bulk_history_create(
-            objs, batch_size=batch_size, default_user=user, default_change_reason=CHANGE_REASON
-        )
-
-
 def seed(
     *, customers: int = 60, batch_size: int = 5000, progress=None, seed: int = DEFAULT_SEED, today=None
 ) -> SeedReport:
@@ -413,12 +403,9 @@ def seed(
             phones = [c.phone for c in batch]
             existing = set(Customer.objects.filter(phone__in=phones).values_list("phone", flat=True))
             fresh = [c for c in batch if c.phone not in existing]
-            Customer.objects.bulk_create(fresh, batch_size=batch_size)
+            insert_with_history(fresh, Customer, user=history_user, reason=CHANGE_REASON)
             report.customers += len(fresh)
-            ids = dict(Customer.objects.filter(phone__in=[c.phone for c in fresh]).values_list("phone", "id"))
-            for customer in fresh:
-                customer.pk = ids[customer.phone]
-            record_history(Customer, fresh, user=history_user, batch_size=batch_size)
+            ids = {customer.phone: customer.pk for customer in fresh}
             cars = []
             for i in range(start, stop):
                 rng = rng_for(seed, "cars", i)
@@ -431,19 +418,17 @@ def seed(
             inserted = list(
                 Car.objects.filter(plate__in=[c.plate for c in cars], owner_id__in=ids.values()).order_by("plate")
             )
-            record_history(Car, inserted, user=history_user, batch_size=batch_size)
+            write_history(inserted, Car, history_type="+", user=history_user, reason=CHANGE_REASON)
             saved_cars = [(car.pk, car.owner_id, car.mileage, car.plate) for car in inserted]
             report.cars += len(saved_cars)
             services, items = _services_for(saved_cars, now, mechanics, parts, labours, seed)
-            Service.objects.bulk_create(services, batch_size=batch_size)
-            lines = [item for service_items in items for item in service_items]
-            ServiceItem.objects.bulk_create(lines, batch_size=batch_size)
             for service in services:
                 service._history_date = service.received_at
+            insert_with_history(services, Service, user=history_user, reason=CHANGE_REASON)
+            lines = [item for service_items in items for item in service_items]
             for line in lines:
                 line._history_date = line.service.received_at
-            record_history(Service, services, user=history_user, batch_size=batch_size)
-            record_history(ServiceItem, lines, user=history_user, batch_size=batch_size)
+            insert_with_history(lines, ServiceItem, user=history_user, reason=CHANGE_REASON)
             report.services += len(services)
             report.items += sum(len(i) for i in items)
         if progress:

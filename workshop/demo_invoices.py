@@ -2,7 +2,7 @@
 
 Amounts come from the same builders as real billing (`workshop.billing`), numbers are reserved in order of
 issue date through `DocumentSequence.reserve`, and rows go in by batches with their audit history
-(`bulk_create_with_history`). Only jobs without any invoice are billed, so a second run adds nothing.
+(`workshop.bulk_writes`: COPY on PostgreSQL). Only jobs without any invoice are billed, so a second run adds nothing.
 Completed jobs stay unbilled: they are what a user (or bench/issue_invoices.py) invoices next.
 """
 
@@ -12,11 +12,11 @@ from decimal import Decimal
 from itertools import batched
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from workshop import billing
+from workshop.bulk_writes import insert_rows, insert_with_history, update_rows, write_history
 from workshop.models import (
     CreditNote,
     CreditNoteLine,
@@ -86,13 +86,14 @@ def _bill(service_ids, profile, today, report: InvoiceSeedReport, seed: int, use
         drafts.append((invoice, lines))
     # The database takes the books only as billing writes them: drafts and their lines, then the issue
     # (numbers from the counters), then payments and credit notes, then the settlement they add up to.
-    invoices = Invoice.objects.bulk_create([invoice for invoice, _ in drafts], batch_size=2000)
+    invoices = [invoice for invoice, _ in drafts]
+    insert_rows(invoices, Invoice)
     all_lines = []
     for invoice, (_, lines) in zip(invoices, drafts, strict=True):
         for line in lines:
             line.invoice = invoice
             all_lines.append(line)
-    InvoiceLine.objects.bulk_create(all_lines, batch_size=5000)
+    insert_rows(all_lines, InvoiceLine)
     for invoice in invoices:
         issued_on = timezone.localdate(invoice.service.completed_at or invoice.service.received_at)
         invoice.__dict__["status"] = Invoice.Status.ISSUED
@@ -100,16 +101,16 @@ def _bill(service_ids, profile, today, report: InvoiceSeedReport, seed: int, use
         invoice.due_date = issued_on + timedelta(days=invoice.payment_terms_days)
         invoice.issued_at = invoice.service.completed_at
     _number(drafts)
-    Invoice.objects.bulk_update(invoices, ISSUE_FIELDS, batch_size=1000)
+    update_rows(invoices, Invoice, fields=ISSUE_FIELDS)
     plans = [_plan(invoice, lines, today, seed) for invoice, lines in drafts]
     payments = [plan for plan in plans if isinstance(plan, Payment)]
-    bulk_create_with_history(payments, Payment, batch_size=2000, default_user=user, default_change_reason=CHANGE_REASON)
+    insert_with_history(payments, Payment, user=user, reason=CHANGE_REASON)
     notes = [plan for plan in plans if isinstance(plan, tuple)]
     _credit(notes, user)
     # The queryset guard refuses any bulk write to issued rows; these columns the database checks against
     # the payments and credit notes just written.
-    QuerySet(Invoice).bulk_update(invoices, SETTLEMENT_FIELDS, batch_size=1000)
-    Invoice.history.bulk_history_create(invoices, default_user=user, default_change_reason=CHANGE_REASON)
+    update_rows(invoices, Invoice, fields=SETTLEMENT_FIELDS)
+    write_history(invoices, Invoice, history_type="+", user=user, reason=CHANGE_REASON)
     report.invoices += len(invoices)
     report.payments += len(payments)
     report.credit_notes += len(notes)
@@ -177,13 +178,14 @@ def _credit(notes, user=None) -> None:
             **totals,
         )
         built.append((note, credit_lines))
-    saved = CreditNote.objects.bulk_create([note for note, _ in built])  # drafts, so that lines may go in
+    saved = [note for note, _ in built]
+    insert_rows(saved, CreditNote)  # drafts, so that lines may go in
     credit_lines = []
     for note, (_, lines) in zip(saved, built, strict=True):
         for line in lines:
             line.credit_note = note
             credit_lines.append(line)
-    CreditNoteLine.objects.bulk_create(credit_lines)
+    insert_rows(credit_lines, CreditNoteLine)
     by_year: dict[int, list[CreditNote]] = {}
     for note in sorted(saved, key=lambda note: note.issue_date):
         by_year.setdefault(note.issue_date.year, []).append(note)
@@ -191,5 +193,5 @@ def _credit(notes, user=None) -> None:
         for note, number in zip(group, DocumentSequence.reserve(f"AV-{year}", len(group)), strict=True):
             note.number = f"AV-{year}-{number:05d}"
             note.__dict__["status"] = CreditNote.Status.ISSUED
-    CreditNote.objects.bulk_update(saved, ["status", "number"])
-    CreditNote.history.bulk_history_create(saved, default_user=user, default_change_reason=CHANGE_REASON)
+    update_rows(saved, CreditNote, fields=["status", "number"])
+    write_history(saved, CreditNote, history_type="+", user=user, reason=CHANGE_REASON)
