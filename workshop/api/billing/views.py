@@ -5,7 +5,6 @@ details prefetch their lines). The PDFs are the admin's own (`reports.documents`
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -17,7 +16,7 @@ from reports import documents
 from reports.admin_actions import pdf_response
 from reports.financial import NUMBERED
 from workshop.api.billing import filters, serializers
-from workshop.api.billing.access import Cursor, StaffOrOwnCustomer, StrictOrdering, read_errors, scoped
+from workshop.api.billing.access import StaffOrOwnCustomer, read_errors, scoped
 from workshop.models import CreditNote, Invoice, Payment
 
 
@@ -47,8 +46,7 @@ class BillingViewSet(ReadOnlyModelViewSet):
     """Staff read what the admin lets them view; a customer's account reads its own issued documents."""
 
     permission_classes = [StaffOrOwnCustomer]
-    pagination_class = Cursor
-    filter_backends = [DjangoFilterBackend, StrictOrdering]
+    ordering = "-created_at"  # the API's keyset pagination sorts; `ordering_fields` is each view's whitelist
     customer_field = "customer_id"
     published: dict = {}
     lookup_value_regex = "[^/]+"  # `1.5` or `abc` reach the view and get its JSON 404, not the site's HTML one
