@@ -10,7 +10,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run serve test lint format bench seed migrate messages clean system-packages system-packages-test
+.PHONY: run serve test lint format bench seed migrate messages compiled-messages clean system-packages system-packages-test
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PY_VERSION) introuvable (pyenv install $(PY_VERSION))"; exit 1; }
@@ -28,9 +28,17 @@ system-packages:
 system-packages-test:
 	@deploy/system-packages.sh --test
 
-migrate: system-packages $(STAMP)
+# Catalogues compile only when their .po changed, so that two `make test` running side by side (CI runs
+# PostgreSQL and SQLite at once) never rewrite a .mo the other is reading.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po */*/locale/*/LC_MESSAGES/*.po */*_locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+compiled-messages: system-packages $(MO_FILES)
+
+migrate: compiled-messages $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 seed: migrate
 	$(BIN)/python manage.py load_reference_data
@@ -56,8 +64,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: system-packages-test lint
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+test: system-packages-test lint compiled-messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecar_bench
