@@ -126,6 +126,20 @@ class PaymentFields(forms.Form):
     withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
     reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
 
+    def record(self, *, invoice, user):
+        """The payment these fields describe, recorded on `invoice` by `billing.record_payment`."""
+        data = self.cleaned_data
+        return billing.record_payment(
+            invoice=invoice,
+            user=user,
+            amount=data["amount"],
+            method=data["method"],
+            payment_date=data["payment_date"],
+            withholding_amount=data.get("withholding_amount") or 0,
+            withholding_certificate=data.get("withholding_certificate", ""),
+            reference=data.get("reference", ""),
+        )
+
 
 class PaymentForm(TransitionForm, PaymentFields):
     model = Invoice
@@ -346,20 +360,10 @@ class InvoiceAdmin(
         dialog={"title": _("Enregistrer un paiement"), "form_class": PaymentForm, "form_submit_text": _("Enregistrer")},
     )
     def record_payment(self, request, form, object_id):
-        data = form.cleaned_data
         return self._billing_action(
             request,
             object_id,
-            lambda invoice: billing.record_payment(
-                invoice=invoice,
-                user=request.user,
-                amount=data["amount"],
-                method=data["method"],
-                payment_date=data["payment_date"],
-                withholding_amount=data.get("withholding_amount") or 0,
-                withholding_certificate=data.get("withholding_certificate", ""),
-                reference=data.get("reference", ""),
-            ),
+            lambda invoice: form.record(invoice=invoice, user=request.user),
             lambda payment: gettext("Paiement enregistré : %(amount)s.") % {"amount": money(payment.settled_amount)},
         )
 

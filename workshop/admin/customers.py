@@ -8,7 +8,6 @@ from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 from unfold.forms import BaseDialogForm
 
-from workshop import billing
 from workshop.models import Car, Customer
 from workshop.models.refunds import customer_credit_available
 from workshop.money import format_tnd
@@ -146,23 +145,13 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
         customer = self.get_object(request, object_id)
         if customer is None:
             return self.dialog_response(request, self.change_url(object_id), status=404)
-        data = form.cleaned_data
-        invoice = open_invoices(customer).filter(pk=data["invoice"]).first()
+        invoice = open_invoices(customer).filter(pk=form.cleaned_data["invoice"]).first()
         if invoice is None:  # paid or cancelled meanwhile, or another customer's
             return self.refused(
                 request, object_id, ValidationError(gettext("Cette facture n'attend plus de paiement."))
             )
         try:
-            payment = billing.record_payment(
-                invoice=invoice,
-                user=request.user,
-                amount=data["amount"],
-                method=data["method"],
-                payment_date=data["payment_date"],
-                withholding_amount=data.get("withholding_amount") or 0,
-                withholding_certificate=data.get("withholding_certificate", ""),
-                reference=data.get("reference", ""),
-            )
+            payment = form.record(invoice=invoice, user=request.user)
         except ValidationError as exc:
             return self.refused(request, object_id, exc)
         messages.success(
