@@ -4,7 +4,7 @@
 
 Each file is built from the recipes of tests/corpus/files.py (the 206 KB workbook holding one 200 MB cell, the
 3 M shared strings, the same with a lying count; a valid 100,000-row sheet gives what the checks cost), then
-read by `workshop.spreadsheets.open_table` in a fresh process: wall time of the refusal, peak Python
+read by `workshop.imports.spreadsheets.open_table` in a fresh process: wall time of the refusal, peak Python
 allocations (tracemalloc) and the growth of the process's peak RSS while refusing. No database is used.
 """
 
@@ -32,8 +32,8 @@ def measure(path: str, checks_only: bool = False) -> dict:
     import django
 
     django.setup()
-    from workshop.spreadsheet_limits import check_xlsx_content
-    from workshop.spreadsheets import SpreadsheetError, open_table, precheck
+    from workshop.imports.spreadsheet_limits import check_xlsx_content
+    from workshop.imports.spreadsheets import SpreadsheetError, open_table, precheck
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()

@@ -1,6 +1,6 @@
 """Time customer imports on realistic files: a first import, an unchanged re-import and a re-import with updates.
 
-1. ECAR's import (`workshop.imports.import_customers`: streamed, validated, bulk look-ups, COPY with history):
+1. ECAR's import (`workshop.imports.importer.import_customers`: streamed, validated, bulk look-ups, COPY with history):
    - create: the file into empty tables;
    - unchanged: the same file again over what it created (every row found, nothing written);
    - update: a later export of the same garage over it: a third of the customers moved (address, city, e-mail),
@@ -260,7 +260,7 @@ def _empty_tables() -> None:
 
 
 def _import(path: Path):
-    from workshop.imports import import_customers
+    from workshop.imports.importer import import_customers
 
     with path.open("rb") as stream:
         report = import_customers(stream=stream, file_name=path.name)

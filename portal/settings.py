@@ -600,7 +600,7 @@ ECAR_ESTIMATE_VALID_DAYS = int(os.environ.get("ECAR_ESTIMATE_VALID_DAYS", "15"))
 # The dashboard's figures are computed at most once per this many seconds (per visibility scope).
 ECAR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ECAR_DASHBOARD_CACHE_SECONDS", "60"))
 
-# --- Import limits (workshop.spreadsheet_limits) ---------------------------------------------------
+# --- Import limits (workshop.imports.spreadsheet_limits) ---------------------------------------------------
 # Checked before a spreadsheet is parsed, so a small hostile file (zip bomb, millions of shared strings)
 # cannot take the worker's memory or time. A refusal names the limit; nothing is written.
 ECAR_IMPORT_MAX_ROWS = int(os.environ.get("ECAR_IMPORT_MAX_ROWS", "500000"))  # data rows per file

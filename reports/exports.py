@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from reports.documents import PdfIdentity, render_pdf
 from reports.templatetags.document_tags import tnd
-from workshop.spreadsheets import write_csv, write_xlsx
+from workshop.imports.spreadsheets import write_csv, write_xlsx
 
 FORMATS = ("csv", "xlsx", "pdf")
 
@@ -42,7 +42,8 @@ def _filename(title: str, extension: str) -> str:
 
 
 def as_csv(title: str, table) -> HttpResponse:
-    """Written by `workshop.spreadsheets.write_csv`, like every CSV of the portal (formulas neutralised there)."""
+    """Written by `workshop.imports.spreadsheets.write_csv`, like every CSV of the portal (formulas neutralised
+    there)."""
     header, rows = table_values(table)
     response = HttpResponse(write_csv(header, rows, exact_decimals=True), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(title, "csv")}"'
@@ -50,7 +51,7 @@ def as_csv(title: str, table) -> HttpResponse:
 
 
 def as_xlsx(title: str, table) -> HttpResponse:
-    """Written by `workshop.spreadsheets.write_xlsx`, like every XLSX of the portal (no formula cell, ever)."""
+    """Written by `workshop.imports.spreadsheets.write_xlsx`, like every XLSX of the portal (no formula cell, ever)."""
     header, rows = table_values(table)
     data = write_xlsx([(title, header, rows)], column_widths=True)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,11 +1,12 @@
-"""workshop.bulk_writes: many rows written with their history, on PostgreSQL through COPY, elsewhere by Django."""
+"""workshop.imports.bulk_writes: many rows written with their history, on PostgreSQL through COPY, elsewhere by
+Django."""
 
 from decimal import Decimal
 
 import pytest
 
 from tests import factories as f
-from workshop.bulk_writes import insert_with_history, update_with_history
+from workshop.imports.bulk_writes import insert_with_history, update_with_history
 from workshop.models import Car, Customer
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from tests import factories as f
 from tests.corpus import files
-from workshop import import_runs
-from workshop.imports import import_customers
+from workshop.imports import runs as import_runs
+from workshop.imports.importer import import_customers
 from workshop.models import Car, Customer, CustomerImport
 
 UPLOAD = reverse("admin:workshop_customerimport_upload")
@@ -43,7 +43,7 @@ def post_upload(client, data, name):
 def test_upload_only_queues_the_dry_run_which_runs_after_commit(manager_client, django_capture_on_commit_callbacks):
     data = f.garage_csv([f.garage_row(n) for n in range(1, 4)])
     with (
-        mock.patch("workshop.import_runs.import_customers", wraps=import_customers) as parse,
+        mock.patch("workshop.imports.runs.import_customers", wraps=import_customers) as parse,
         mock.patch(
             "workshop.tasks.analyse_import.delay", wraps=__import__("workshop.tasks").tasks.analyse_import.delay
         ) as delay,
@@ -84,7 +84,7 @@ def test_the_task_reports_progress_while_it_reads(manager, tmp_path, django_capt
         real(record_id, fraction, rows)
         seen.append((rows, import_runs.cache.get(import_runs.progress_key(record_id))["percent"]))
 
-    with mock.patch("workshop.import_runs.set_progress", spy), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("workshop.imports.runs.set_progress", spy), django_capture_on_commit_callbacks(execute=True):
         record = import_runs.start_analysis(upload=SimpleUploadedFile("c.csv", data), file_name="c.csv", user=manager)
     assert [rows for rows, _percent in seen] == [0, 1000, 2000, 2500]
     assert seen[-1][1] == 100 and 0 < seen[1][1] < seen[2][1] < 100
@@ -317,7 +317,7 @@ def test_a_unique_conflict_with_another_writer_is_a_clear_message(tmp_path, fort
     """A customer typed in the admin while the import runs: the import is refused whole, with a reason."""
     from django.db import transaction
 
-    from workshop.imports import ImportConflict
+    from workshop.imports.importer import ImportConflict
 
     holder_ready, release = threading.Event(), threading.Event()
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from workshop.import_rows import _CAR_UNCHECKED, _CUSTOMER_UNCHECKED
-from workshop.import_validation import ImportValidator
+from workshop.imports.rows import _CAR_UNCHECKED, _CUSTOMER_UNCHECKED
+from workshop.imports.validation import ImportValidator
 from workshop.models import Car, Customer
 
 CUSTOMER_CASES = [
@@ -67,7 +67,7 @@ def test_build_matches_the_keyword_constructor():
 
 
 def test_cache_stays_bounded(monkeypatch):
-    monkeypatch.setattr("workshop.import_validation.CACHE_LIMIT", 10)
+    monkeypatch.setattr("workshop.imports.validation.CACHE_LIMIT", 10)
     validator = ImportValidator(Customer, exclude=_CUSTOMER_UNCHECKED)
     for n in range(50):
         validator.validate(validator.build({"last_name": f"Nom {n}", "phone": "+21620123456"}))
@@ -141,7 +141,7 @@ def _file(specs):
 def _import_and_snapshot(user):
     import io
 
-    from workshop.imports import import_customers
+    from workshop.imports.importer import import_customers
 
     import_customers(stream=io.BytesIO(_file(EXISTING_ROWS)), file_name="base.csv", user=user)
     report = import_customers(
@@ -171,7 +171,7 @@ def _import_and_snapshot(user):
 @pytest.mark.django_db
 def test_an_import_writes_and_reports_exactly_what_the_admin_validation_would(monkeypatch, manager):
     fast = _import_and_snapshot(manager)
-    monkeypatch.setattr("workshop.import_rows.ImportValidator", _AdminWayValidator)
+    monkeypatch.setattr("workshop.imports.rows.ImportValidator", _AdminWayValidator)
     reference = _import_and_snapshot(manager)
     assert fast["report"]["errors"], "the file must exercise the error paths"
     assert fast["report"]["rows_updated"] and fast["report"]["rows_new"]

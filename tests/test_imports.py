@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
-from workshop.imports import ImportFileError, import_customers
+from workshop.imports.importer import ImportFileError, import_customers
 from workshop.models import Car, Customer, CustomerImport
 
 

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from portal import maintenance
 from tests.factories import CustomerImportFactory, UserFactory
-from workshop.imports import IMPORT_LOCK_KEY, serialise_imports
+from workshop.imports.importer import IMPORT_LOCK_KEY, serialise_imports
 from workshop.models import CustomerImport
 
 pytestmark = pytest.mark.django_db

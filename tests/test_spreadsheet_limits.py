@@ -10,8 +10,8 @@ from unittest import mock
 import pytest
 
 from tests.corpus import files
-from workshop.spreadsheet_limits import LimitExceeded, check_xlsx_archive
-from workshop.spreadsheets import SpreadsheetError, open_table
+from workshop.imports.spreadsheet_limits import LimitExceeded, check_xlsx_archive
+from workshop.imports.spreadsheets import SpreadsheetError, open_table
 
 
 def read(data: bytes, name: str = "clients.xlsx") -> list:
@@ -54,7 +54,7 @@ def test_shared_strings_declared_count_is_refused_before_reading_them(settings):
     settings.ECAR_IMPORT_MAX_SHARED_STRINGS = 1000
     data = files.shared_strings_bomb(count=1001)
     with (
-        mock.patch("workshop.spreadsheet_limits.check_xlsx_content") as content,
+        mock.patch("workshop.imports.spreadsheet_limits.check_xlsx_content") as content,
         pytest.raises(LimitExceeded) as caught,
     ):
         check_xlsx_archive(io.BytesIO(data), "clients.xlsx")

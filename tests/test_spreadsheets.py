@@ -9,8 +9,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories as f
-from workshop.import_columns import header_key, match_headers
-from workshop.spreadsheets import SpreadsheetError, cell_text, open_table, write_csv, write_xlsx
+from workshop.imports.columns import header_key, match_headers
+from workshop.imports.spreadsheets import SpreadsheetError, cell_text, open_table, write_csv, write_xlsx
 
 
 def read(data: bytes, name="f.csv"):

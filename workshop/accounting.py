@@ -12,9 +12,9 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workshop.imports.spreadsheets import write_csv, write_xlsx
 from workshop.models import CreditNote, Invoice, Payment, Refund, TvaRate
 from workshop.money import ZERO
-from workshop.spreadsheets import write_csv, write_xlsx
 
 TVA_RATES = tuple(rate.value for rate in TvaRate)  # 19, 13, 7, 0
 PARTS = ("invoices", "payments", "credit_notes", "refunds")

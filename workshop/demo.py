@@ -2,7 +2,7 @@
 
 Row i always gets the same phone and plate, and inserts ignore conflicts on those unique keys, so a
 second run adds nothing and a bigger `--customers` only adds the missing tail. Big data sets go in
-batches through `workshop.bulk_writes` (COPY on PostgreSQL) with their audit history, signed by
+batches through `workshop.imports.bulk_writes` (COPY on PostgreSQL) with their audit history, signed by
 the demo manager with the reason « Données de démonstration », so the timelines and history pages have rows.
 
 Everything random comes from `random.Random` keyed by the seed and a row's own key (index, plate, job
@@ -23,8 +23,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from workshop import roles
-from workshop.bulk_writes import insert_with_history, write_history
 from workshop.demo_invoices import CHANGE_REASON, seed_invoices
+from workshop.imports.bulk_writes import insert_with_history, write_history
 from workshop.models import (
     Car,
     Customer,

@@ -2,7 +2,8 @@
 
 Amounts come from the same builders as real billing (`workshop.billing`), numbers are reserved in order of
 issue date through `DocumentSequence.reserve`, and rows go in by batches with their audit history
-(`workshop.bulk_writes`: COPY on PostgreSQL). Only jobs without any invoice are billed, so a second run adds nothing.
+(`workshop.imports.bulk_writes`: COPY on PostgreSQL). Only jobs without any invoice are billed, so a second run
+adds nothing.
 Completed jobs stay unbilled: they are what a user (or bench/issue_invoices.py) invoices next.
 """
 
@@ -16,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from workshop import billing
-from workshop.bulk_writes import insert_rows, insert_with_history, update_rows, write_history
+from workshop.imports.bulk_writes import insert_rows, insert_with_history, update_rows, write_history
 from workshop.models import (
     CreditNote,
     CreditNoteLine,

@@ -10,8 +10,8 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.resources import Resource
 
+from workshop.imports.spreadsheets import write_csv, write_xlsx
 from workshop.models import Car, CreditNote, Customer, Invoice, Payment, Refund, Service
-from workshop.spreadsheets import write_csv, write_xlsx
 
 
 def column(attribute: str, header) -> Field:

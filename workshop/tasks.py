@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from workshop import import_runs
+from workshop.imports import runs as import_runs
 
 
 @shared_task(ignore_result=True)

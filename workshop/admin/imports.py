@@ -1,6 +1,6 @@
 """The import flow in the portal: upload -> dry run with a preview -> confirm; and the history of imports.
 
-The views only handle the web side (forms, files, messages); the import itself is `workshop.imports`.
+The views only handle the web side (forms, files, messages); the import itself is `workshop.imports.importer`.
 """
 
 from pathlib import PurePath
@@ -18,11 +18,11 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldBooleanSwitchWidget
 
 from workshop import roles
-from workshop.import_columns import COLUMNS
-from workshop.import_runs import ImportRefused, InvalidRowsRefused, progress_of, request_import, start_analysis
-from workshop.imports import ImportReport
+from workshop.imports.columns import COLUMNS
+from workshop.imports.importer import ImportReport
+from workshop.imports.runs import ImportRefused, InvalidRowsRefused, progress_of, request_import, start_analysis
+from workshop.imports.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 from workshop.models import CustomerImport
-from workshop.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 
 from .base import EcarModelAdmin
 

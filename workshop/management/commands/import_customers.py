@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from workshop.imports import ImportFileError, import_customers
+from workshop.imports.importer import ImportFileError, import_customers
 from workshop.models import CustomerImport
 
 BAR_WIDTH = 30

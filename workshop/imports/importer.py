@@ -16,12 +16,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshop.bulk_writes import insert_with_history, update_with_history
 from workshop.collector import fewer_collections
-from workshop.import_columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
-from workshop.import_rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
+from workshop.imports.bulk_writes import insert_with_history, update_with_history
+from workshop.imports.columns import CAR_COLUMNS, REJECTS_COLUMN, column_label, match_headers
+from workshop.imports.rows import CAR_FIELDS, CUSTOMER_FIELDS, RowResolver
+from workshop.imports.spreadsheets import SpreadsheetError, csv_row, csv_writer, open_table
 from workshop.models import Car, Customer, CustomerImport
-from workshop.spreadsheets import SpreadsheetError, csv_row, csv_writer, open_table
 
 BATCH_SIZE = 1000
 PREVIEW_LIMIT = 100

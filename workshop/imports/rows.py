@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from workshop.import_columns import CAR_COLUMNS, COLUMNS, car_category, column_label, parse_day
-from workshop.import_validation import ImportValidator
+from workshop.imports.columns import CAR_COLUMNS, COLUMNS, car_category, column_label, parse_day
+from workshop.imports.validation import ImportValidator
 from workshop.models import Car, Customer
 from workshop.models.cars import FIRST_CAR_YEAR, LAST_CAR_YEAR
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, normalise_vin

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from workshop.spreadsheets import SpreadsheetError
+from workshop.imports.spreadsheets import SpreadsheetError
 
 _CHUNK = 256 * 1024
 _RATIO_FLOOR_BYTES = 1024 * 1024  # small parts may compress very well without being a bomb

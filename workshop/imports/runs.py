@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workshop.imports import ImportFileError, ImportReport, fill_counts, import_customers
+from workshop.imports.importer import ImportFileError, ImportReport, fill_counts, import_customers
 from workshop.models import CustomerImport
 
 logger = logging.getLogger(__name__)

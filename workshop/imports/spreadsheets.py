@@ -60,7 +60,7 @@ def precheck(stream, file_name: str) -> str:
     if not head:
         raise SpreadsheetError(_("Le fichier « %(name)s » est vide.") % {"name": file_name})
     if extension == ".xlsx":
-        from workshop.spreadsheet_limits import check_xlsx_archive
+        from workshop.imports.spreadsheet_limits import check_xlsx_archive
 
         check_xlsx_archive(stream, file_name)
         stream.seek(0)
@@ -105,7 +105,7 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _open_csv(stream, file_name: str) -> Table:
-    from workshop.spreadsheet_limits import ImportLimits, check_csv_row
+    from workshop.imports.spreadsheet_limits import ImportLimits, check_csv_row
 
     limits = ImportLimits.from_settings()
     encoding = _detect_encoding(stream, file_name)
@@ -183,10 +183,10 @@ def _damaged(file_name: str, error: Exception) -> SpreadsheetError:
 
 
 def _open_xlsx(stream, file_name: str) -> Table:
-    """Checked against the import limits before openpyxl reads a byte of it (workshop.spreadsheet_limits)."""
+    """Checked against the import limits before openpyxl reads a byte of it (workshop.imports.spreadsheet_limits)."""
     from openpyxl import load_workbook
 
-    from workshop.spreadsheet_limits import check_xlsx_content
+    from workshop.imports.spreadsheet_limits import check_xlsx_content
 
     check_xlsx_content(stream, file_name)  # the archive itself was checked by `precheck`
     try:
