@@ -37,7 +37,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po */*/locale
 
 compiled-messages: system-packages $(MO_FILES)
 
-migrate: compiled-messages $(STAMP)
+migrate: system-packages compiled-messages $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
