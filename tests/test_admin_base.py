@@ -219,3 +219,16 @@ def test_read_only_amounts_on_an_issued_invoice_read_in_dinars(manager_client):
     assert "1\u202f131,500\xa0DT" in html
     assert "950,000\xa0DT" in html  # the line's price, in the read-only inline
     assert not re.search(r"(?<![\d\u202f])\d{4},\d{3}", html)
+
+
+def test_an_invoice_page_shows_its_frozen_vehicle_left_to_right(manager_client):
+    invoice = f.billed_job(
+        user=f.UserFactory(username="facturation", role=roles.MANAGER),
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        car__plate="123 TU 4567",
+        car__make="Renault",
+        car__model="Clio",
+        mileage_in=98765,
+    )
+    html = manager_client.get(reverse("admin:workshop_invoice_change", args=[invoice.pk])).content.decode()
+    assert '<span dir="ltr">123 TU 4567</span> · Renault Clio · <span dir="ltr">98765 km</span>' in html

@@ -347,3 +347,22 @@ def test_an_invoice_billed_from_a_job_thanks_once_and_prints_phones_as_read(prof
     assert text.count("Merci de votre confiance.") == 1
     assert "+216 20 123 456" in text
     assert "+21620123456" not in text
+
+
+def test_the_invoice_names_the_vehicle_it_was_frozen_with(profile, accountant):
+    invoice = f.billed_job(
+        user=accountant,
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+        car__plate="123 TU 4567",
+        car__make="Renault",
+        car__model="Clio",
+        car__vin="VF1AB000123456789",
+        mileage_in=98765,
+    )
+    invoice.service.car.plate = "200 TU 1"
+    invoice.service.car.save()
+    text = " ".join(pdf_text(documents.invoice_pdf(invoice)).split())
+    assert "123 TU 4567" in text and "200 TU 1" not in text
+    assert "Renault Clio" in text and "VF1AB000123456789" in text
+    assert "98\u202f765 km" in text or "98 765 km" in text

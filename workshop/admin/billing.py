@@ -249,6 +249,7 @@ class InvoiceAdmin(
         "customer_city",
         "customer_tax_id",
         "customer_phone",
+        "vehicle",
         "seller_name",
         "seller_address",
         "seller_tax_id",
@@ -274,6 +275,7 @@ class InvoiceAdmin(
     fieldsets = (
         (None, {"fields": (("number", "status"), ("customer", "service"), ("issue_date", "due_date"))}),
         *IDENTITY_FIELDSETS,
+        (_("Véhicule (copie figée)"), {"fields": ("vehicle",)}),
         (
             _("Montants"),
             {
@@ -428,6 +430,20 @@ class InvoiceAdmin(
             )
             or "—"
         )
+
+    @display(description=_("véhicule"))
+    def vehicle(self, obj):
+        """Plate, VIN and mileage stay left-to-right inside the Arabic screen."""
+        if not obj.vehicle_plate:
+            return "—"
+        parts = [format_html('<span dir="ltr">{}</span>', obj.vehicle_plate)]
+        if obj.vehicle_make_model:
+            parts.append(format_html("{}", obj.vehicle_make_model))
+        if obj.vehicle_mileage is not None:
+            parts.append(format_html('<span dir="ltr">{} km</span>', obj.vehicle_mileage))
+        if obj.vehicle_vin:
+            parts.append(format_html('{} <span dir="ltr">{}</span>', gettext("VIN"), obj.vehicle_vin))
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
 
     @display(description=_("arrêtée à la somme de"))
     def words(self, obj):
