@@ -366,3 +366,13 @@ def test_the_invoice_names_the_vehicle_it_was_frozen_with(profile, accountant):
     assert "123 TU 4567" in text and "200 TU 1" not in text
     assert "Renault Clio" in text and "VF1AB000123456789" in text
     assert "98\u202f765 km" in text or "98 765 km" in text
+
+
+def test_the_job_card_names_the_mechanic_and_prints_the_phone_as_the_invoice_does(profile):
+    mechanic = f.UserFactory(username="hedi", first_name="Hédi", last_name="Mansour")
+    named = f.ServiceFactory(mechanic=mechanic, car__owner__phone="+21620123456")
+    text = " ".join(pdf_text(documents.job_card_pdf(named)).split())
+    assert "Mécanicien : Hédi Mansour" in text and "hedi" not in text
+    assert "+216 20 123 456" in text
+    bare = f.ServiceFactory(mechanic=f.UserFactory(username="kais", first_name="", last_name=""))
+    assert "Mécanicien : kais" in " ".join(pdf_text(documents.job_card_pdf(bare)).split())

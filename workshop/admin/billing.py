@@ -20,7 +20,7 @@ from workshop.money import format_tnd
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
 from .transitions import TransitionAdminMixin, TransitionForm, style_dialog_fields, transition_action, transition_form
@@ -104,11 +104,12 @@ class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
         "withholding_amount",
         "withholding_certificate",
         "reference",
-        "received_by",
+        "received_by_name",
         "reverses",
         "reason",
     )
     readonly_fields = fields
+    received_by_name = person_column("received_by", _("reçu par"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("received_by", "reverses")
@@ -261,7 +262,7 @@ class InvoiceAdmin(
         "seller_logo",
         "printed_footer",
         "issued_at",
-        "issued_by",
+        "issued_by_name",
         *TOTAL_FIELDS,
         "tva_summary",
         "words",
@@ -288,8 +289,9 @@ class InvoiceAdmin(
                 )
             },
         ),
-        (_("Suivi"), {"fields": ("payment_terms_days", "notes", ("issued_at", "issued_by"), "created_at")}),
+        (_("Suivi"), {"fields": ("payment_terms_days", "notes", ("issued_at", "issued_by_name"), "created_at")}),
     )
+    issued_by_name = person_column("issued_by", _("émise par"))
 
     def has_add_permission(self, request):
         return False  # invoices are drafted from a completed job (« Facturer » on the job)
@@ -490,7 +492,9 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
     list_select_related = ("invoice", "reverses")
     autocomplete_fields = ("invoice",)
-    readonly_fields = ("received_by", "reverses", "reason", "created_at")
+    exclude = ("received_by",)
+    readonly_fields = ("received_by_name", "reverses", "reason", "created_at")
+    received_by_name = person_column("received_by", _("reçu par"))
 
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):
@@ -520,13 +524,14 @@ class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin)
     list_select_related = ("invoice",)
     autocomplete_fields = ("invoice", "customer")
     inlines = [CreditNoteLineInline]
-    readonly_fields = ("number", "issued_at", "issued_by", *TOTAL_FIELDS, "created_at")
+    readonly_fields = ("number", "issued_at", "issued_by_name", *TOTAL_FIELDS, "created_at")
     fieldsets = (
         (None, {"fields": (("number", "status"), ("invoice", "customer"), "issue_date", "is_total", "reason")}),
         *IDENTITY_FIELDSETS,
         (_("Montants"), {"fields": (TOTAL_FIELDS,)}),
-        (_("Suivi"), {"fields": (("issued_at", "issued_by"), "created_at")}),
+        (_("Suivi"), {"fields": (("issued_at", "issued_by_name"), "created_at")}),
     )
+    issued_by_name = person_column("issued_by", _("émis par"))
 
     @display(description=_("numéro"), ordering="number")
     def number_column(self, obj):
