@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from workshop.models import CreditNote, Invoice, Service, WorkshopProfile
 from workshop.money import ZERO, amount_in_words, to_millimes
-from workshop.validators import format_phone, format_tax_id
+from workshop.validators import format_phone, format_tax_id, plate_in_arabic
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
 BASE_URL = "ecar:/"  # relative URLs resolve under this scheme, which only our fetcher serves
@@ -201,6 +201,20 @@ def _customer(document) -> dict:
     }
 
 
+def _vehicle(document) -> dict | None:
+    """The car named on an invoice, as frozen into it (credit notes name their invoice instead)."""
+    plate = getattr(document, "vehicle_plate", "")
+    if not plate:
+        return None
+    return {
+        "plate": plate,
+        "plate_arabic": plate_in_arabic(plate),
+        "make_model": document.vehicle_make_model,
+        "vin": document.vehicle_vin,
+        "mileage": document.vehicle_mileage,
+    }
+
+
 def _common(profile: WorkshopProfile | None) -> dict:
     return {
         "profile": profile,
@@ -233,6 +247,7 @@ def _issued_document_context(document, *, title: str, profile: WorkshopProfile |
         "title": title,
         "is_draft": is_draft,
         "customer": _customer(document),
+        "vehicle": _vehicle(document),
         "lines": list(lines.order_by("position", "id")),
         "tva_breakdown": _tva_breakdown(lines),
         "amount_in_words": amount_in_words(document.net_to_pay),

@@ -219,3 +219,47 @@ def test_read_only_amounts_on_an_issued_invoice_read_in_dinars(manager_client):
     assert "1\u202f131,500\xa0DT" in html
     assert "950,000\xa0DT" in html  # the line's price, in the read-only inline
     assert not re.search(r"(?<![\d\u202f])\d{4},\d{3}", html)
+
+
+def test_an_invoice_page_shows_its_frozen_vehicle_left_to_right(manager_client):
+    invoice = f.billed_job(
+        user=f.UserFactory(username="facturation", role=roles.MANAGER),
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        car__plate="123 TU 4567",
+        car__make="Renault",
+        car__model="Clio",
+        mileage_in=98765,
+    )
+    html = manager_client.get(reverse("admin:workshop_invoice_change", args=[invoice.pk])).content.decode()
+    assert '<span dir="ltr">123 TU 4567</span> · Renault Clio · <span dir="ltr">98765 km</span>' in html
+
+
+def test_billing_pages_history_and_filters_name_people_not_logins(login, manager):
+    """« émise par », « reçu par », « enregistré par », the history list and the mechanic filter: full names."""
+    from workshop import settlements
+
+    biller = f.UserFactory(username="sami", first_name="Sami", last_name="Trabelsi", role=roles.MANAGER)
+    f.UserFactory(username="hedi", first_name="Hédi", last_name="Mansour", role=roles.MECHANIC)
+    invoice = f.billed_job(
+        user=biller,
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+    )
+    payment = billing.record_payment(invoice=invoice, user=biller, amount=invoice.net_to_pay)
+    note = billing.create_credit_note(invoice=invoice, user=biller, reason="Erreur")
+    refund = settlements.keep_as_customer_credit(invoice=invoice, user=biller, credit_date=date(2026, 3, 3))
+    client = login(manager)
+    pages = {
+        "invoice": reverse("admin:workshop_invoice_change", args=[invoice.pk]),
+        "payment": reverse("admin:workshop_payment_change", args=[payment.pk]),
+        "credit note": reverse("admin:workshop_creditnote_change", args=[note.pk]),
+        "refunds": reverse("admin:workshop_refund_changelist"),
+        "refund": reverse("admin:workshop_refund_change", args=[refund.pk]),
+        "invoice history": reverse("admin:workshop_invoice_history", args=[invoice.pk]),
+        "jobs": reverse("admin:workshop_service_changelist"),
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Sami Trabelsi" in html or name == "jobs", name
+        assert not re.search(r">\s*sami\s*<", html), name
+    assert "Hédi Mansour" in client.get(pages["jobs"]).content.decode()  # the mechanic filter's choices

@@ -107,6 +107,32 @@ def test_the_invoice_copies_the_parties_so_later_edits_never_change_it(accountan
     assert invoice.seller_rib == profile.rib
 
 
+def test_the_invoice_names_the_vehicle_as_it_was_at_the_visit(accountant, profile):
+    service = _completed_job(
+        car__plate="123 TU 4567", car__make="Renault", car__model="Clio", car__vin="VF1AB000123456789", mileage_in=98765
+    )
+    draft = billing.create_invoice_from_service(service=service, user=accountant)
+    assert (draft.vehicle_plate, draft.vehicle_make_model, draft.vehicle_vin, draft.vehicle_mileage) == (
+        "123 TU 4567",
+        "Renault Clio",
+        "VF1AB000123456789",
+        98765,
+    )
+    car = service.car
+    car.model = "Clio IV"  # corrected before issue: the issued invoice names the car as it is at issue
+    car.save()
+    issued = billing.issue_invoice(invoice=draft, user=accountant)
+    car.plate, car.make, car.model, car.vin, car.mileage = "200 TU 1", "Kia", "Picanto", None, 150000
+    car.save()
+    issued.refresh_from_db()
+    assert (issued.vehicle_plate, issued.vehicle_make_model, issued.vehicle_vin, issued.vehicle_mileage) == (
+        "123 TU 4567",
+        "Renault Clio IV",
+        "VF1AB000123456789",
+        98765,
+    )
+
+
 def test_lines_keep_the_part_and_its_cost_for_margins(accountant, profile):
     part = f.PartFactory(unit_price="25.000", purchase_price="15.500")
     service = f.ServiceFactory(status=Service.Status.COMPLETED)

@@ -347,3 +347,32 @@ def test_an_invoice_billed_from_a_job_thanks_once_and_prints_phones_as_read(prof
     assert text.count("Merci de votre confiance.") == 1
     assert "+216 20 123 456" in text
     assert "+21620123456" not in text
+
+
+def test_the_invoice_names_the_vehicle_it_was_frozen_with(profile, accountant):
+    invoice = f.billed_job(
+        user=accountant,
+        items=[{"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19}],
+        issue_date=date(2026, 3, 2),
+        car__plate="123 TU 4567",
+        car__make="Renault",
+        car__model="Clio",
+        car__vin="VF1AB000123456789",
+        mileage_in=98765,
+    )
+    invoice.service.car.plate = "200 TU 1"
+    invoice.service.car.save()
+    text = " ".join(pdf_text(documents.invoice_pdf(invoice)).split())
+    assert "123 TU 4567" in text and "200 TU 1" not in text
+    assert "Renault Clio" in text and "VF1AB000123456789" in text
+    assert "98\u202f765 km" in text or "98 765 km" in text
+
+
+def test_the_job_card_names_the_mechanic_and_prints_the_phone_as_the_invoice_does(profile):
+    mechanic = f.UserFactory(username="hedi", first_name="Hédi", last_name="Mansour")
+    named = f.ServiceFactory(mechanic=mechanic, car__owner__phone="+21620123456")
+    text = " ".join(pdf_text(documents.job_card_pdf(named)).split())
+    assert "Mécanicien : Hédi Mansour" in text and "hedi" not in text
+    assert "+216 20 123 456" in text
+    bare = f.ServiceFactory(mechanic=f.UserFactory(username="kais", first_name="", last_name=""))
+    assert "Mécanicien : kais" in " ".join(pdf_text(documents.job_card_pdf(bare)).split())

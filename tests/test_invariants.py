@@ -175,6 +175,21 @@ def test_raw_sql_cannot_touch_issued_documents_or_payments(issued):
     assert (Payment.objects.get().amount, CreditNote.objects.get().reason) == (D("20.000"), "Erreur de facturation")
 
 
+def test_the_vehicle_frozen_on_an_issued_invoice_is_refused_any_change(issued, draft):
+    """Raw SQL, below every model guard: the triggers cover the columns added after 0006 (0018)."""
+    for column, value in [
+        ("vehicle_plate", "'1 TU 1'"),
+        ("vehicle_make_model", "'Autre'"),
+        ("vehicle_vin", "'VF1AB000123456789'"),
+        ("vehicle_mileage", "1"),
+    ]:
+        with refused(invariants.MESSAGES["invoice_frozen"]):
+            raw(f"UPDATE workshop_invoice SET {column} = {value} WHERE id = %s", [issued.pk])
+        raw(f"UPDATE workshop_invoice SET {column} = {value} WHERE id = %s", [draft.pk])  # a draft still moves
+    draft.refresh_from_db()
+    assert (draft.vehicle_plate, draft.vehicle_mileage) == ("1 TU 1", 1)
+
+
 def test_refunds_are_a_ledger_and_the_invoice_follows_it(issued, accountant):
     from workshop import settlements
 

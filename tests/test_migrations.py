@@ -10,3 +10,29 @@ def test_searched_columns_have_trigram_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
         names = {row[0] for row in cursor.fetchall()}
     assert {"workshop_customer_last_name_trgm", "workshop_customer_phone_trgm", "workshop_car_plate_trgm"} <= names
+
+
+def test_0018_fills_existing_invoices_in_from_their_jobs_car():
+    from importlib import import_module
+
+    from tests import factories as f
+    from workshop.models import Invoice
+
+    migration = import_module("workshop.migrations.0018_invoice_vehicle")
+    service = f.ServiceFactory(car__plate="123 TU 4567", car__make="Renault", car__model="", mileage_in=4200)
+    billed = f.InvoiceFactory(service=service, customer=service.customer)
+    loose = f.InvoiceFactory()  # no job: nothing to name
+    Invoice.objects.filter(pk__in=[billed.pk, loose.pk]).update(
+        vehicle_plate="", vehicle_make_model="", vehicle_vin="", vehicle_mileage=None
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    billed.refresh_from_db()
+    loose.refresh_from_db()
+    assert (billed.vehicle_plate, billed.vehicle_make_model, billed.vehicle_vin, billed.vehicle_mileage) == (
+        "123 TU 4567",
+        "Renault",
+        "",
+        4200,
+    )
+    assert (loose.vehicle_plate, loose.vehicle_mileage) == ("", None)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from workshop.imports.spreadsheets import write_csv, write_xlsx
 from workshop.models import CreditNote, Invoice, Payment, Refund, TvaRate
 from workshop.money import ZERO
+from workshop.people import person_name_sql
 
 TVA_RATES = tuple(rate.value for rate in TvaRate)  # 19, 13, 7, 0
 PARTS = ("invoices", "payments", "credit_notes", "refunds")
@@ -186,9 +187,14 @@ def refund_rows(*, start: date, end: date):
         "method",
         "amount",
         "reference",
-        "recorded_by__username",
+        "recorded_by_name",
     )
-    queryset = Refund.objects.filter(date__gte=start, date__lte=end).order_by("date", "id").values_list(*fields)
+    queryset = (
+        Refund.objects.filter(date__gte=start, date__lte=end)
+        .annotate(recorded_by_name=person_name_sql("recorded_by"))
+        .order_by("date", "id")
+        .values_list(*fields)
+    )
     headers = [
         _("Date"),
         _("Facture"),

@@ -64,6 +64,19 @@ def identity_snapshot(customer, profile: WorkshopProfile | None) -> dict:
     return snapshot
 
 
+def vehicle_snapshot(service: Service | None) -> dict:
+    """The job's car as it is now and the mileage read at the visit, copied into the invoice."""
+    car = service.car if service is not None else None
+    if car is None:
+        return {}
+    return {
+        "vehicle_plate": car.plate,
+        "vehicle_make_model": f"{car.make} {car.model}".strip(),
+        "vehicle_vin": car.vin or "",
+        "vehicle_mileage": service.mileage_in,
+    }
+
+
 def document_totals(lines, *, stamp_exempt: bool, stamp_duty=None) -> dict:
     """HT, TVA and TTC as sums of the rounded lines, then the stamp (after TTC, untaxed) and the net to pay."""
     total_ht = sum((line.total_ht for line in lines), ZERO)
@@ -114,6 +127,7 @@ def invoice_from_service(service: Service, items, *, profile, payment_terms_days
         payment_terms_days=payment_terms_days,
         notes="",  # the profile's footer is printed as the footer (frozen at issue), not copied here a second time
         **identity_snapshot(customer, profile),
+        **vehicle_snapshot(service),
         **document_totals(lines, stamp_exempt=stamp_exempt),
     )
     return invoice, lines
@@ -136,7 +150,7 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
     with transaction.atomic():
         locked = (
             Service.objects.select_for_update(of=("self",))
-            .select_related("customer")
+            .select_related("customer", "car")
             .prefetch_related(Prefetch("items", queryset=items))
             .get(pk=service.pk)
         )
@@ -229,16 +243,23 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
     The invoice's catalogue parts leave the stock in the same transaction (`workshop.stock.record_sale`).
     The number comes from a counter row locked until this transaction commits, so concurrent issues queue
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
-    The totals are recomputed from the lines and the garage's identity (bank, footer, logo included) is
-    copied from the profile as it is now; both are written by the same update as the number, and the PDF
-    of the issued invoice prints only that copy.
+    The totals are recomputed from the lines, the garage's identity (bank, footer, logo included) is copied
+    from the profile as it is now and the vehicle from the job's car; all are written by the same update as
+    the number, and the PDF of the issued invoice prints only that copy.
     """
     issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().prefetch_related("lines").get(pk=invoice.pk)
+        locked = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("service__car")
+            .prefetch_related("lines")
+            .get(pk=invoice.pk)
+        )
         if locked.is_draft:
             _set_totals_from_lines(locked)
             for field, value in seller_snapshot(WorkshopProfile.load()).items():
+                setattr(locked, field, value)
+            for field, value in vehicle_snapshot(locked.service).items():  # the car as it is at issue
                 setattr(locked, field, value)
         issued = fire(
             instance=locked,

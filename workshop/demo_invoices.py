@@ -72,7 +72,7 @@ def seed_invoices(*, batch_size: int = 5000, today=None, seed: int | None = None
 
 def _bill(service_ids, profile, today, report: InvoiceSeedReport, seed: int, user=None) -> None:
     services = list(
-        Service.objects.filter(pk__in=service_ids).select_related("customer").order_by("completed_at", "pk")
+        Service.objects.filter(pk__in=service_ids).select_related("customer", "car").order_by("completed_at", "pk")
     )
     items: dict[int, list] = {}
     for item in (

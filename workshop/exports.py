@@ -12,10 +12,22 @@ from import_export.resources import Resource
 
 from workshop.imports.spreadsheets import write_csv, write_xlsx
 from workshop.models import Car, CreditNote, Customer, Invoice, Payment, Refund, Service
+from workshop.people import person_name
 
 
 def column(attribute: str, header) -> Field:
     return Field(attribute=attribute, column_name=header, readonly=True)
+
+
+class PersonField(Field):
+    """The user at `attribute`, named as everywhere else: full name, else login (workshop.people)."""
+
+    def get_value(self, instance):
+        return person_name(super().get_value(instance))
+
+
+def person(attribute: str, header) -> Field:
+    return PersonField(attribute=attribute, column_name=header, readonly=True)
 
 
 class ListExport(Resource):
@@ -74,7 +86,7 @@ class ServiceExport(ListExport):
     customer = column("customer__display_name", _("Client"))
     kind = column("get_kind_display", _("Type"))
     status = column("get_status_display", _("Statut"))
-    mechanic = column("mechanic__get_full_name", _("Mécanicien"))
+    mechanic = person("mechanic", _("Mécanicien"))
     mileage_in = column("mileage_in", _("Kilométrage à l'entrée"))
     completed_at = column("completed_at", _("Terminé le"))
     total_ht = column("total_ht", _("Total HT"))
@@ -137,7 +149,7 @@ class RefundExport(ListExport):
     amount = column("amount", _("Montant"))
     method = column("get_method_display", _("Mode"))
     reference = column("reference", _("Référence"))
-    recorded_by = column("recorded_by__get_full_name", _("Enregistré par"))
+    recorded_by = person("recorded_by", _("Enregistré par"))
 
 
 EXPORTS = {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from workshop.models import Invoice, Payment, Refund, Service, ServiceItem
 from workshop.money import format_tnd, is_money_field
+from workshop.people import person_name
 
 IGNORED_FIELDS = {"updated_at", "created_at", "total_ht", "total_tva", "total_ttc", "reference"}
 
@@ -29,9 +30,7 @@ class TimelineEntry:
 
 
 def _user_label(user) -> str:
-    if user is None:
-        return _("système")
-    return user.get_full_name() or user.get_username()
+    return person_name(user, default=_("système"))
 
 
 def _value(model_field, value, users: dict) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -14,11 +15,15 @@ from django.urls import URLPattern
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold import fields as unfold_fields
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.contrib.filters.admin import RelatedDropdownFilter
+from unfold.decorators import display as unfold_display
 
 from workshop.money import format_tnd, is_money_field
+from workshop.people import person_name
 from workshop.roles import can_see_prices
 
 from .checks import EcarModelAdminChecks
@@ -52,6 +57,29 @@ class EstimatedCountPaginator(Paginator):
 
 def money(value):
     return format_html('<span class="ecar-money">{}</span>', format_tnd(value))
+
+
+def person_column(field: str, description):
+    """A read-only column naming the user in `field` by their full name (« émise par Sami Trabelsi »), not the login.
+
+    Use it where the user foreign key itself would print (`issued_by`, `received_by`…): list, change page, inline.
+    """
+
+    @unfold_display(description=description, ordering=f"{field}__last_name")
+    def column(self, obj):
+        return person_name(getattr(obj, field), default="—")
+
+    column.__name__ = f"{field}_name"
+    return column
+
+
+class PersonDropdownFilter(RelatedDropdownFilter):
+    """A filter on a user foreign key (the mechanic) offering people by their full name, not their login."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ("first_name", "last_name", "username")
+        users = field.related_model._default_manager.complex_filter(field.get_limit_choices_to()).order_by(*ordering)
+        return [(user.pk, person_name(user)) for user in users]
 
 
 _unfold_display_for_field = unfold_fields.display_for_field
@@ -119,7 +147,19 @@ class PriceVisibilityMixin:
         return kept
 
 
-class _PriceFreeHistoryHelper(HistoricalRecordContextHelper):
+class EcarHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's changes name people by their full name, and an empty foreign key as « — »
+    (simple-history prints the login, and « Deleted utilisateur (pk=None) » for a field that was empty)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        if isinstance(value, AbstractBaseUser):
+            return person_name(value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class _PriceFreeHistoryHelper(EcarHistoryHelper):
     def __init__(self, model, historical_record, hidden):
         super().__init__(model, historical_record)
         self.hidden = hidden
@@ -171,7 +211,7 @@ class AuditHistoryAdminMixin:
         hidden = self.hidden_price_names(request) if hasattr(self, "hidden_price_names") else set()
         if hidden:
             return _PriceFreeHistoryHelper(self.model, historical_record, hidden)
-        return super().get_historical_record_context_helper(request, historical_record)
+        return EcarHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self._history_object(request, object_id)

@@ -20,7 +20,7 @@ from workshop.money import format_tnd
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
 from .transitions import TransitionAdminMixin, TransitionForm, style_dialog_fields, transition_action, transition_form
@@ -104,11 +104,12 @@ class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
         "withholding_amount",
         "withholding_certificate",
         "reference",
-        "received_by",
+        "received_by_name",
         "reverses",
         "reason",
     )
     readonly_fields = fields
+    received_by_name = person_column("received_by", _("reçu par"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("received_by", "reverses")
@@ -263,6 +264,7 @@ class InvoiceAdmin(
         "customer_city",
         "customer_tax_id",
         "customer_phone",
+        "vehicle",
         "seller_name",
         "seller_address",
         "seller_tax_id",
@@ -274,7 +276,7 @@ class InvoiceAdmin(
         "seller_logo",
         "printed_footer",
         "issued_at",
-        "issued_by",
+        "issued_by_name",
         *TOTAL_FIELDS,
         "tva_summary",
         "words",
@@ -288,6 +290,7 @@ class InvoiceAdmin(
     fieldsets = (
         (None, {"fields": (("number", "status"), ("customer", "service"), ("issue_date", "due_date"))}),
         *IDENTITY_FIELDSETS,
+        (_("Véhicule (copie figée)"), {"fields": ("vehicle",)}),
         (
             _("Montants"),
             {
@@ -300,8 +303,9 @@ class InvoiceAdmin(
                 )
             },
         ),
-        (_("Suivi"), {"fields": ("payment_terms_days", "notes", ("issued_at", "issued_by"), "created_at")}),
+        (_("Suivi"), {"fields": ("payment_terms_days", "notes", ("issued_at", "issued_by_name"), "created_at")}),
     )
+    issued_by_name = person_column("issued_by", _("émise par"))
 
     def has_add_permission(self, request):
         return False  # invoices are drafted from a completed job (« Facturer » on the job)
@@ -433,6 +437,20 @@ class InvoiceAdmin(
             or "—"
         )
 
+    @display(description=_("véhicule"))
+    def vehicle(self, obj):
+        """Plate, VIN and mileage stay left-to-right inside the Arabic screen."""
+        if not obj.vehicle_plate:
+            return "—"
+        parts = [format_html('<span dir="ltr">{}</span>', obj.vehicle_plate)]
+        if obj.vehicle_make_model:
+            parts.append(format_html("{}", obj.vehicle_make_model))
+        if obj.vehicle_mileage is not None:
+            parts.append(format_html('<span dir="ltr">{} km</span>', obj.vehicle_mileage))
+        if obj.vehicle_vin:
+            parts.append(format_html('{} <span dir="ltr">{}</span>', gettext("VIN"), obj.vehicle_vin))
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
+
     @display(description=_("arrêtée à la somme de"))
     def words(self, obj):
         return obj.amount_in_words
@@ -478,7 +496,9 @@ class PaymentAdmin(ListExportMixin, EcarModelAdmin):
     search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
     list_select_related = ("invoice", "reverses")
     autocomplete_fields = ("invoice",)
-    readonly_fields = ("received_by", "reverses", "reason", "created_at")
+    exclude = ("received_by",)
+    readonly_fields = ("received_by_name", "reverses", "reason", "created_at")
+    received_by_name = person_column("received_by", _("reçu par"))
 
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):
@@ -508,13 +528,14 @@ class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin)
     list_select_related = ("invoice",)
     autocomplete_fields = ("invoice", "customer")
     inlines = [CreditNoteLineInline]
-    readonly_fields = ("number", "issued_at", "issued_by", *TOTAL_FIELDS, "created_at")
+    readonly_fields = ("number", "issued_at", "issued_by_name", *TOTAL_FIELDS, "created_at")
     fieldsets = (
         (None, {"fields": (("number", "status"), ("invoice", "customer"), "issue_date", "is_total", "reason")}),
         *IDENTITY_FIELDSETS,
         (_("Montants"), {"fields": (TOTAL_FIELDS,)}),
-        (_("Suivi"), {"fields": (("issued_at", "issued_by"), "created_at")}),
+        (_("Suivi"), {"fields": (("issued_at", "issued_by_name"), "created_at")}),
     )
+    issued_by_name = person_column("issued_by", _("émis par"))
 
     @display(description=_("numéro"), ordering="number")
     def number_column(self, obj):

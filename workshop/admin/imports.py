@@ -24,7 +24,7 @@ from workshop.imports.runs import ImportRefused, InvalidRowsRefused, progress_of
 from workshop.imports.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 from workshop.models import CustomerImport
 
-from .base import EcarModelAdmin
+from .base import EcarModelAdmin, person_column
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -58,7 +58,7 @@ class CustomerImportAdmin(EcarModelAdmin):
         "created_at",
         "file_name",
         "status_badge",
-        "imported_by",
+        "imported_by_name",
         "rows",
         "customers_created",
         "cars_created",
@@ -70,8 +70,13 @@ class CustomerImportAdmin(EcarModelAdmin):
     search_fields = ("file_name", "imported_by__username", "imported_by__last_name")
     list_select_related = ("imported_by",)
     actions_list = ["upload_action"]
-    readonly_fields = [f.name for f in CustomerImport._meta.fields if f.name != "report"]
-    exclude = ("report",)
+    readonly_fields = [
+        "imported_by_name" if field.name == "imported_by" else field.name
+        for field in CustomerImport._meta.fields
+        if field.name != "report"
+    ]
+    exclude = ("report", "imported_by")
+    imported_by_name = person_column("imported_by", gettext_lazy("importé par"))
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
@@ -17,10 +17,18 @@ from reports.admin_actions import ServiceDocumentsMixin
 from workshop import billing, roles, workflows
 from workshop.history import service_timeline
 from workshop.models import Invoice, Service, ServiceItem
+from workshop.people import person_name
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
-from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, PrimedAutocompleteInlineMixin, money
+from .base import (
+    EcarModelAdmin,
+    EcarTabularInline,
+    NormalisedSearchMixin,
+    PersonDropdownFilter,
+    PrimedAutocompleteInlineMixin,
+    money,
+)
 from .exports import ListExportMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
@@ -204,7 +212,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
     list_filter = (
         ("status", ChoicesDropdownFilter),
         ("kind", ChoicesDropdownFilter),
-        ("mechanic", RelatedDropdownFilter),
+        ("mechanic", PersonDropdownFilter),
         ("received_at", RangeDateTimeFilter),
     )
     search_fields = (
@@ -412,13 +420,13 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         if db_field.name == "mechanic":
             kwargs["queryset"] = get_user_model().objects.filter(groups__name=MECHANIC, is_active=True).distinct()
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+            field.label_from_instance = person_name
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @display(description=_("mécanicien"), ordering="mechanic__last_name")
     def mechanic_column(self, obj):
-        return (obj.mechanic.get_full_name() or obj.mechanic.get_username()) if obj.mechanic else "—"
+        return person_name(obj.mechanic, default="—")
 
     @display(description=_("véhicule"), ordering="car__plate")
     def plate_column(self, obj):

@@ -17,7 +17,7 @@ from workshop import settlements
 from workshop.models import Invoice, Refund
 from workshop.models.refunds import REFUND_METHODS
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
 from .exports import ListExportMixin
 from .transitions import TransitionForm
 
@@ -69,8 +69,9 @@ class ReversePaymentForm(TransitionForm):
 
 class RefundInline(ReadOnlyInlineMixin, EcarTabularInline):
     model = Refund
-    fields = ("date", "kind", "amount", "method", "reference", "recorded_by")
+    fields = ("date", "kind", "amount", "method", "reference", "recorded_by_name")
     readonly_fields = fields
+    recorded_by_name = person_column("recorded_by", _("enregistré par"))
     verbose_name_plural = _("rendu au client (remboursements, avoirs clients)")
 
     def get_queryset(self, request):
@@ -193,11 +194,13 @@ class SettlementActionsMixin:
 class RefundAdmin(ListExportMixin, EcarModelAdmin):
     """A ledger: refunds and customer credit are recorded from their invoice, never edited or deleted."""
 
-    list_display = ("date", "invoice", "customer", "kind", "amount_column", "method", "reference", "recorded_by")
+    list_display = ("date", "invoice", "customer", "kind", "amount_column", "method", "reference", "recorded_by_name")
     list_filter = (("kind", ChoicesDropdownFilter), ("date", RangeDateFilter))
     search_fields = ("invoice__number", "invoice__customer_name", "reference")
     list_select_related = ("invoice", "customer", "recorded_by")
-    readonly_fields = ("kind", "invoice", "customer", "amount", "method", "date", "reference", "recorded_by")
+    readonly_fields = ("kind", "invoice", "customer", "amount", "method", "date", "reference", "recorded_by_name")
+    exclude = ("recorded_by",)
+    recorded_by_name = person_column("recorded_by", _("enregistré par"))
 
     def has_add_permission(self, request):
         return False

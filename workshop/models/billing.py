@@ -84,6 +84,18 @@ class PartyIdentity(models.Model):
         abstract = True
 
 
+class VehicleIdentity(models.Model):
+    """The car worked on, as it was at the visit (Tunisian garage invoices name it); copied from the job."""
+
+    vehicle_plate = models.CharField(_("immatriculation"), max_length=20, blank=True)
+    vehicle_make_model = models.CharField(_("marque et modèle"), max_length=101, blank=True)
+    vehicle_vin = models.CharField(_("VIN (n° de châssis)"), max_length=17, blank=True)
+    vehicle_mileage = models.PositiveIntegerField(_("kilométrage à l'entrée"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class DocumentTotals(models.Model):
     total_ht = models.DecimalField(_("total HT"), default=ZERO, **MONEY)
     total_tva = models.DecimalField(_("total TVA"), default=ZERO, **MONEY)
@@ -158,7 +170,9 @@ class InvoiceQuerySet(GuardedQuerySet):
         return self.with_balance().filter(open_ | Q(status=Invoice.Status.CANCELLED, balance__lt=0))
 
 
-class Invoice(StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, DocumentTotals, TimeStamped):
+class Invoice(
+    StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, VehicleIdentity, DocumentTotals, TimeStamped
+):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         ISSUED = "issued", _("Émise")

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from workshop.money import format_tnd
+from workshop.people import person_name
 
 register = template.Library()
 
@@ -19,6 +20,4 @@ def money(value):
 @register.filter
 def full_name(user):
     """The user's full name, else the login: people are named as people on screens and documents."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
