@@ -1,0 +1,112 @@
+"""The pages a garage opens all day, on the 100,000-customer data set: job, customer and car pages, searches that
+find something, a deep list page. Median server time (in-process, DEBUG off) and queries per page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ecar_bench python bench/admin_pages.py [--size N] [--runs 7]
+
+Seeds with `seed_demo` (idempotent), runs ANALYZE, then picks real rows: the job with the most lines, a job given
+45 lines inside a transaction rolled back at the end (the database is left as it was), the customer with the most
+jobs and that customer's busiest car, a plate and a surname taken from the data. Aims (issue 12): job page with 45
+lines < 300 ms, list pages < 60 ms, searches < 100 ms. The HTTP figure under gunicorn is `bench/load.py`'s.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ["DJANGO_DEBUG"] = "false"
+
+JOB_LINES = 45
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", "--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("bench/admin_pages.py mesure PostgreSQL : définissez DATABASE_URL=postgres://…")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from workshop.models import Car, Customer, Service, ServiceItem
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    started = time.monotonic()
+    call_command("seed_demo", customers=args.customers, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"seed_demo --customers {args.customers}: {time.monotonic() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    busiest_job = (
+        Service.objects.annotate(lines=Count("items")).order_by("-lines", "-pk").values_list("pk", "lines").first()
+    )
+    customer_id = (
+        Service.objects.values("customer_id").annotate(jobs=Count("pk")).order_by("-jobs", "customer_id").first()
+    )["customer_id"]
+    car_id = (
+        Service.objects.filter(customer_id=customer_id)
+        .values("car_id")
+        .annotate(jobs=Count("pk"))
+        .order_by("-jobs", "car_id")
+        .first()
+    )["car_id"]
+    plate = Car.objects.order_by("pk").values_list("plate", flat=True)[Car.objects.count() // 2]
+    surname = Customer.objects.exclude(last_name="").order_by("pk").values_list("last_name", flat=True)[500]
+    reference = Service.objects.order_by("pk").values_list("reference", flat=True)[1000]
+    print(
+        f"data: {Customer.objects.count()} customers, {Car.objects.count()} cars, {Service.objects.count()} jobs; "
+        f"searching plate « {plate} », name « {surname} », reference « {reference[-5:]} »\n"
+    )
+
+    client = Client(HTTP_HOST="localhost")
+    assert client.login(username="gerant", password="ecar-demo-2026"), "the demo manager cannot log in"
+
+    def measure(label, url, params=None):
+        assert client.get(url, params or {}).status_code == 200, url  # warm-up
+        timings = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url, params or {})
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content) / 1024
+        print(f"{label:<46} {statistics.median(timings):>9.1f} {min(timings):>8.1f} {len(queries):>8} {size:>8.0f}")
+
+    print(f"{'page':<46} {'median ms':>9} {'min ms':>8} {'queries':>8} {'KiB':>8}")
+    measure(f"ordre de réparation ({busiest_job[1]} lignes)", f"/admin/workshop/service/{busiest_job[0]}/change/")
+    with transaction.atomic():
+        job = Service.objects.filter(status=Service.Status.RECEIVED).order_by("pk").first()
+        model = ServiceItem.objects.filter(kind=ServiceItem.Kind.PART).order_by("pk").first()
+        for position in range(JOB_LINES):
+            model.pk = None
+            model.service = job
+            model.position = 100 + position
+            model.save()
+        measure(f"ordre de réparation ({JOB_LINES} lignes)", f"/admin/workshop/service/{job.pk}/change/")
+        transaction.set_rollback(True)
+    measure("fiche client (le plus d'ordres)", f"/admin/workshop/customer/{customer_id}/change/")
+    measure("fiche véhicule (le plus d'ordres)", f"/admin/workshop/car/{car_id}/change/")
+    measure("ordres de réparation, page 1", "/admin/workshop/service/")
+    measure("ordres de réparation, page 200", "/admin/workshop/service/", {"p": "200"})
+    measure("factures, page 1", "/admin/workshop/invoice/")
+    measure("clients, recherche nom", "/admin/workshop/customer/", {"q": surname})
+    measure("véhicules, recherche plaque", "/admin/workshop/car/", {"q": plate})
+    measure("ordres, recherche référence partielle", "/admin/workshop/service/", {"q": reference[-5:]})
+
+
+if __name__ == "__main__":
+    main()
