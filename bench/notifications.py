@@ -12,6 +12,7 @@ or double-clicked task would be: each message must still reach the gateway exact
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -118,6 +119,8 @@ def main() -> None:
         "ECAR_SMS_QUIET_START": "00:00",
         "ECAR_SMS_QUIET_END": "00:00",
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "300"),  # a worker keeps its connection
+        # Workers run as in production (DEBUG off), which refuses the development key: a throw-away one.
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
     }
     os.environ.update(env)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("interrompu (SIGTERM)"))  # still stop workers, drop the base

@@ -18,7 +18,7 @@ def test_0018_fills_existing_invoices_in_from_their_jobs_car():
     from tests import factories as f
     from workshop.models import Invoice
 
-    migration = import_module("workshop.migrations.0018_invoice_vehicle")
+    migration = import_module("workshop.migrations.0016_invoice_vehicle")
     service = f.ServiceFactory(car__plate="123 TU 4567", car__make="Renault", car__model="", mileage_in=4200)
     billed = f.InvoiceFactory(service=service, customer=service.customer)
     loose = f.InvoiceFactory()  # no job: nothing to name
