@@ -194,6 +194,16 @@ ECAR_STAMP_DUTY = Decimal(os.environ.get("ECAR_STAMP_DUTY", "1.000"))
 ECAR_WITHHOLDING_RATE = Decimal(os.environ.get("ECAR_WITHHOLDING_RATE", "1"))
 ECAR_WITHHOLDING_THRESHOLD = Decimal(os.environ.get("ECAR_WITHHOLDING_THRESHOLD", "1000.000"))
 ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS_DAYS", "30"))
+
+# --- El Fatoora e-invoices (workshop/einvoice; README "Facture électronique") -----------------------
+# TTN's XSD 1.8.8 (XSD 1.1), when the garage holds a copy: every TEIF file is then also checked against it.
+ECAR_TEIF_XSD = os.environ.get("ECAR_TEIF_XSD", "")
+# Identifier (type I-04) written for a customer without matricule: TTN's rule for consumers is not public.
+ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = os.environ.get("ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "")
+# The seal's key and chain (PKCS#12) and the signature policy (V3.0 by default, see workshop/einvoice/signature.py).
+ECAR_TEIF_P12 = os.environ.get("ECAR_TEIF_P12", "")
+ECAR_TEIF_P12_PASSWORD = os.environ.get("ECAR_TEIF_P12_PASSWORD", "")
+ECAR_TEIF_POLICY = os.environ.get("ECAR_TEIF_POLICY", "v3")
 # The demo's "today" (YYYY-MM-DD): every demo date is counted back from it. Empty: the day `seed_demo` runs.
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
