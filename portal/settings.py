@@ -204,6 +204,14 @@ ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = os.environ.get("ECAR_TEIF_INDIVIDUAL_RECEIVER
 ECAR_TEIF_P12 = os.environ.get("ECAR_TEIF_P12", "")
 ECAR_TEIF_P12_PASSWORD = os.environ.get("ECAR_TEIF_P12_PASSWORD", "")
 ECAR_TEIF_POLICY = os.environ.get("ECAR_TEIF_POLICY", "v3")
+# TTN's web service: off unless all four are set (the WSDL URL of test.elfatoora.tn, then of elfatoora.tn).
+ECAR_TTN_WSDL = os.environ.get("ECAR_TTN_WSDL", "")
+ECAR_TTN_LOGIN = os.environ.get("ECAR_TTN_LOGIN", "")
+ECAR_TTN_PASSWORD = os.environ.get("ECAR_TTN_PASSWORD", "")
+ECAR_TTN_MATRICULE = os.environ.get("ECAR_TTN_MATRICULE", "")
+ECAR_TTN_TIMEOUT = float(os.environ.get("ECAR_TTN_TIMEOUT", "30"))  # seconds per call
+ECAR_TTN_BATCH = int(os.environ.get("ECAR_TTN_BATCH", "200"))  # e-invoices sent or asked about per run
+ECAR_TTN_POLL_MINUTES = int(os.environ.get("ECAR_TTN_POLL_MINUTES", "5"))
 # The demo's "today" (YYYY-MM-DD): every demo date is counted back from it. Empty: the day `seed_demo` runs.
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
@@ -309,6 +317,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ECAR <no-reply@localhost>")
 ECAR_EMAIL_DOMAIN = os.environ.get("ECAR_EMAIL_DOMAIN", "ecar.local")  # right of the @ in Message-IDs
 CELERY_BEAT_SCHEDULE |= NOTIFICATIONS_BEAT_SCHEDULE
+CELERY_BEAT_SCHEDULE["send-einvoices"] = {
+    "task": "workshop.einvoice.tasks.send_einvoices",
+    "schedule": timedelta(minutes=ECAR_TTN_POLL_MINUTES),
+}
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
