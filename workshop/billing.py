@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshop import stock
+from workshop.einvoice import checks as einvoice_checks
 from workshop.models import (
     CreditNote,
     CreditNoteLine,
@@ -240,6 +241,9 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             _set_totals_from_lines(locked)
             for field, value in seller_snapshot(WorkshopProfile.load()).items():
                 setattr(locked, field, value)
+            problems = einvoice_checks.issue_problems(locked)
+            if problems:
+                raise TransitionRefused(problems)
         issued = fire(
             instance=locked,
             name="issue",
