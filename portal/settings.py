@@ -198,6 +198,8 @@ ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS
 # --- El Fatoora e-invoices (workshop/einvoice; README "Facture électronique") -----------------------
 # E-invoicing on: issuing refuses what El Fatoora cannot carry (workshop/einvoice/checks.py).
 ECAR_EINVOICING = env_bool("ECAR_EINVOICING", False)
+# First issue date whose documents the periodic task prepares (and signs, with ECAR_TEIF_P12) for El Fatoora.
+ECAR_EINVOICING_FROM = os.environ.get("ECAR_EINVOICING_FROM", "")
 # TTN's XSD 1.8.8 (XSD 1.1), when the garage holds a copy: every TEIF file is then also checked against it.
 ECAR_TEIF_XSD = os.environ.get("ECAR_TEIF_XSD", "")
 # Identifier (type I-04) written for a customer without matricule: TTN's rule for consumers is not public.

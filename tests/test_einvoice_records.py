@@ -12,7 +12,8 @@ from django.urls import reverse
 from lxml import etree
 
 from tests.factories import EInvoiceFactory, IssuedCreditNoteFactory, IssuedInvoiceFactory
-from workshop.einvoice import records
+from tests.pki import make_pki
+from workshop.einvoice import records, signature
 from workshop.einvoice.validation import TeifInvalid
 from workshop.models import EInvoice, Invoice
 
@@ -110,3 +111,42 @@ def test_admin_zip_refuses_naming_the_failing_document(manager_client):
     assert f"{bad.number} : [MessageRecieverIdentifier]" in response.content.decode()
     download = manager_client.get(reverse("admin:workshop_invoice_download_teif", args=[bad.pk]), follow=True)
     assert "[MessageRecieverIdentifier]" in download.content.decode()
+
+
+def test_documents_from_the_start_date_are_prepared_and_failures_reported(settings):
+    settings.ECAR_EINVOICING, settings.ECAR_EINVOICING_FROM = True, "2026-01-10"
+    before = invoice_on(date(2026, 1, 9))
+    good = invoice_on(date(2026, 1, 12))
+    bad = IssuedInvoiceFactory(issue_date=date(2026, 1, 13), lines=[{}])  # no receiver identifier
+    note = IssuedCreditNoteFactory(invoice=good, issue_date=date(2026, 1, 14))
+    prepared, failures = records.prepare_pending(limit=50)
+    assert prepared == 2 and [failure.document for failure in failures] == [bad.number]
+    assert set(EInvoice.objects.values_list("invoice", "credit_note")) == {(good.pk, None), (None, note.pk)}
+    again, still_failing = records.prepare_pending(limit=50)  # prepared ones are not made twice
+    assert again == 0 and [failure.document for failure in still_failing] == [bad.number]
+    assert not EInvoice.objects.filter(invoice=before).exists()
+    assert records.sign_pending(limit=50) == 0  # no seal configured: prepared records wait
+    settings.ECAR_EINVOICING = False
+    assert records.documents_to_prepare(limit=50) == []
+
+
+def test_admin_prepare_action(manager_client):
+    invoice = invoice_on(date(2026, 1, 9))
+    response = manager_client.post(reverse("admin:workshop_invoice_prepare_einvoice", args=[invoice.pk]), follow=True)
+    assert "Préparée" in response.content.decode()
+    assert EInvoice.objects.get(invoice=invoice).status == EInvoice.Status.PREPARED
+    bad = IssuedInvoiceFactory(lines=[{}])
+    response = manager_client.post(reverse("admin:workshop_invoice_prepare_einvoice", args=[bad.pk]), follow=True)
+    assert f"{bad.number} : [MessageRecieverIdentifier]" in response.content.decode()
+
+
+def test_prepared_records_are_signed_with_the_configured_seal(settings, tmp_path_factory):
+    pki = make_pki(tmp_path_factory)
+    settings.ECAR_TEIF_P12, settings.ECAR_TEIF_P12_PASSWORD = pki["p12"], "secret"
+    record = records.prepare(document=invoice_on(date(2026, 1, 9)))
+    assert records.sign_pending(limit=10) == 1
+    record.refresh_from_db()
+    assert record.status == EInvoice.Status.SIGNED
+    signature.verify(etree.fromstring(record.signed_xml.encode()), ca_pem_file=pki["ca"])
+    with pytest.raises(records.EInvoiceRefused, match="préparée"):
+        records.sign_record(record=record)

@@ -3,6 +3,7 @@
 The admin only calls `workshop.einvoice.records`; a document that fails validation is named with its rules.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -59,7 +60,7 @@ class EInvoiceActionsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actions_detail = (*(self.actions_detail or ()), "download_teif")
+        self.actions_detail = (*(self.actions_detail or ()), "download_teif", "prepare_einvoice")
         self.actions = (*(self.actions or ()), "export_teif")
 
     @display(description=_("El Fatoora"), label=EINVOICE_COLOURS)
@@ -82,6 +83,31 @@ class EInvoiceActionsMixin:
         except records.EInvoiceRefused as refused:
             messages.error(request, str(refused))
         return HttpResponseRedirect("../")
+
+    @action(
+        description=_("Préparer pour El Fatoora"), url_path="einvoice", icon="send", permissions=["prepare_einvoice"]
+    )
+    def prepare_einvoice(self, request, object_id):
+        """(Re)make the e-invoice (after a refusal too) and sign it when the seal is configured; the periodic
+        task deposits it at TTN."""
+        document = get_object_or_404(self.get_queryset(request), pk=object_id)
+        try:
+            record = records.prepare(document=document)
+            if settings.ECAR_TEIF_P12:
+                record = records.sign_record(record=record)
+            messages.success(
+                request,
+                gettext("Facture électronique de %(document)s : %(status)s.")
+                % {"document": document, "status": record.get_status_display()},
+            )
+        except validation.TeifInvalid as refused:
+            _failure_messages(request, [refused])
+        except records.EInvoiceRefused as refused:
+            messages.error(request, str(refused))
+        return HttpResponseRedirect("../")
+
+    def has_prepare_einvoice_permission(self, request, obj=None):
+        return request.user.has_perm("workshop.issue_invoice")
 
     @action(description=_("Exporter en TEIF (zip)"), permissions=["view"])
     def export_teif(self, request, queryset):

@@ -5,6 +5,7 @@ Each operation is one transaction on the locked record. Nothing is stored unless
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -113,3 +114,40 @@ def export_zip(documents) -> tuple[bytes, list[validation.TeifInvalid]]:
         for name, content in files:
             archive.writestr(name, content)
     return buffer.getvalue(), failures
+
+
+def documents_to_prepare(*, limit: int) -> list:
+    """Issued invoices and credit notes dated from ECAR_EINVOICING_FROM that have no e-invoice yet."""
+    start = settings.ECAR_EINVOICING_FROM
+    if not (settings.ECAR_EINVOICING and start):
+        return []
+    start = date.fromisoformat(start)
+    invoices = Invoice.objects.exclude(status=Invoice.Status.DRAFT).filter(issue_date__gte=start, einvoice__isnull=True)
+    notes = CreditNote.objects.filter(status=CreditNote.Status.ISSUED, issue_date__gte=start, einvoice__isnull=True)
+    lines = Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
+    note_lines = Prefetch("lines", queryset=CreditNoteLine.objects.order_by("position", "id"))
+    found = list(invoices.prefetch_related(lines).order_by("issue_date", "number")[:limit])
+    notes = notes.select_related("invoice").prefetch_related(note_lines).order_by("issue_date", "number")
+    return found + list(notes[: max(0, limit - len(found))])
+
+
+def prepare_pending(*, limit: int) -> tuple[int, list[validation.TeifInvalid]]:
+    """Prepare the e-invoice of each document waiting for one; those failing validation are reported, not stored
+    (they stay waiting until their identity is put right and a credit note replaces them if need be)."""
+    prepared, failures = 0, []
+    for document in documents_to_prepare(limit=limit):
+        try:
+            prepare(document=document)
+            prepared += 1
+        except validation.TeifInvalid as failure:
+            failures.append(failure)
+    return prepared, failures
+
+
+def sign_pending(*, limit: int, seal=None) -> int:
+    """Sign the prepared e-invoices with the garage's seal, when one is configured (ECAR_TEIF_P12)."""
+    if seal is None and not settings.ECAR_TEIF_P12:
+        return 0
+    seal = seal or signature.load_seal()
+    pending = EInvoice.objects.filter(status=EInvoice.Status.PREPARED).order_by("pk")[:limit]
+    return len([sign_record(record=record, seal=seal) for record in list(pending)])
