@@ -194,6 +194,28 @@ ECAR_STAMP_DUTY = Decimal(os.environ.get("ECAR_STAMP_DUTY", "1.000"))
 ECAR_WITHHOLDING_RATE = Decimal(os.environ.get("ECAR_WITHHOLDING_RATE", "1"))
 ECAR_WITHHOLDING_THRESHOLD = Decimal(os.environ.get("ECAR_WITHHOLDING_THRESHOLD", "1000.000"))
 ECAR_DEFAULT_PAYMENT_TERMS_DAYS = int(os.environ.get("ECAR_DEFAULT_PAYMENT_TERMS_DAYS", "30"))
+
+# --- El Fatoora e-invoices (workshop/einvoice; README "Facture électronique") -----------------------
+# E-invoicing on: issuing refuses what El Fatoora cannot carry (workshop/einvoice/checks.py).
+ECAR_EINVOICING = env_bool("ECAR_EINVOICING", False)
+# First issue date whose documents the periodic task prepares (and signs, with ECAR_TEIF_P12) for El Fatoora.
+ECAR_EINVOICING_FROM = os.environ.get("ECAR_EINVOICING_FROM", "")
+# TTN's XSD 1.8.8 (XSD 1.1), when the garage holds a copy: every TEIF file is then also checked against it.
+ECAR_TEIF_XSD = os.environ.get("ECAR_TEIF_XSD", "")
+# Identifier (type I-04) written for a customer without matricule: TTN's rule for consumers is not public.
+ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = os.environ.get("ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "")
+# The seal's key and chain (PKCS#12) and the signature policy (V3.0 by default, see workshop/einvoice/signature.py).
+ECAR_TEIF_P12 = os.environ.get("ECAR_TEIF_P12", "")
+ECAR_TEIF_P12_PASSWORD = os.environ.get("ECAR_TEIF_P12_PASSWORD", "")
+ECAR_TEIF_POLICY = os.environ.get("ECAR_TEIF_POLICY", "v3")
+# TTN's web service: off unless all four are set (the WSDL URL of test.elfatoora.tn, then of elfatoora.tn).
+ECAR_TTN_WSDL = os.environ.get("ECAR_TTN_WSDL", "")
+ECAR_TTN_LOGIN = os.environ.get("ECAR_TTN_LOGIN", "")
+ECAR_TTN_PASSWORD = os.environ.get("ECAR_TTN_PASSWORD", "")
+ECAR_TTN_MATRICULE = os.environ.get("ECAR_TTN_MATRICULE", "")
+ECAR_TTN_TIMEOUT = float(os.environ.get("ECAR_TTN_TIMEOUT", "30"))  # seconds per call
+ECAR_TTN_BATCH = int(os.environ.get("ECAR_TTN_BATCH", "200"))  # e-invoices sent or asked about per run
+ECAR_TTN_POLL_MINUTES = int(os.environ.get("ECAR_TTN_POLL_MINUTES", "5"))
 # The demo's "today" (YYYY-MM-DD): every demo date is counted back from it. Empty: the day `seed_demo` runs.
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
@@ -299,6 +321,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ECAR <no-reply@localhost>")
 ECAR_EMAIL_DOMAIN = os.environ.get("ECAR_EMAIL_DOMAIN", "ecar.local")  # right of the @ in Message-IDs
 CELERY_BEAT_SCHEDULE |= NOTIFICATIONS_BEAT_SCHEDULE
+CELERY_BEAT_SCHEDULE["send-einvoices"] = {
+    "task": "workshop.einvoice.tasks.send_einvoices",
+    "schedule": timedelta(minutes=ECAR_TTN_POLL_MINUTES),
+}
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -11,6 +11,7 @@ second: two renders a second apart then differ by a byte. fontTools reads that s
 set (the reproducible-builds convention), so this module pins it for the process, once, at import.
 """
 
+import base64
 import hashlib
 import mimetypes
 import os
@@ -29,7 +30,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from workshop.models import CreditNote, Invoice, Service, WorkshopProfile
+from workshop.models import CreditNote, EInvoice, Invoice, Service, WorkshopProfile
 from workshop.money import ZERO, amount_in_words, to_millimes
 from workshop.validators import format_phone, format_tax_id, plate_in_arabic
 
@@ -48,10 +49,18 @@ def pin_font_timestamp() -> None:
 pin_font_timestamp()
 
 
+PNG_DATA_URI = "data:image/png;base64,"
+
+
 class LocalFileFetcher(URLFetcher):
-    """Serve `/static/…`, `/media/…` and `ecar:/…` from disk; refuse every other URL (no network access)."""
+    """Serve `/static/…`, `/media/…` and `ecar:/…` from disk, and inline PNG (`data:image/png;base64,…`, the
+    El Fatoora QR code); refuse every other URL (no network access)."""
 
     def fetch(self, url, headers=None):
+        if url.startswith(PNG_DATA_URI):
+            return URLFetcherResponse(
+                url, base64.b64decode(url.removeprefix(PNG_DATA_URI)), {"Content-Type": "image/png"}
+            )
         parsed = urlparse(url)
         if parsed.scheme not in ("ecar", "file", ""):
             raise ValueError(f"External resources are not fetched in documents: {url}")
@@ -251,6 +260,21 @@ def _issued_document_context(document, *, title: str, profile: WorkshopProfile |
         "lines": list(lines.order_by("position", "id")),
         "tva_breakdown": _tva_breakdown(lines),
         "amount_in_words": amount_in_words(document.net_to_pay),
+        "einvoice": None if is_draft else _accepted_einvoice(document),
+    }
+
+
+def _accepted_einvoice(document) -> dict | None:
+    """What the printed copy of an e-invoice TTN accepted carries: its reference, date and QR code."""
+    owner = {"credit_note": document} if isinstance(document, CreditNote) else {"invoice": document}
+    record = EInvoice.objects.filter(status=EInvoice.Status.ACCEPTED, **owner).first()
+    if record is None:
+        return None
+    qr = bytes(record.qr_png) if record.qr_png else b""
+    return {
+        "reference": record.ttn_reference,
+        "date": record.ttn_date,
+        "qr_url": PNG_DATA_URI + base64.b64encode(qr).decode() if qr else "",
     }
 
 

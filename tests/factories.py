@@ -182,6 +182,22 @@ class CreditNoteLineFactory(factory.django.DjangoModelFactory):
     unit_price = Decimal("100.000")
 
 
+class EInvoiceFactory(factory.django.DjangoModelFactory):
+    """An e-invoice record of an issued invoice, prepared (its XML as `workshop.einvoice.teif` makes it)."""
+
+    class Meta:
+        model = models.EInvoice
+
+    invoice = factory.SubFactory("tests.factories.IssuedInvoiceFactory", customer_tax_id="7654321WAM000")
+    xml = factory.LazyAttribute(lambda o: _teif_xml(o.invoice))
+
+
+def _teif_xml(document) -> str:
+    from workshop.einvoice import teif
+
+    return teif.to_bytes(teif.build(document)).decode()
+
+
 class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Notification

@@ -37,7 +37,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from tests import factories as f
 from workshop import billing, roles, settlements
-from workshop.models import CustomerImport, Refund, Service, ServiceItem
+from workshop.models import CustomerImport, EInvoice, Refund, Service, ServiceItem
 from workshop.money import format_tnd
 
 ROLES = ("root", "gerant", "conseiller", "mecanicien", "comptable")
@@ -169,6 +169,12 @@ EXPECTED = {
     "admin:workshop_invoice_credit_partial[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_invoice_download_invoice_pdf[issued]": "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_invoice_download_invoice_pdf[draft]":  "200 200 200 403 200 | 200 200 200 403 200",
+    # the TEIF XML: the stored one of an issued invoice; a draft has none (back to its page with the reason)
+    "admin:workshop_invoice_download_teif[issued]":      "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_download_teif[draft]":       "302 302 302 403 302 | 302 302 302 403 302",
+    # (re)making the e-invoice: those who issue invoices; back to the page with the outcome or the reason
+    "admin:workshop_invoice_prepare_einvoice[issued]":   "302 302 403 403 302 | 302 302 403 403 302",
+    "admin:workshop_invoice_prepare_einvoice[draft]":    "302 302 403 403 302 | 302 302 403 403 302",
     # money going back to the customer, and counter-payments: the manager and the accountant only
     "admin:workshop_invoice_refund_customer[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_invoice_refund_customer[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
@@ -192,6 +198,16 @@ EXPECTED = {
     "admin:workshop_creditnote_simple_history":       "200 200 200 403 200 | 405 405 405 405 405",
     "admin:workshop_creditnote_export":               "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_creditnote_download_credit_note_pdf": "200 200 200 403 200 | 200 200 200 403 200",
+    # its customer is a person without identifier: TEIF refuses it, and the page says why
+    "admin:workshop_creditnote_download_teif":        "302 302 302 403 302 | 302 302 302 403 302",
+    "admin:workshop_creditnote_prepare_einvoice":     "302 302 403 403 302 | 302 302 403 403 302",
+    # e-invoice records: moved by workshop.einvoice only, read by the manager and the accountant
+    "admin:workshop_einvoice_changelist":             "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_einvoice_add":                    "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_einvoice_change":                 "200 200 403 403 200 | 403 403 403 403 403",
+    "admin:workshop_einvoice_delete":                 "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_einvoice_history":                "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_einvoice_simple_history":         "404 404 404 404 404 | 405 405 405 405 405",
     # refunds and customer credit: a ledger written from the invoice; read by those who read invoices,
     # exported (billing data) by the manager and the accountant
     "admin:workshop_refund_changelist":               "200 200 200 403 200 | 200 200 200 403 200",
@@ -465,6 +481,7 @@ class World:
             "workshop_invoice": {"issued": issued, "draft": draft},
             "workshop_payment": {"": issued.payments.get()},
             "workshop_creditnote": {"": note},
+            "workshop_einvoice": {"": EInvoice.objects.create(invoice=issued, xml="<TEIF/>")},
             "workshop_refund": {"": kept},
             "workshop_notification": {"": notification},
             "workshop_reminder": {"": reminder},
@@ -628,9 +645,11 @@ BULK_ACTIONS = {
         "delete_selected":     "root gerant comptable",
         "bulk_issue":          "root gerant comptable",
         "invoices_as_one_pdf": "root gerant conseiller comptable",
+        "export_teif":         "root gerant conseiller comptable",
     },
     "admin:workshop_payment_changelist":         {},
-    "admin:workshop_creditnote_changelist":      {},
+    "admin:workshop_creditnote_changelist":      {"export_teif": "root gerant conseiller comptable"},
+    "admin:workshop_einvoice_changelist":        {},
     "admin:workshop_refund_changelist":          {},
     "admin:workshop_notification_changelist":    {"delete_selected": "root gerant"},
     "admin:workshop_reminder_changelist":        {},

@@ -376,3 +376,32 @@ def test_the_job_card_names_the_mechanic_and_prints_the_phone_as_the_invoice_doe
     assert "+216 20 123 456" in text
     bare = f.ServiceFactory(mechanic=f.UserFactory(username="kais", first_name="", last_name=""))
     assert "Mécanicien : kais" in " ".join(pdf_text(documents.job_card_pdf(bare)).split())
+
+
+def test_the_copy_of_an_accepted_e_invoice_carries_ttns_reference_and_qr_code(invoice):
+    import segno
+    from django.utils import timezone
+
+    from workshop.models import EInvoice
+
+    plain = documents.invoice_pdf(invoice)
+    assert "facture électronique" not in pdf_text(plain)
+    assert not [image for page in PdfReader(io.BytesIO(plain)).pages for image in page.images]
+    qr = io.BytesIO()
+    segno.make("0123456789ABCDEFGHIJ1234567").save(qr, kind="png", scale=4)
+    record = f.EInvoiceFactory(invoice=invoice)
+    EInvoice.objects.filter(pk=record.pk).update(
+        status=EInvoice.Status.ACCEPTED,
+        signed_xml=record.xml,
+        ttn_reference="0123456789ABCDEFGHIJ1234567",
+        ttn_date=timezone.make_aware(timezone.datetime(2026, 3, 14, 10, 30)),
+        qr_png=qr.getvalue(),
+    )
+    data = documents.invoice_pdf(invoice)
+    text = " ".join(pdf_text(data).split())
+    assert (
+        "Copie de la facture électronique enregistrée auprès de TTN sous la référence unique n° "
+        "0123456789ABCDEFGHIJ1234567 le 14/03/2026 à 10:30" in text
+    )
+    images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert images, "the QR code is drawn"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshop import stock
+from workshop.einvoice import checks as einvoice_checks
 from workshop.models import (
     CreditNote,
     CreditNoteLine,
@@ -261,6 +262,9 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
                 setattr(locked, field, value)
             for field, value in vehicle_snapshot(locked.service).items():  # the car as it is at issue
                 setattr(locked, field, value)
+            problems = einvoice_checks.issue_problems(locked)
+            if problems:
+                raise TransitionRefused(problems)
         issued = fire(
             instance=locked,
             name="issue",

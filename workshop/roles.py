@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("refund", ("view", "add")),
         *_perms("creditnote", EDIT),
         *_perms("creditnoteline", CRUD),
+        *_perms("einvoice", READ),  # moved by workshop.einvoice only
         *_perms("workshopprofile", READ),
         "workshop.export_lists",
         "workshop.export_billing",

@@ -18,4 +18,5 @@ def confirm_import(record_id: int) -> None:
 
 
 # The notification tasks live with their package; imported here so that the worker's autodiscovery registers them.
+from workshop.einvoice.tasks import send_einvoices  # noqa: E402, F401
 from workshop.notifications.tasks import dispatch_pending, poll_delivery_reports, send_notification  # noqa: E402, F401

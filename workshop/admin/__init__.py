@@ -1,12 +1,26 @@
 """The admin is the product: one module per aggregate, registered on import."""
 
-from . import billing, cars, catalogue, customers, imports, jobs, notifications, profile, reminders, security, users
+from . import (
+    billing,
+    cars,
+    catalogue,
+    customers,
+    einvoice,
+    imports,
+    jobs,
+    notifications,
+    profile,
+    reminders,
+    security,
+    users,
+)
 
 __all__ = [
     "billing",
     "cars",
     "catalogue",
     "customers",
+    "einvoice",
     "imports",
     "jobs",
     "notifications",

@@ -21,6 +21,7 @@ from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
+from .einvoice import EInvoiceActionsMixin, EInvoiceStatusFilter
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
 from .transitions import TransitionAdminMixin, TransitionForm, style_dialog_fields, transition_action, transition_form
@@ -209,7 +210,12 @@ IssueForm = transition_form(Invoice)
 
 @admin.register(Invoice)
 class InvoiceAdmin(
-    InvoiceDocumentsMixin, ListExportMixin, SettlementActionsMixin, TransitionAdminMixin, EcarModelAdmin
+    InvoiceDocumentsMixin,
+    EInvoiceActionsMixin,
+    ListExportMixin,
+    SettlementActionsMixin,
+    TransitionAdminMixin,
+    EcarModelAdmin,
 ):
     transition_labels = {"issue": billing.INVOICE_TRANSITION_LABELS["issue"]}
     actions_detail = [
@@ -243,14 +249,16 @@ class InvoiceAdmin(
         "net_column",
         "balance_column",
         "due_date",
+        "einvoice_column",
     )
     list_filter = (
         ("status", ChoicesDropdownFilter),
+        EInvoiceStatusFilter,
         ("issue_date", RangeDateFilter),
         ("due_date", RangeDateFilter),
     )
     search_fields = ("number", "customer_name", "customer_tax_id", "customer__phone", "service__reference")
-    list_select_related = ()
+    list_select_related = ("einvoice",)
     inlines = [InvoiceLineInline, PaymentInline, RefundInline]
     readonly_fields = (
         "number",
@@ -519,13 +527,22 @@ class CreditNoteLineInline(ReadOnlyInlineMixin, EcarTabularInline):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(CreditNoteDocumentsMixin, ListExportMixin, EcarModelAdmin):
+class CreditNoteAdmin(CreditNoteDocumentsMixin, EInvoiceActionsMixin, ListExportMixin, EcarModelAdmin):
     """Credit notes are issued from their invoice (« Avoir total » / « Avoir partiel ») and then only read."""
 
-    list_display = ("number_column", "issue_date", "invoice", "customer_name", "status", "ttc_column", "is_total")
-    list_filter = ("status", ("issue_date", RangeDateFilter), "is_total")
+    list_display = (
+        "number_column",
+        "issue_date",
+        "invoice",
+        "customer_name",
+        "status",
+        "ttc_column",
+        "is_total",
+        "einvoice_column",
+    )
+    list_filter = ("status", ("issue_date", RangeDateFilter), "is_total", EInvoiceStatusFilter)
     search_fields = ("number", "invoice__number", "customer_name", "reason")
-    list_select_related = ("invoice",)
+    list_select_related = ("invoice", "einvoice")
     autocomplete_fields = ("invoice", "customer")
     inlines = [CreditNoteLineInline]
     readonly_fields = ("number", "issued_at", "issued_by_name", *TOTAL_FIELDS, "created_at")

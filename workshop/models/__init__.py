@@ -6,6 +6,7 @@ from .cars import Car
 from .catalogue import LabourOperation, Part
 from .common import DocumentSequence, LockedError, TvaRate
 from .customers import Customer
+from .einvoice import EInvoice
 from .imports import CustomerImport
 from .jobs import Service, ServiceItem
 from .notifications import Notification, NotificationTemplate
@@ -21,6 +22,7 @@ __all__ = [
     "Customer",
     "CustomerImport",
     "DocumentSequence",
+    "EInvoice",
     "Invoice",
     "InvoiceLine",
     "LabourOperation",
