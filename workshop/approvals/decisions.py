@@ -77,6 +77,7 @@ def decide(
         for pk, answer in answers.items():
             evidence = {"signed_name": signed_name, "ip_address": ip_address, "user_agent": (user_agent or "")[:300]}
             _record(items[pk], answer, actor=actor, user=acting, link=link, now=now, **evidence)
+        locked.refresh_totals()  # the lines' answers changed the totals; `fire` saves the whole row
         if link is not None:
             link.used_at = now
             link.save(update_fields=["used_at"])

@@ -260,7 +260,9 @@ def declined_lines_due(*, on: date):
         service__diagnosed_at__isnull=False,
         service__approved_at__isnull=True,
     )
-    came_back = Service.objects.filter(car_id=OuterRef("service__car_id"), received_at__gt=OuterRef("declined_at"))
+    came_back = Service.objects.filter(
+        car_id=OuterRef("service__car_id"), received_at__gt=OuterRef("declined_at")
+    ).exclude(pk=OuterRef("service_id"))
     declined_at = Case(
         When(decision=ServiceItem.Decision.DECLINED, then=F("decided_at")), default=F("service__cancelled_at")
     )
