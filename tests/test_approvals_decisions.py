@@ -202,4 +202,3 @@ def test_a_declined_line_is_reminded_once_after_the_delay(settings):
     assert not declined_lines_due(on=date(2026, 12, 2)).exists()  # older than two delays
     f.ServiceFactory(car=service.car, received_at=decided + timedelta(days=5))  # the car came back
     assert not declined_lines_due(on=date(2026, 11, 1)).exists()
-

@@ -1,8 +1,7 @@
 """workshop.approvals.links: signed, expiring, single-use links that cannot be forged or pointed elsewhere."""
 
-from datetime import timedelta
-
 import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest

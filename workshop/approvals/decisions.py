@@ -166,4 +166,3 @@ def _acting_user(service: Service, actor: str, user):
     if actor in CUSTOMER_ACTORS:
         return service.customer.user if service.customer.user_id else None
     return user
-

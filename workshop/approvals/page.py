@@ -70,7 +70,9 @@ def _answer(request, link):
     extra = {int(key[5:]) for key in request.POST if key.startswith("line-") and key[5:].isdigit()} - set(proposed)
     if extra:
         answers.update({pk: request.POST[f"line-{pk}"] for pk in extra})  # refused by `decide`: not this estimate's
-    terms = {int(key[6:]): value for key, value in request.POST.items() if key.startswith("terms-") and key[6:].isdigit()}
+    terms = {
+        int(key[6:]): value for key, value in request.POST.items() if key.startswith("terms-") and key[6:].isdigit()
+    }
     try:
         decide(
             service=service,

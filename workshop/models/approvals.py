@@ -15,7 +15,10 @@ class ApprovalLink(models.Model):
     newer link replaces it (`revoked_at`)."""
 
     service = models.ForeignKey(
-        "workshop.Service", verbose_name=_("ordre de réparation"), on_delete=models.CASCADE, related_name="approval_links"
+        "workshop.Service",
+        verbose_name=_("ordre de réparation"),
+        on_delete=models.CASCADE,
+        related_name="approval_links",
     )
     nonce = models.CharField(max_length=32, unique=True, editable=False)
     created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
