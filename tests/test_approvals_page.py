@@ -124,3 +124,21 @@ def test_the_page_is_rate_limited_per_address(client, estimate, settings):
     address = url(estimate)
     assert [client.get(address).status_code for _ in range(4)] == [200, 200, 200, 429]
     assert client.get(address, REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def test_after_answering_the_approved_estimate_pdf_shows_each_lines_answer(client, estimate):
+    import io
+
+    from pypdf import PdfReader
+
+    first, second = estimate.items.order_by("id")
+    token = links.token_for(links.issue_link(service=estimate))
+    form = answer_form(estimate, **{f"line-{first.pk}": "approved", f"line-{second.pk}": "declined"})
+    done = client.post(f"/devis/{token}/", form).content.decode()
+    assert f"/devis/{token}/pdf/" in done
+    response = client.get(f"/devis/{token}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Devis accepté" in text and "Accepté" in text and "Refusé (non compté)" in text
+    assert "120,000" in text  # 119 TTC of the approved line and the stamp; the declined line is not counted
+    assert client.get("/devis/forged-token/pdf/").status_code == 404

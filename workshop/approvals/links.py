@@ -52,8 +52,11 @@ def issue_link(*, service: Service, user=None) -> ApprovalLink:
         )
 
 
-def open_link(token: str, *, for_update: bool = False) -> ApprovalLink:
-    """The live link the token names, or `LinkRefused` saying why (the link, when known, gives the garage)."""
+def open_link(token: str, *, for_update: bool = False, answered: bool = False) -> ApprovalLink:
+    """The live link the token names, or `LinkRefused` saying why (the link, when known, gives the garage).
+
+    `answered=True` also opens a link the customer has used (not a replaced one) until it expires: the
+    approved estimate's PDF stays downloadable from it."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.ECAR_APPROVAL_LINK_DAYS))
     except signing.SignatureExpired:
@@ -68,7 +71,7 @@ def open_link(token: str, *, for_update: bool = False) -> ApprovalLink:
     link = rows.filter(nonce=str(payload.get("n", "")), service_id=payload.get("s")).first()
     if link is None:
         raise LinkRefused("invalid")
-    if link.used_at or link.revoked_at:
+    if link.revoked_at or (link.used_at and not answered):
         raise LinkRefused("used", link)
     if expired or link.expires_at <= timezone.now():
         raise LinkRefused("expired", link)

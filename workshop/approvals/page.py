@@ -20,7 +20,7 @@ from workshop.workflows import TransitionRefused
 
 from . import throttle
 from .decisions import decide
-from .links import LinkRefused, open_link
+from .links import LinkRefused, open_link, token_for
 
 LANGUAGES = ("fr", "ar")
 D = ServiceItem.Decision
@@ -40,6 +40,23 @@ def estimate_context(service) -> dict:
     counted = [item for item in items if item.decision != D.DECLINED]
     totals = document_totals(counted, stamp_exempt=service.customer.stamp_exempt)
     return {"items": items, "open_items": [i for i in items if i.decision == D.PROPOSED], **totals}
+
+
+@never_cache
+@require_http_methods(["GET"])
+def approval_pdf(request, token: str):
+    """The estimate with each line's answer, as a PDF: from a live link, or one the customer has answered with."""
+    from reports.documents import estimate_pdf, pdf_filename
+
+    if not throttle.allow(request):
+        return _closed(request, None, "throttled", status=429)
+    try:
+        link = open_link(token, answered=True)
+    except LinkRefused as refused:
+        return _closed(request, refused.link, refused.reason, status=404 if refused.reason == "invalid" else 410)
+    response = HttpResponse(estimate_pdf(link.service), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename("devis", link.service.reference)}"'
+    return response
 
 
 @never_cache
@@ -86,7 +103,8 @@ def _answer(request, link):
         )
     except (ValidationError, TransitionRefused) as error:
         return _page(request, link, errors=error.messages, status=400)
-    return render(request, "approvals/done.html", {**_common(link), **estimate_context(service)})
+    context = {**_common(link), **estimate_context(service), "token": token_for(link)}
+    return render(request, "approvals/done.html", context)
 
 
 def _page(request, link, *, errors=(), status=200) -> HttpResponse:
