@@ -98,3 +98,15 @@ def test_a_changed_line_of_an_approved_job_sends_one_new_link(django_capture_on_
     assert ApprovalLink.objects.filter(service=service).count() == 1
     assert Notification.objects.filter(service=service, event=Notification.Event.ESTIMATE_READY).count() == 1
     assert set(service.items.values_list("decision", flat=True)) == {"proposed"}
+
+
+def test_a_garage_template_without_the_link_still_sends_it():
+    from workshop.models import NotificationTemplate
+
+    NotificationTemplate.objects.update_or_create(
+        event="estimate_ready", language="fr", defaults={"text": "Devis {reference} prêt : {total}."}
+    )
+    service = f.estimate_awaiting_answer()
+    note = links.send_link(service=service)
+    link = ApprovalLink.objects.get(service=service)
+    assert note.message.startswith(f"Devis {service.reference} pr") and note.message.endswith(links.url_for(link))

@@ -26,6 +26,28 @@ def approve_lines_of_approved_jobs(apps, schema_editor):
         )
 
 
+SEEDED_ESTIMATE_READY = {  # as 0014 seeded them
+    "fr": "Votre devis pour le véhicule {plate} est prêt : {total} TTC (ordre {reference}). "
+    "Merci de nous donner votre accord.",
+    "ar": "عرض السعر الخاص بالسيارة {plate} جاهز: {total} (أمر الإصلاح {reference}). نرجو تأكيد موافقتكم.",
+}
+ESTIMATE_READY_WITH_LINK = {
+    "fr": "Votre devis pour le véhicule {plate} est prêt : {total} TTC (ordre {reference}). "
+    "Acceptez ou refusez chaque ligne ici : {link}",
+    "ar": "عرض السعر الخاص بالسيارة {plate} جاهز: {total} (أمر الإصلاح {reference}). "
+    "اقبلوا أو ارفضوا كل سطر هنا: {link}",
+}
+
+
+def link_in_estimate_ready(apps, schema_editor):
+    """The seeded « Devis prêt » text, if the garage has not edited it, now carries the approval link."""
+    NotificationTemplate = apps.get_model("workshop", "NotificationTemplate")
+    for language, seeded in SEEDED_ESTIMATE_READY.items():
+        NotificationTemplate.objects.filter(event="estimate_ready", language=language, text=seeded).update(
+            text=ESTIMATE_READY_WITH_LINK[language]
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -165,4 +187,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('actor', 'customer_link'), _negated=True), models.Q(models.Q(('signed_name', ''), _negated=True), ('link__isnull', False)), _connector='OR'), name='line_decision_link_signed'),
         ),
         migrations.RunPython(approve_lines_of_approved_jobs, migrations.RunPython.noop),
+        migrations.RunPython(link_in_estimate_ready, migrations.RunPython.noop),
     ]

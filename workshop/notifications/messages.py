@@ -136,9 +136,12 @@ def _contact(customer, channel: str, event: str) -> str:
 
 
 def notify(
-    *, customer, event: str, context: dict, service=None, invoice=None, channels=("sms", "email")
+    *, customer, event: str, context: dict, service=None, invoice=None, channels=("sms", "email"), required=()
 ) -> Notification | None:
-    """Queue the event's message to the customer on the first channel they accepted; None when they accepted none."""
+    """Queue the event's message to the customer on the first channel they accepted; None when they accepted none.
+
+    `required` names placeholders whose value the message must carry: a garage's template written without them
+    gets the value appended (the approval link must reach the customer whatever the text says)."""
     for channel in channels:
         recipient = _contact(customer, channel, event)
         if recipient:
@@ -146,6 +149,11 @@ def notify(
     else:
         return None
     rendered = render(event=event, language=language_of(customer), context={"customer": str(customer), **context})
+    text = rendered.text
+    for name in required:
+        if str(context[name]) not in text:
+            text = f"{text} {context[name]}"
+    rendered = Rendered(subject=rendered.subject, text=text, language=rendered.language)
     return queue(
         event=event,
         channel=channel,
@@ -168,6 +176,7 @@ def for_service(*, service, event: str, link=None) -> Notification | None:
         from workshop.approvals.links import issue_link, url_for
 
         context["link"] = url_for(link or issue_link(service=service))
+        return notify(customer=service.customer, event=event, context=context, service=service, required=("link",))
     return notify(customer=service.customer, event=event, context=context, service=service)
 
 
