@@ -157,17 +157,26 @@ def test_the_advisers_accord_button_approves_the_lines_still_proposed(adviser):
     assert not any(link.is_live for link in ApprovalLink.objects.filter(service=service))
 
 
-def test_a_changed_line_after_approval_is_asked_again_alone_and_not_billed_meanwhile(superuser):
-    service = f.estimate_awaiting_answer(items=2)
-    unchanged, changed = lines(service)
-    by_link(service, {unchanged.pk: "approved", changed.pk: "approved"})
+def test_a_changed_line_after_approval_is_asked_again_alone_and_billed_once_answered(superuser, adviser):
+    service = f.estimate_awaiting_answer(items=3)
+    unchanged, changed, extra = lines(service)
+    ServiceItem.objects.filter(pk=extra.pk).update(recommended=True)
+    by_link(service, {unchanged.pk: "approved", changed.pk: "approved", extra.pk: "approved"})
     changed.refresh_from_db()
     changed.quantity = Decimal("2.000")
     changed.save()
-    assert [line.decision for line in lines(service)] == ["approved", "proposed"]
+    extra.refresh_from_db()
+    extra.quantity = Decimal("3.000")
+    extra.save()
+    assert [line.decision for line in lines(service)] == ["approved", "proposed", "proposed"]
     Service.objects.filter(pk=service.pk).update(status=Service.Status.COMPLETED)
-    invoice = billing.create_invoice_from_service(service=Service.objects.get(pk=service.pk), user=superuser)
-    assert [line.description for line in invoice.lines.all()] == [unchanged.description]
+    completed = Service.objects.get(pk=service.pk)
+    with pytest.raises(TransitionRefused, match="attendent encore la réponse du client"):
+        billing.create_invoice_from_service(service=completed, user=superuser)
+    decide(service=completed, answers={changed.pk: "approved"}, actor=A.ADVISER_PHONE, user=adviser)
+    invoice = billing.create_invoice_from_service(service=completed, user=superuser)
+    # the recommended line left unanswered is not billed
+    assert [line.description for line in invoice.lines.all()] == [unchanged.description, changed.description]
 
 
 def test_a_line_decision_is_never_changed_nor_deleted():
@@ -182,7 +191,7 @@ def test_a_line_decision_is_never_changed_nor_deleted():
 
 
 def test_a_job_no_longer_open_takes_no_answer(adviser):
-    service = f.service_in_state(Service.Status.COMPLETED, items=1)
+    service = f.service_in_state(Service.Status.INVOICED, items=1)
     (line,) = lines(service)
     with pytest.raises(TransitionRefused, match="n'attend plus"):
         decide(service=service, answers={line.pk: "approved"}, actor=A.ADVISER_PHONE, user=adviser)

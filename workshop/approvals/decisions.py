@@ -24,8 +24,9 @@ OPEN_STATUSES = (
     Service.Status.APPROVED,
     Service.Status.IN_PROGRESS,
     Service.Status.WAITING_PARTS,
+    Service.Status.COMPLETED,
 )
-"""A job whose lines may still be answered: the estimate is out, the work not finished."""
+"""A job whose lines may still be answered: the estimate is out, the job not yet invoiced."""
 CUSTOMER_ACTORS = (A.CUSTOMER_LINK, A.CUSTOMER_APP)
 
 

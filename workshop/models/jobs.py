@@ -47,6 +47,20 @@ def has_amount_to_bill(service) -> bool:
     return service.items.filter(ServiceItem.billable_rows(service), total_ttc__gt=0).exists()
 
 
+@refusal(
+    _(
+        "Des lignes attendent encore la réponse du client : enregistrez son accord (par téléphone), renvoyez-lui "
+        "le lien du devis, ou retirez-les."
+    )
+)
+def no_required_line_awaiting_answer(service) -> bool:
+    """Only approved work is billed: a line added or changed after the approval must be answered first (an
+    unanswered « recommandé » line is simply not billed)."""
+    if service.pk is None or service.approved_at is None:
+        return True
+    return not service.items.filter(decision=ServiceItem.Decision.PROPOSED, recommended=False).exists()
+
+
 def on_own_jobs(permission: str):
     """A transition permission that mechanics hold only on the jobs assigned to them."""
 
@@ -279,7 +293,7 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         field=status,
         source=Status.COMPLETED,
         target=Status.INVOICED,
-        conditions=[has_amount_to_bill],
+        conditions=[no_required_line_awaiting_answer, has_amount_to_bill],
         permission="workshop.invoice_service",
     )
     def invoice(self):
