@@ -221,6 +221,14 @@ ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
 
+# --- Estimate approval by the customer (workshop.approvals; README « Accord du devis ») ------------
+# A signed link to the public approval page lasts this many days; the page counts at most
+# ECAR_APPROVAL_PAGE_RATE requests per client address and hour (default cache). Links are absolute URLs
+# on ECAR_PUBLIC_URL (the address customers reach the garage's server at).
+ECAR_APPROVAL_LINK_DAYS = int(os.environ.get("ECAR_APPROVAL_LINK_DAYS", "7"))
+ECAR_APPROVAL_PAGE_RATE = int(os.environ.get("ECAR_APPROVAL_PAGE_RATE", "60"))
+ECAR_PUBLIC_URL = os.environ.get("ECAR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Reminders (workshop.notifications.reminders; README « Relances ») ------------------------------
 # Service due (the reminders and the car page): from the car's last maintenance job plus these intervals (or the
 # car's own), by date or by mileage at the trend of its visits, whichever comes first.

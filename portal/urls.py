@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from portal.errors import page_not_found
 from workshop.admin.accounting import accounting_export_view
+from workshop.approvals.page import approval_page, approval_pdf
 
 handler404 = page_not_found
 
@@ -19,6 +20,9 @@ urlpatterns = [
     ),
     path("admin/reports/", include("reports.urls")),
     path("api/", include("workshop.api.urls")),
+    # The customer's estimate approval page: public, reached only by a signed link (workshop.approvals).
+    path("devis/<str:token>/", approval_page, name="approval_page"),
+    path("devis/<str:token>/pdf/", approval_pdf, name="approval_pdf"),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

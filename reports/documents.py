@@ -30,7 +30,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from workshop.models import CreditNote, EInvoice, Invoice, Service, WorkshopProfile
+from workshop.models import CreditNote, EInvoice, Invoice, Service, ServiceItem, WorkshopProfile
 from workshop.money import ZERO, amount_in_words, to_millimes
 from workshop.validators import format_phone, format_tax_id, plate_in_arabic
 
@@ -299,7 +299,7 @@ def service_context(service: Service, profile: WorkshopProfile | None = None) ->
         "seller": _seller_from_profile(profile),
         "customer": _customer_of_service(service),
         "lines": list(items.select_related("part", "labour").order_by("position", "id")),
-        "tva_breakdown": _tva_breakdown(items),
+        "tva_breakdown": _tva_breakdown(items.exclude(decision=ServiceItem.Decision.DECLINED)),
         "stamp_duty": stamp,
         "net_to_pay": service.total_ttc + stamp,
         "amount_in_words": amount_in_words(service.total_ttc + stamp),
@@ -369,7 +369,15 @@ def credit_note_pdf(credit_note: CreditNote, profile: WorkshopProfile | None = N
 
 
 def estimate_pdf(service: Service, profile: WorkshopProfile | None = None) -> bytes:
-    context = {**service_context(service, profile), "title": "Devis", "valid_days": settings.ECAR_ESTIMATE_VALID_DAYS}
+    """The estimate with each line's answer (proposed, approved, declined: declined lines count for nothing);
+    once answered it is the approved estimate the customer can download from the approval page."""
+    context = {
+        **service_context(service, profile),
+        "title": "Devis",
+        "valid_days": settings.ECAR_ESTIMATE_VALID_DAYS,
+        "show_decisions": True,
+        "answered": service.items.filter(decision=ServiceItem.Decision.APPROVED).exists(),
+    }
     return render_pdf("documents/estimate.html", context, identity=PdfIdentity(key=f"estimate:{service.reference}"))
 
 

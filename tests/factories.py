@@ -626,3 +626,14 @@ def _default_text(event, language):
     from workshop.notifications.messages import EVENTS
 
     return EVENTS[event].defaults.get(language) or EVENTS[event].defaults["fr"]
+
+
+# --- approval: estimates awaiting the customer's answer (workshop.approvals) ---------------------------------------
+
+
+def estimate_awaiting_answer(*, items: int = 2, item_fields: dict | None = None, **kwargs) -> models.Service:
+    """A job whose estimate is ready (« Devis prêt », `diagnosed_at` set), with `items` lines still proposed."""
+    service = service_in_state(models.Service.Status.DIAGNOSED, items=items, item_fields=item_fields, **kwargs)
+    models.Service.objects.filter(pk=service.pk).update(diagnosed_at=timezone.now())
+    service.refresh_from_db()
+    return service

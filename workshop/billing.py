@@ -176,7 +176,10 @@ def create_invoice_from_service(*, service: Service, user) -> Invoice:
                 % {"reference": locked.reference, "state": locked.get_status_display()},
                 code="state",
             )
-        invoice, lines = invoice_from_service(locked, list(locked.items.all()), profile=WorkshopProfile.load())
+        # Only the work the customer approved is billed: declined lines (« travaux refusés ») and lines changed
+        # since and not yet answered stay on the job, off the invoice (ServiceItem.billable_on).
+        billable = [item for item in locked.items.all() if item.billable_on(locked)]
+        invoice, lines = invoice_from_service(locked, billable, profile=WorkshopProfile.load())
         invoice._history_user = user
         try:  # no savepoint needed: the refusal rolls the whole block back
             invoice.save()

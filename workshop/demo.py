@@ -354,8 +354,17 @@ def _service_items(service: Service, rng, parts, labours) -> list[ServiceItem]:
             discount_percent=item.discount_percent,
             tva_rate=item.tva_rate,
         )
+        if service.status not in NOT_YET_APPROVED:  # the customer agreed to every line (the adviser's button)
+            item.decision, item.decided_at, item.decided_terms = (
+                ServiceItem.Decision.APPROVED,
+                service.received_at,
+                item.terms(),
+            )
         items.append(item)
     return items
+
+
+NOT_YET_APPROVED = (Service.Status.RECEIVED, Service.Status.DIAGNOSED, Service.Status.CANCELLED)
 
 
 def _status_for_age(days: int, rng) -> str:

@@ -21,6 +21,7 @@ from workshop.people import person_name
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
+from .approvals import ApprovalAdminMixin
 from .base import (
     EcarModelAdmin,
     EcarTabularInline,
@@ -123,6 +124,8 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
         "tva_rate",
         "total_ht_column",
         "total_ttc_column",
+        "recommended",
+        "decision_column",
     )
     autocomplete_fields = ("part", "labour")
     price_columns = ("total_ht_column", "total_ttc_column")
@@ -139,7 +142,7 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
         return super().has_delete_permission(request, obj) and not (obj and obj.items_frozen)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["total_ht_column", "total_ttc_column"]
+        fields = ["total_ht_column", "total_ttc_column", "decision_column"]
         if not request.user.has_perm("workshop.change_item_price"):
             fields += PRICE_FIELDS
         return fields
@@ -151,6 +154,14 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
     @display(description=_("total TTC"))
     def total_ttc_column(self, obj):
         return money(obj.total_ttc) if obj.pk else "—"
+
+    @display(description=_("réponse du client"))
+    def decision_column(self, obj):
+        if not obj.pk:
+            return "—"
+        if obj.decision == ServiceItem.Decision.DECLINED:
+            return gettext("Travaux refusés")
+        return obj.get_decision_display()
 
 
 ServiceTransitionForm = transition_form(Service)
@@ -192,10 +203,22 @@ def _bulk_service_actions():
     }
 
 
-class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin, NormalisedSearchMixin, EcarModelAdmin):
+class ServiceAdmin(
+    ApprovalAdminMixin,
+    ServiceDocumentsMixin,
+    ListExportMixin,
+    TransitionAdminMixin,
+    NormalisedSearchMixin,
+    EcarModelAdmin,
+):
     transition_labels = workflows.SERVICE_TRANSITIONS
-    actions_detail = [*(f"transition_{name}" for name in workflows.SERVICE_TRANSITIONS), "create_invoice", "rebill"]
-    conditional_detail_actions = ("create_invoice", "rebill")
+    actions_detail = [
+        *(f"transition_{name}" for name in workflows.SERVICE_TRANSITIONS),
+        "create_invoice",
+        "rebill",
+        *ApprovalAdminMixin.approval_actions,
+    ]
+    conditional_detail_actions = ("create_invoice", "rebill", *ApprovalAdminMixin.approval_actions)
     actions = ["bulk_start", "bulk_complete", "bulk_deliver", "create_invoices"]
     change_form_outer_before_template = "workshop/admin/next_steps.html"
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
@@ -236,6 +259,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         "reference",
         "status",
         "totals_summary",
+        "approval_panel",
         "diagnosed_at",
         "approved_at",
         "started_at",
@@ -263,6 +287,7 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
             },
         ),
         (_("Montants"), {"fields": ("totals_summary",)}),
+        (_("Accord du client"), {"fields": ("approval_panel",)}),
         (_("Historique"), {"fields": ("timeline",), "classes": ["collapse"]}),
     )
 
@@ -298,10 +323,11 @@ class ServiceAdmin(ServiceDocumentsMixin, ListExportMixin, TransitionAdminMixin,
         )
 
     def extra_detail_actions(self, request, obj):
+        approval = self.approval_detail_actions(request, obj)
         can_invoice = obj.status == Service.Status.COMPLETED and request.user.has_perm("workshop.invoice_service")
         if can_invoice and workflows.refusal(obj, "invoice", request.user) is None:
-            return {"create_invoice"}
-        return {"rebill"} if self._may_rebill(request, obj) else set()
+            return {"create_invoice"} | approval
+        return ({"rebill"} if self._may_rebill(request, obj) else set()) | approval
 
     def _may_rebill(self, request, obj) -> bool:
         """A billed job whose invoices were all cancelled by credit notes is billed again from its frozen lines."""

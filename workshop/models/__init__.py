@@ -1,6 +1,7 @@
 """Domain models, one module per aggregate."""
 
 from .accounts import PhoneVerification
+from .approvals import ApprovalLink, LineDecision
 from .billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from .cars import Car
 from .catalogue import LabourOperation, Part
@@ -16,6 +17,7 @@ from .reminders import Reminder
 from .stock import StockMovement
 
 __all__ = [
+    "ApprovalLink",
     "Car",
     "CreditNote",
     "CreditNoteLine",
@@ -26,6 +28,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "LabourOperation",
+    "LineDecision",
     "LockedError",
     "Notification",
     "NotificationTemplate",

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from workshop.money import ZERO, line_amounts
+from workshop.money import ZERO, line_amounts, to_millimes
 from workshop.validators import date_bounds_check, validate_past_date, validate_planned_date
 
 from .common import (
@@ -41,8 +43,22 @@ def has_amount_to_bill(service) -> bool:
         return False
     prefetched = getattr(service, "_prefetched_objects_cache", {}).get("items")
     if prefetched is not None:
-        return any(item.total_ttc > 0 for item in prefetched)
-    return service.items.filter(total_ttc__gt=0).exists()
+        return any(item.total_ttc > 0 and item.billable_on(service) for item in prefetched)
+    return service.items.filter(ServiceItem.billable_rows(service), total_ttc__gt=0).exists()
+
+
+@refusal(
+    _(
+        "Des lignes attendent encore la réponse du client : enregistrez son accord (par téléphone), renvoyez-lui "
+        "le lien du devis, ou retirez-les."
+    )
+)
+def no_required_line_awaiting_answer(service) -> bool:
+    """Only approved work is billed: a line added or changed after the approval must be answered first (an
+    unanswered « recommandé » line is simply not billed)."""
+    if service.pk is None or service.approved_at is None:
+        return True
+    return not service.items.filter(decision=ServiceItem.Decision.PROPOSED, recommended=False).exists()
 
 
 def on_own_jobs(permission: str):
@@ -58,6 +74,18 @@ def on_own_jobs(permission: str):
 
 
 may_diagnose = on_own_jobs("workshop.diagnose_service")
+
+
+def may_approve(service, user) -> bool:
+    """Staff with `approve_service`, or the customer's own app account on their own job (issue 13)."""
+    if user.has_perm("workshop.approve_service"):
+        return True
+    from .customers import Customer
+
+    return bool(user.pk) and Customer.objects.filter(pk=service.customer_id, user_id=user.pk).exists()
+
+
+may_approve.permission = "workshop.approve_service"
 may_work_on = on_own_jobs("workshop.work_on_service")
 
 
@@ -220,10 +248,15 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         source=Status.DIAGNOSED,
         target=Status.APPROVED,
         conditions=[has_items],
-        permission="workshop.approve_service",
+        permission=may_approve,
     )
-    def approve(self):
+    def approve(self, *, by_customer: bool = False):
+        """The customer agreed. From the adviser's button (`by_customer` False) the customer's word covers every
+        line still proposed; from the customer's own decisions (`workshop.approvals.decisions`) the lines already
+        carry them."""
         self.approved_at = timezone.now()
+        if not by_customer:
+            self._effects.append(self._approve_proposed_lines)
 
     @transition(
         field=status,
@@ -260,7 +293,7 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         field=status,
         source=Status.COMPLETED,
         target=Status.INVOICED,
-        conditions=[has_amount_to_bill],
+        conditions=[no_required_line_awaiting_answer, has_amount_to_bill],
         permission="workshop.invoice_service",
     )
     def invoice(self):
@@ -295,6 +328,11 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         if self.mileage_in:
             Car.objects.filter(pk=self.car_id, mileage__lt=self.mileage_in).update(mileage=self.mileage_in)
 
+    def _approve_proposed_lines(self) -> None:
+        from workshop.approvals.decisions import approve_proposed_lines
+
+        approve_proposed_lines(service=self, user=getattr(self, "_history_user", None))
+
     def _notify_estimate_ready(self) -> None:
         from .notifications import Notification
 
@@ -312,11 +350,19 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
 
     def refresh_totals(self) -> None:
         """Keep the stored totals equal to the sum of the rounded lines (lists show them without a join)."""
-        sums = self.items.aggregate(ht=Sum("total_ht"), tva=Sum("total_tva"), ttc=Sum("total_ttc"))
+        lines = self.items.exclude(decision=ServiceItem.Decision.DECLINED)  # « travaux refusés » count for nothing
+        sums = lines.aggregate(ht=Sum("total_ht"), tva=Sum("total_tva"), ttc=Sum("total_ttc"))
         self.total_ht, self.total_tva, self.total_ttc = (sums[k] or ZERO for k in ("ht", "tva", "ttc"))
         Service.objects.filter(pk=self.pk).update(
             total_ht=self.total_ht, total_tva=self.total_tva, total_ttc=self.total_ttc
         )
+
+
+def line_terms(*, description, quantity, unit_price, discount_percent, tva_rate, total_ttc) -> str:
+    """A digest of a line's terms, compared when the customer decides (a page shown before a change is refused)
+    and when the line is saved (a decided line that changed is asked again)."""
+    values = [description or "", *(str(to_millimes(v)) for v in (quantity, unit_price, discount_percent, total_ttc))]
+    return hashlib.sha256("|".join([*values, str(int(tva_rate))]).encode()).hexdigest()
 
 
 class ServiceItemQuerySet(GuardedQuerySet):
@@ -332,6 +378,11 @@ class ServiceItem(models.Model):
     class Kind(models.TextChoices):
         PART = "part", _("Pièce")
         LABOUR = "labour", _("Main-d'œuvre")
+
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("Proposé")
+        APPROVED = "approved", _("Accepté")
+        DECLINED = "declined", _("Refusé")
 
     service = models.ForeignKey(
         Service, verbose_name=_("ordre de réparation"), on_delete=models.CASCADE, related_name="items"
@@ -369,6 +420,17 @@ class ServiceItem(models.Model):
     total_ht = models.DecimalField(_("total HT"), default=ZERO, editable=False, **MONEY)
     total_tva = models.DecimalField(_("TVA"), default=ZERO, editable=False, **MONEY)
     total_ttc = models.DecimalField(_("total TTC"), default=ZERO, editable=False, **MONEY)
+    recommended = models.BooleanField(
+        _("recommandé"),
+        default=False,
+        help_text=_("Conseillé mais pas nécessaire à la réparation demandée : le client peut ne pas y répondre."),
+    )
+    decision = models.CharField(
+        _("décision du client"), max_length=8, choices=Decision.choices, default=Decision.PROPOSED, editable=False
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True, editable=False)
+    # The line's terms when it was decided: a change to them asks the customer again (`save`).
+    decided_terms = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = ServiceItemQuerySet.as_manager()
@@ -384,6 +446,11 @@ class ServiceItem(models.Model):
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100), name="item_discount_percent_range"
             ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="item_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(decision="proposed", decided_at__isnull=True, decided_terms="")
+                | (Q(decision__in=["approved", "declined"], decided_at__isnull=False) & ~Q(decided_terms="")),
+                name="item_decision_has_its_evidence",
+            ),
         ]
 
     def __str__(self):
@@ -412,6 +479,38 @@ class ServiceItem(models.Model):
             tva_rate=self.tva_rate,
         )
 
+    def terms(self) -> str:
+        """What the customer agrees to on this line (see `line_terms`); computed totals included."""
+        return line_terms(
+            description=self.description,
+            quantity=self.quantity,
+            unit_price=self.unit_price or 0,
+            discount_percent=self.discount_percent,
+            tva_rate=self.tva_rate,
+            total_ttc=self.total_ttc,
+        )
+
+    @classmethod
+    def billable_rows(cls, service) -> Q:
+        """`billable_on` as a filter on one job's lines."""
+        if service.approved_at is None:
+            return ~Q(decision=cls.Decision.DECLINED)
+        return Q(decision=cls.Decision.APPROVED)
+
+    def billable_on(self, service) -> bool:
+        """Worked on and invoiced: an approved line; on a job never approved (data entered past the estimate)
+        every line not declined."""
+        if self.decision == self.Decision.DECLINED:
+            return False
+        return self.decision == self.Decision.APPROVED or service.approved_at is None
+
+    def _ask_again_if_changed(self) -> bool:
+        """A decided line whose terms changed goes back to « proposé »; True when the customer is to be asked."""
+        if self.decision != self.Decision.PROPOSED and self.decided_terms != self.terms():
+            self.decision, self.decided_at, self.decided_terms = self.Decision.PROPOSED, None, ""
+            return True
+        return self.pk is None and self.decision == self.Decision.PROPOSED
+
     def clean(self):
         self.fill_from_catalogue()
         if not self.description:
@@ -427,10 +526,15 @@ class ServiceItem(models.Model):
     def save(self, *args, **kwargs):
         self.fill_from_catalogue()
         self.compute_totals()
+        ask_again = self._ask_again_if_changed()
         with transaction.atomic():
             self._refuse_if_frozen()
             super().save(*args, **kwargs)
             self.service.refresh_totals()
+            if ask_again and Service.objects.filter(pk=self.service_id, approved_at__isnull=False).exists():
+                from workshop.approvals.links import ask_again_on_commit
+
+                ask_again_on_commit(service_id=self.service_id)
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():

@@ -136,9 +136,12 @@ def _contact(customer, channel: str, event: str) -> str:
 
 
 def notify(
-    *, customer, event: str, context: dict, service=None, invoice=None, channels=("sms", "email")
+    *, customer, event: str, context: dict, service=None, invoice=None, channels=("sms", "email"), required=()
 ) -> Notification | None:
-    """Queue the event's message to the customer on the first channel they accepted; None when they accepted none."""
+    """Queue the event's message to the customer on the first channel they accepted; None when they accepted none.
+
+    `required` names placeholders whose value the message must carry: a garage's template written without them
+    gets the value appended (the approval link must reach the customer whatever the text says)."""
     for channel in channels:
         recipient = _contact(customer, channel, event)
         if recipient:
@@ -146,6 +149,11 @@ def notify(
     else:
         return None
     rendered = render(event=event, language=language_of(customer), context={"customer": str(customer), **context})
+    text = rendered.text
+    for name in required:
+        if str(context[name]) not in text:
+            text = f"{text} {context[name]}"
+    rendered = Rendered(subject=rendered.subject, text=text, language=rendered.language)
     return queue(
         event=event,
         channel=channel,
@@ -158,9 +166,17 @@ def notify(
     )
 
 
-def for_service(*, service, event: str) -> Notification | None:
-    """A job's news (estimate ready, waiting for parts, car ready) to its customer."""
+def for_service(*, service, event: str, link=None) -> Notification | None:
+    """A job's news (estimate ready, waiting for parts, car ready) to its customer.
+
+    « Devis prêt » carries a new signed link to the approval page (`workshop.approvals.links`); `link` is one
+    the caller already made (the admin's « Renvoyer le lien » records who sent it)."""
     context = {"plate": service.car.plate, "reference": service.reference, "total": format_tnd(service.total_ttc)}
+    if event == Notification.Event.ESTIMATE_READY:
+        from workshop.approvals.links import issue_link, url_for
+
+        context["link"] = url_for(link or issue_link(service=service))
+        return notify(customer=service.customer, event=event, context=context, service=service, required=("link",))
     return notify(customer=service.customer, event=event, context=context, service=service)
 
 
@@ -202,11 +218,12 @@ E = Notification.Event
 register(
     E.ESTIMATE_READY,
     label=gettext_lazy("Devis prêt"),
-    placeholders=("plate", "reference", "total"),
+    placeholders=("plate", "reference", "total", "link"),
     defaults={
         "fr": "Votre devis pour le véhicule {plate} est prêt : {total} TTC (ordre {reference}). "
-        "Merci de nous donner votre accord.",
-        "ar": "عرض السعر الخاص بالسيارة {plate} جاهز: {total} (أمر الإصلاح {reference}). نرجو تأكيد موافقتكم.",
+        "Acceptez ou refusez chaque ligne ici : {link}",
+        "ar": "عرض السعر الخاص بالسيارة {plate} جاهز: {total} (أمر الإصلاح {reference}). "
+        "اقبلوا أو ارفضوا كل سطر هنا: {link}",
     },
 )
 register(

@@ -10,7 +10,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from workshop.models import Car, Customer, Invoice, Reminder, Service, ServiceItem
@@ -249,23 +249,27 @@ def payment_due(*, on: date) -> list[Due]:
 def declined_lines_due(*, on: date):
     """Lines the customer declined whose reminder delay (ECAR_DECLINED_WORK_REMINDER_DAYS) is over.
 
-    Lines carry no decision of their own yet (per-line approval comes with issue 13): what the data records
-    today is a whole estimate declined, a job cancelled while its estimate awaited the customer's answer
-    (estimate ready, never approved). Its lines are the declined lines, reminded once, between one and two
-    delays after the refusal. When lines get a decision, add `Q(decision="declined")` lines here.
+    A line is declined by the customer's own answer (`decision` « refusé », issue 13: dated `decided_at`), or,
+    before per-line answers, by a whole estimate turned down: a job cancelled while its estimate awaited the
+    customer's answer (estimate ready, never approved; dated `cancelled_at`). Reminded once, between one and two
+    delays after the refusal, unless the car came back to the garage since. Annotated `declined_at`.
     """
     delay = timedelta(days=settings.ECAR_DECLINED_WORK_REMINDER_DAYS)
+    declined = Q(decision=ServiceItem.Decision.DECLINED) | Q(
+        service__status=Service.Status.CANCELLED,
+        service__diagnosed_at__isnull=False,
+        service__approved_at__isnull=True,
+    )
     came_back = Service.objects.filter(
-        car_id=OuterRef("service__car_id"), received_at__gt=OuterRef("service__cancelled_at")
+        car_id=OuterRef("service__car_id"), received_at__gt=OuterRef("declined_at")
+    ).exclude(pk=OuterRef("service_id"))
+    declined_at = Case(
+        When(decision=ServiceItem.Decision.DECLINED, then=F("decided_at")), default=F("service__cancelled_at")
     )
     return (
-        ServiceItem.objects.filter(
-            service__status=Service.Status.CANCELLED,
-            service__diagnosed_at__isnull=False,
-            service__approved_at__isnull=True,
-            service__cancelled_at__lte=end_of_day(on - delay),
-            service__cancelled_at__gt=end_of_day(on - 2 * delay),
-        )
+        ServiceItem.objects.filter(declined)
+        .annotate(declined_at=declined_at)
+        .filter(declined_at__lte=end_of_day(on - delay), declined_at__gt=end_of_day(on - 2 * delay))
         .exclude(Exists(came_back))
         .order_by("service_id", "position", "id")
     )
@@ -274,11 +278,11 @@ def declined_lines_due(*, on: date):
 def declined_work_due(*, on: date) -> list[Due]:
     jobs: dict[int, Due] = {}
     lines = declined_lines_due(on=on).values_list(
-        "service_id", "service__car_id", "service__customer_id", "service__cancelled_at", "description"
+        "service_id", "service__car_id", "service__customer_id", "declined_at", "description"
     )
-    for service_id, car_id, customer_id, cancelled_at, description in lines:
+    for service_id, car_id, customer_id, declined_at, description in lines:
         if service_id not in jobs:
-            declined_on = timezone.localdate(cancelled_at)
+            declined_on = timezone.localdate(declined_at)
             jobs[service_id] = Due(
                 Reminder.Kind.DECLINED_WORK,
                 1,

@@ -7,17 +7,20 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from portal.login_lockout import client_ip
 from workshop import workflows
 from workshop.api.errors import error_responses
 from workshop.api.filters import ServiceFilter, ServiceItemFilter
 from workshop.api.permissions import CUSTOMER, MECHANIC, STAFF
+from workshop.approvals.decisions import decide
 from workshop.history import service_timeline
 from workshop.models import Service, ServiceItem
 from workshop.roles import can_see_prices
 
+from .approval import ApprovalRequestSerializer, ApprovalSerializer, actor_for, approval_data
 from .base import GarageViewSet
 from .job_serializers import (
     CustomerItemSerializer,
@@ -82,8 +85,8 @@ class ServiceViewSet(
         MECHANIC: MechanicServiceDetailSerializer,
         CUSTOMER: CustomerServiceDetailSerializer,
     }
-    customer_actions = ("list", "retrieve")
-    read_actions = ("transition",)  # the workflow checks the transition's own permission (403)
+    customer_actions = ("list", "retrieve", "approval")
+    read_actions = ("transition", "approval")  # the workflow / `decide` check their own permission (403)
     filterset_class = ServiceFilter
     ordering = "-received_at"
     ordering_fields = ("received_at", "reference", "id")
@@ -143,6 +146,49 @@ class ServiceViewSet(
         self.action = "retrieve"
         self.kwargs["pk"] = service.pk
         return self.retrieve(request)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=gettext_lazy("Le devis à accepter, ligne par ligne"),
+        description=gettext_lazy(
+            "Les lignes avec leur réponse (proposé, accepté, refusé), « recommandé », et les totaux des lignes non "
+            "refusées, timbre compris. Client : ses ordres seulement (404 sinon)."
+        ),
+        responses={200: ApprovalSerializer, **error_responses(403, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=gettext_lazy("Accepter ou refuser des lignes du devis"),
+        description=gettext_lazy(
+            "Client : sa réponse, depuis l'application, aux lignes encore proposées. Personnel (droit « accord du "
+            "client ») : la réponse donnée par téléphone. Chaque réponse renvoie `terms` tel que lu : une ligne "
+            "changée depuis est refusée (400). Quand chaque ligne non recommandée a sa réponse et qu'au moins une "
+            "est acceptée, l'ordre passe à « Accepté »."
+        ),
+        request=ApprovalRequestSerializer,
+        responses={200: ApprovalSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="approval", url_name="approval")
+    def approval(self, request, pk=None):
+        if self.caller == MECHANIC:
+            raise PermissionDenied(_("Le devis et ses prix ne sont pas visibles avec votre rôle."))
+        service = self.get_object()
+        if request.method == "POST":
+            data = ApprovalRequestSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            answers = data.validated_data["answers"]
+            decide(
+                service=service,
+                answers={answer["line"]: answer["decision"] for answer in answers},
+                terms={answer["line"]: answer["terms"] for answer in answers},
+                actor=actor_for(self.caller),
+                user=request.user,
+                signed_name=data.validated_data.get("signed_name", ""),
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            service.refresh_from_db()
+        return Response(ApprovalSerializer(approval_data(service)).data)
 
     def get_object(self):
         try:
