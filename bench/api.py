@@ -15,6 +15,7 @@ written); the admin list uses a session opened by a login, as bench/admin_change
 
 import argparse
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -26,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# gunicorn runs with DEBUG off, which refuses the development key; the tokens minted here must share its key.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 PAGE = 20
 
