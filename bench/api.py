@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # gunicorn runs with DEBUG off, which refuses the development key; the tokens minted here must share its key.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_HTTPS", "false")  # plain HTTP over loopback, as `make serve` runs it
 
 PAGE = 20
 
