@@ -177,8 +177,8 @@ EXPECTED = {
     "admin:workshop_invoice_download_teif[issued]":      "200 200 200 403 200 | 200 200 200 403 200",
     "admin:workshop_invoice_download_teif[draft]":       "302 302 302 403 302 | 302 302 302 403 302",
     # (re)making the e-invoice: those who issue invoices; back to the page with the outcome or the reason
-    "admin:workshop_invoice_prepare_einvoice[issued]":   "302 302 403 403 302 | 302 302 403 403 302",
-    "admin:workshop_invoice_prepare_einvoice[draft]":    "302 302 403 403 302 | 302 302 403 403 302",
+    "admin:workshop_invoice_prepare_einvoice[issued]":   "200 200 403 403 200 | 302 302 403 403 302",
+    "admin:workshop_invoice_prepare_einvoice[draft]":    "200 200 403 403 200 | 302 302 403 403 302",
     # money going back to the customer, and counter-payments: the manager and the accountant only
     "admin:workshop_invoice_refund_customer[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_invoice_refund_customer[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
@@ -204,7 +204,7 @@ EXPECTED = {
     "admin:workshop_creditnote_download_credit_note_pdf": "200 200 200 403 200 | 200 200 200 403 200",
     # its customer is a person without identifier: TEIF refuses it, and the page says why
     "admin:workshop_creditnote_download_teif":        "302 302 302 403 302 | 302 302 302 403 302",
-    "admin:workshop_creditnote_prepare_einvoice":     "302 302 403 403 302 | 302 302 403 403 302",
+    "admin:workshop_creditnote_prepare_einvoice":     "200 200 403 403 200 | 302 302 403 403 302",
     # e-invoice records: moved by workshop.einvoice only, read by the manager and the accountant
     "admin:workshop_einvoice_changelist":             "200 200 403 403 200 | 200 200 403 403 200",
     "admin:workshop_einvoice_add":                    "403 403 403 403 403 | 403 403 403 403 403",

@@ -132,11 +132,18 @@ def test_documents_from_the_start_date_are_prepared_and_failures_reported(settin
 
 def test_admin_prepare_action(manager_client):
     invoice = invoice_on(date(2026, 1, 9))
-    response = manager_client.post(reverse("admin:workshop_invoice_prepare_einvoice", args=[invoice.pk]), follow=True)
+    shown = manager_client.get(reverse("admin:workshop_invoice_prepare_einvoice", args=[invoice.pk]))
+    assert shown.status_code == 200 and not EInvoice.objects.filter(invoice=invoice).exists()  # GET only asks
+    confirmed = {"_form_submitted": "1"}  # what the confirmation dialog posts
+    response = manager_client.post(
+        reverse("admin:workshop_invoice_prepare_einvoice", args=[invoice.pk]), confirmed, follow=True
+    )
     assert "Préparée" in response.content.decode()
     assert EInvoice.objects.get(invoice=invoice).status == EInvoice.Status.PREPARED
     bad = IssuedInvoiceFactory(lines=[{}])
-    response = manager_client.post(reverse("admin:workshop_invoice_prepare_einvoice", args=[bad.pk]), follow=True)
+    response = manager_client.post(
+        reverse("admin:workshop_invoice_prepare_einvoice", args=[bad.pk]), confirmed, follow=True
+    )
     assert f"{bad.number} : [MessageRecieverIdentifier]" in response.content.decode()
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
+from unfold.forms import BaseDialogForm
 
 from workshop.einvoice import records, teif, validation
 from workshop.models import EInvoice
@@ -54,6 +55,11 @@ def _failure_messages(request, failures) -> None:
         messages.error(request, f"{failure.document} : {rules}")
 
 
+class PrepareForm(BaseDialogForm):
+    """« Préparer pour El Fatoora » asks nothing but a confirmation (unfold's `_form_submitted`), posted with the
+    CSRF token."""
+
+
 class EInvoiceActionsMixin:
     """On invoices and credit notes: the state column, the XML download, the bulk TEIF export (appended to the
     admin's own actions, beside the PDF mixins')."""
@@ -85,11 +91,23 @@ class EInvoiceActionsMixin:
         return HttpResponseRedirect("../")
 
     @action(
-        description=_("Préparer pour El Fatoora"), url_path="einvoice", icon="send", permissions=["prepare_einvoice"]
+        description=_("Préparer pour El Fatoora"),
+        url_path="einvoice",
+        icon="send",
+        permissions=["prepare_einvoice"],
+        dialog={
+            "title": _("Préparer pour El Fatoora"),
+            "description": _(
+                "Le XML TEIF est refait à partir de la facture figée, contrôlé, puis signé si le cachet est "
+                "configuré ; la tâche périodique le dépose chez TTN."
+            ),
+            "form_class": PrepareForm,
+            "form_submit_text": _("Préparer"),
+        },
     )
-    def prepare_einvoice(self, request, object_id):
+    def prepare_einvoice(self, request, form, object_id):
         """(Re)make the e-invoice (after a refusal too) and sign it when the seal is configured; the periodic
-        task deposits it at TTN."""
+        task deposits it at TTN. A dialog, so that only its POST writes (a GET shows the confirmation)."""
         document = get_object_or_404(self.get_queryset(request), pk=object_id)
         try:
             record = records.prepare(document=document)
