@@ -299,6 +299,19 @@ class EcarTabularInline(PriceVisibilityMixin, TabularInline):
     show_change_link = False
 
 
+class ReadOnlyAdminMixin:
+    """A ledger or a record the application writes: listed and shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInlineMixin:
     """Rows of a ledger or a frozen document: shown, never added, changed or deleted from the parent's page."""
 

@@ -20,7 +20,7 @@ from workshop.money import format_tnd
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin, money, person_column
 from .einvoice import EInvoiceActionsMixin, EInvoiceStatusFilter
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
@@ -487,17 +487,8 @@ class InvoiceAdmin(
 
 
 @admin.register(Payment)
-class PaymentAdmin(ListExportMixin, EcarModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, ListExportMixin, EcarModelAdmin):
     """A ledger: payments are recorded from their invoice and never edited or deleted."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference", "reverses")
     list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
@@ -527,7 +518,9 @@ class CreditNoteLineInline(ReadOnlyInlineMixin, EcarTabularInline):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(CreditNoteDocumentsMixin, EInvoiceActionsMixin, ListExportMixin, EcarModelAdmin):
+class CreditNoteAdmin(
+    CreditNoteDocumentsMixin, EInvoiceActionsMixin, ReadOnlyAdminMixin, ListExportMixin, EcarModelAdmin
+):
     """Credit notes are issued from their invoice (« Avoir total » / « Avoir partiel ») and then only read."""
 
     list_display = (
@@ -561,12 +554,3 @@ class CreditNoteAdmin(CreditNoteDocumentsMixin, EInvoiceActionsMixin, ListExport
     @display(description=_("TTC"), ordering="total_ttc")
     def ttc_column(self, obj):
         return money(obj.total_ttc)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,7 +15,7 @@ from unfold.forms import BaseDialogForm
 from workshop.einvoice import records, teif, validation
 from workshop.models import EInvoice
 
-from .base import EcarModelAdmin
+from .base import EcarModelAdmin, ReadOnlyAdminMixin
 
 EINVOICE_COLOURS = {
     "none": "info",
@@ -143,7 +143,7 @@ class EInvoiceActionsMixin:
 
 
 @admin.register(EInvoice)
-class EInvoiceAdmin(EcarModelAdmin):
+class EInvoiceAdmin(ReadOnlyAdminMixin, EcarModelAdmin):
     """Read only: records are made and moved by workshop.einvoice, never edited by hand."""
 
     list_display = ("__str__", "status_badge", "ttn_reference", "ttn_date", "attempts", "updated_at")
@@ -164,15 +164,6 @@ class EInvoiceAdmin(EcarModelAdmin):
         "signed_xml",
     )
     exclude = ("qr_png", "ttn_xml")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("état"), ordering="status", label=EINVOICE_COLOURS)
     def status_badge(self, obj):

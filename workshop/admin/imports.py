@@ -24,7 +24,7 @@ from workshop.imports.runs import ImportRefused, InvalidRowsRefused, progress_of
 from workshop.imports.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 from workshop.models import CustomerImport
 
-from .base import EcarModelAdmin, person_column
+from .base import EcarModelAdmin, ReadOnlyAdminMixin, person_column
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -53,7 +53,7 @@ class ConfirmForm(forms.Form):
 
 
 @admin.register(CustomerImport)
-class CustomerImportAdmin(EcarModelAdmin):
+class CustomerImportAdmin(ReadOnlyAdminMixin, EcarModelAdmin):
     list_display = (
         "created_at",
         "file_name",
@@ -77,15 +77,6 @@ class CustomerImportAdmin(EcarModelAdmin):
     ]
     exclude = ("report", "imported_by")
     imported_by_name = person_column("imported_by", gettext_lazy("importé par"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(
         description=gettext_lazy("statut"),

@@ -5,11 +5,11 @@ from unfold.decorators import display
 
 from workshop.models import Reminder
 
-from .base import EcarModelAdmin
+from .base import EcarModelAdmin, ReadOnlyAdminMixin
 
 
 @admin.register(Reminder)
-class ReminderAdmin(EcarModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, EcarModelAdmin):
     """The reminders ledger: written by the daily run (`send_reminders`), read here, never edited or deleted."""
 
     list_display = ("sent_on", "kind", "step", "customer", "car", "invoice", "due_date", "channel_column")
@@ -35,15 +35,6 @@ class ReminderAdmin(EcarModelAdmin):
         "notification",
         "created_at",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("canal"))
     def channel_column(self, obj):

@@ -17,7 +17,7 @@ from workshop import settlements
 from workshop.models import Invoice, Refund
 from workshop.models.refunds import REFUND_METHODS
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyInlineMixin, money, person_column
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin, money, person_column
 from .exports import ListExportMixin
 from .transitions import TransitionForm
 
@@ -191,7 +191,7 @@ class SettlementActionsMixin:
 
 
 @admin.register(Refund)
-class RefundAdmin(ListExportMixin, EcarModelAdmin):
+class RefundAdmin(ReadOnlyAdminMixin, ListExportMixin, EcarModelAdmin):
     """A ledger: refunds and customer credit are recorded from their invoice, never edited or deleted."""
 
     list_display = ("date", "invoice", "customer", "kind", "amount_column", "method", "reference", "recorded_by_name")
@@ -201,15 +201,6 @@ class RefundAdmin(ListExportMixin, EcarModelAdmin):
     readonly_fields = ("kind", "invoice", "customer", "amount", "method", "date", "reference", "recorded_by_name")
     exclude = ("recorded_by",)
     recorded_by_name = person_column("recorded_by", _("enregistré par"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("montant"), ordering="amount")
     def amount_column(self, obj):
