@@ -81,3 +81,12 @@ def test_a_mechanic_sees_the_answers_but_not_the_buttons(login, mechanic, answer
     assert "record-phone-decision" not in html and "resend-approval-link" not in html
     response = login(mechanic).post(action_url(answered, "record-phone-decision"), {"_form_submitted": "1"}, **HTMX)
     assert response.status_code == 403
+
+
+def test_a_job_the_customer_answered_cannot_be_deleted_even_by_a_superuser(login, superuser, answered):
+    client = login(superuser)
+    delete = reverse("admin:workshop_service_delete", args=[answered.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Service.objects.filter(pk=answered.pk).exists()
+    assert LineDecision.objects.filter(service=answered).count() == 2

@@ -78,9 +78,10 @@ def test_the_installed_triggers_are_those_the_spec_generates():
     """Fails when a table was rebuilt (SQLite drops its triggers), a column added or the spec changed without
     a migration calling `invariants.install` again."""
     expected = invariants.expected(connection)
-    # 26 checks: 8 frozen documents and ledgers (the stock movements' included), 6 frozen lines, 4 numbering,
-    # 4 ledger sums (invoice settlement, part stock), 2 payment ceiling; each on PostgreSQL a function and a trigger
-    assert len(expected) == 26
+    # 28 checks: 10 frozen documents and ledgers (the stock movements' and the customers' answers included), 6
+    # frozen lines, 4 numbering, 4 ledger sums (invoice settlement, part stock), 2 payment ceiling; each on
+    # PostgreSQL a function and a trigger
+    assert len(expected) == 28
     assert invariants.installed(connection) == expected
 
 
@@ -173,6 +174,41 @@ def test_raw_sql_cannot_touch_issued_documents_or_payments(issued):
     issued.refresh_from_db()
     assert (issued.total_ttc, issued.lines.count(), note.lines.count()) == (D("178.500"), 2, 1)
     assert (Payment.objects.get().amount, CreditNote.objects.get().reason) == (D("20.000"), "Erreur de facturation")
+
+
+def test_a_customers_answer_to_the_estimate_is_evidence_no_sql_changes_or_deletes():
+    from workshop.approvals import links
+    from workshop.approvals.decisions import decide
+    from workshop.models import LineDecision
+
+    service = f.estimate_awaiting_answer(items=2)
+    first, second = service.items.order_by("id")
+    decide(
+        service=service,
+        answers={first.pk: "approved", second.pk: "declined"},
+        actor=LineDecision.Actor.CUSTOMER_LINK,
+        link=links.issue_link(service=service),
+        signed_name="Mohamed Ben Ali",
+        ip_address="197.0.0.7",
+        user_agent="Mozilla/5.0 (Android)",
+    )
+    evidence = LineDecision.objects.get(item=first)
+    for sql in [
+        "UPDATE workshop_linedecision SET decision = 'declined' WHERE id = %s",
+        "UPDATE workshop_linedecision SET signed_name = 'Quelqu''un' WHERE id = %s",
+        "UPDATE workshop_linedecision SET decided_at = decided_at - interval '1 day' WHERE id = %s"
+        if connection.vendor == "postgresql"
+        else "UPDATE workshop_linedecision SET decided_at = '2000-01-01' WHERE id = %s",
+        "DELETE FROM workshop_linedecision WHERE id = %s",
+    ]:
+        with refused(invariants.MESSAGES["line_decision_frozen"]):
+            raw(sql, [evidence.pk])
+    with refused(invariants.MESSAGES["line_decision_frozen"]):
+        raw("UPDATE workshop_linedecision SET link_id = NULL, actor = 'adviser_phone' WHERE id = %s", [evidence.pk])
+    # A line or an account deleted later leaves the evidence, no longer pointing at it (on_delete=SET_NULL).
+    raw("UPDATE workshop_linedecision SET item_id = NULL, user_id = NULL WHERE id = %s", [evidence.pk])
+    evidence.refresh_from_db()
+    assert (evidence.decision, evidence.signed_name, evidence.item_id) == ("approved", "Mohamed Ben Ali", None)
 
 
 def test_the_vehicle_frozen_on_an_issued_invoice_is_refused_any_change(issued, draft):

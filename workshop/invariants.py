@@ -37,6 +37,7 @@ SEQUENCE = "workshop_documentsequence"
 REFUND = "workshop_refund"
 PART = "workshop_part"
 STOCK_MOVEMENT = "workshop_stockmovement"
+LINE_DECISION = "workshop_linedecision"
 
 MARKER = "ECAR-"
 """Every refusal's message starts with `ECAR-<code>:` so Python can tell it from any other database error."""
@@ -60,6 +61,10 @@ MESSAGES = {
     ),
     "stock_movement_frozen": _(
         "Un mouvement de stock ne peut être ni modifié ni supprimé : corrigez-le par un ajustement."
+    ),
+    "line_decision_frozen": _(
+        "La réponse d'un client à une ligne du devis est une preuve : elle ne se modifie ni ne se supprime ; "
+        "une nouvelle réponse s'ajoute à l'historique."
     ),
     "stock_ledger": _(
         "Le stock d'une pièce est la somme de ses mouvements (ventes, avoirs, réceptions, ajustements) : "
@@ -137,6 +142,9 @@ FROZEN = (
     Frozen(PAYMENT, "1 = 1", (), "payment_frozen"),  # a ledger: corrections are new rows
     Frozen(REFUND, "1 = 1", (), "refund_frozen"),  # money given back or kept as credit: a ledger too
     Frozen(STOCK_MOVEMENT, "1 = 1", (), "stock_movement_frozen"),  # stock in and out: corrections are new rows
+    # The customer's answers to an estimate: evidence. Only the reference to a deleted line or account may become
+    # NULL (on_delete=SET_NULL); the answer, its signer, address, time and link never change, nor go.
+    Frozen(LINE_DECISION, "1 = 1", ("item_id", "user_id"), "line_decision_frozen"),
 )
 FROZEN_CHILDREN = (
     FrozenChild(INVOICE_LINE, INVOICE, "invoice_id", "{p}.status <> 'draft'", "invoice_frozen"),

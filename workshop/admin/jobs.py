@@ -291,6 +291,10 @@ class ServiceAdmin(
         (_("Historique"), {"fields": ("timeline",), "classes": ["collapse"]}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        """A job the customer answered keeps that evidence (the database refuses to delete it): cancel it instead."""
+        return super().has_delete_permission(request, obj) and not (obj and obj.decisions.exists())
+
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
