@@ -19,6 +19,7 @@ from workshop.money import MILLIME, ZERO
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
 NUMBERED = (*IN_FORCE, Invoice.Status.CANCELLED)
+OWING = (*OPEN, Invoice.Status.CANCELLED)  # what the receivables read: owed by, or owed back to, the customer
 MONEY_FIELD = DecimalField(**MONEY)
 AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90), ("age_over_90", 91, None))
 
@@ -189,9 +190,12 @@ def receivable_measures(as_of: date) -> dict:
 
 def open_invoices(invoices, *, as_of: date):
     """Invoices with something owed: by the customer (open ones), or to the customer (money received on an
-    invoice since cancelled by a credit note, until it is refunded or kept as customer credit)."""
+    invoice since cancelled by a credit note, until it is refunded or kept as customer credit).
+
+    The first status filter repeats the partial index's condition (migration 0019, `invoice_owing_idx`) so
+    PostgreSQL reads the owing invoices from that index alone rather than the whole invoice table."""
     return (
-        invoices.filter(issue_date__lte=as_of)
+        invoices.filter(status__in=OWING, issue_date__lte=as_of)
         .alias(open_balance=balance_expression())
         .filter(Q(status__in=OPEN, open_balance__gt=0) | Q(status=Invoice.Status.CANCELLED, open_balance__lt=0))
     )
@@ -211,6 +215,15 @@ def receivables(invoices, *, as_of: date):
 
 def receivable_totals(invoices, *, as_of: date) -> dict:
     return in_millimes(open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of)))
+
+
+RECEIVABLE_SUMS = ("invoices", *(name for name, _low, _high in AGE_BUCKETS), "to_return", "balance")
+
+
+def receivable_measures_summed(as_of: date) -> dict:
+    """The per-customer measures whose sums over all customers are `receivable_totals` (all but the dates)."""
+    measures = receivable_measures(as_of)
+    return {name: measures[name] for name in RECEIVABLE_SUMS}
 
 
 # --- Customer statement ---------------------------------------------------------------------------
