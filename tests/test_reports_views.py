@@ -318,3 +318,17 @@ def test_receivables_totals_are_the_sums_of_all_pages_and_aggregate_once(manager
     for name in financial.RECEIVABLE_SUMS:
         assert sum(row[name] for row in rows) == expected[name], name
     assert expected["invoices"] == 60 and expected["balance"] > 0
+
+
+def test_receivables_empty_and_past_the_last_page(manager_client, db):
+    """No open invoice: no row, zero totals; a page past the end still answers with the totals of all rows."""
+    html = get(manager_client, "receivables", as_of="2026-01-31").content.decode()
+    assert "Aucune donnée pour ces critères." in html
+    f.IssuedInvoiceFactory(issue_date=date(2026, 1, 3))
+    response = get(manager_client, "receivables", as_of="2026-01-31", page="9")
+    assert response.status_code == 200  # django-tables2 shows the last page
+    table = response.context["table"]
+    assert table.page.number == 1 and len(table.page.object_list) == 1
+    assert table.totals["balance"] == Decimal("120.000") and table.totals["invoices"] == 1
+    response = get(manager_client, "receivables", as_of="2026-01-31", _export="csv")
+    assert response.content.decode("utf-8-sig").splitlines()[-1].startswith("Total;1;")
