@@ -66,7 +66,7 @@ def page(client, url, *, clear=True):
 def measure_export(client, today, runs: int) -> None:
     """The invoices of the last full month as CSV from the invoice list (streamed): first byte and whole file."""
     month_end = today.replace(day=1) - timedelta(days=1)
-    query = f"?issue_date_from={month_end.replace(day=1):%d/%m/%Y}&issue_date_to={month_end:%d/%m/%Y}"
+    query = f"?issue_date_from={month_end.replace(day=1).isoformat()}&issue_date_to={month_end.isoformat()}"
     url = f"/admin/workshop/invoice/export/{query}"
     first_bytes, totals = [], []
     size = rows = 0
