@@ -8,8 +8,11 @@ and deducts issued credit notes in the month they were issued, as the monthly de
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.utils.timezone import localdate
 
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
 from workshop.models.common import MONEY, TvaRate
@@ -19,6 +22,7 @@ from workshop.money import MILLIME, ZERO
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
 NUMBERED = (*IN_FORCE, Invoice.Status.CANCELLED)
+OWING = (*OPEN, Invoice.Status.CANCELLED)  # what the receivables read: owed by, or owed back to, the customer
 MONEY_FIELD = DecimalField(**MONEY)
 AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90), ("age_over_90", 91, None))
 
@@ -93,43 +97,107 @@ def _per_rate(prefix: str = "") -> dict:
 def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
     """One row per month: base and TVA per rate net of credit notes, credit notes deducted, stamps.
 
-    Four grouped queries (invoice lines, credit-note lines, invoice stamps, credit-note stamps), merged by month.
+    Two grouped queries on the document heads (counts, stamps), and two on the lines (invoice lines, credit-note
+    lines) for the months not in the cache, merged by month. A whole month before the current one is cached
+    under a fingerprint of its documents (how many, the sum of their ids): an issued document never changes
+    and is never deleted, so the same fingerprint means the same lines, and a document issued later with a
+    date in that month (or a credit note) changes the fingerprint; the lines, which carry no date and are read
+    through their invoice, are then only read for the months that need it (the edges of the period, this month).
     """
-    invoice_lines = (
-        InvoiceLine.objects.filter(invoice__status__in=NUMBERED, invoice__issue_date__range=(date_from, date_to))
-        .annotate(month=TruncMonth("invoice__issue_date"))
-        .order_by()
-        .values("month")
-        .annotate(**_per_rate())
-    )
-    credit_lines = (
-        CreditNoteLine.objects.filter(
-            credit_note__status=CreditNote.Status.ISSUED, credit_note__issue_date__range=(date_from, date_to)
-        )
-        .annotate(month=TruncMonth("credit_note__issue_date"))
-        .order_by()
-        .values("month")
-        .annotate(**_per_rate("credited_"))
-    )
-    invoice_heads = (
-        Invoice.objects.filter(status__in=NUMBERED, issue_date__range=(date_from, date_to))
-        .annotate(month=TruncMonth("issue_date"))
-        .order_by()
-        .values("month")
-        .annotate(invoices=Count("id"), invoice_stamps=money_sum("stamp_duty"))
-    )
-    credit_heads = (
-        CreditNote.objects.filter(status=CreditNote.Status.ISSUED, issue_date__range=(date_from, date_to))
-        .annotate(month=TruncMonth("issue_date"))
-        .order_by()
-        .values("month")
-        .annotate(credit_notes=Count("id"), credited_stamps=money_sum("stamp_duty"))
+    period = Q(issue_date__range=(date_from, date_to))
+    heads = _tva_heads(Invoice.objects.filter(period, status__in=NUMBERED), "invoice")
+    heads_credit = _tva_heads(
+        CreditNote.objects.filter(period, status=CreditNote.Status.ISSUED), "credit", count_as="credit_notes"
     )
     months: dict = {}
-    for source in (invoice_lines, credit_lines, invoice_heads, credit_heads):
+    for source in (heads, heads_credit):
         for row in source:
-            months.setdefault(_as_date(row["month"]), {}).update(row)
+            months.setdefault(_as_date(row.pop("month")), {}).update(row)
+    keys = {month: _tva_key(month, months[month]) for month in months if _cacheable(month, date_from, date_to)}
+    cached = cache.get_many(keys.values()) if keys else {}
+    missing = [month for month in months if keys.get(month) not in cached]
+    for month, key in keys.items():
+        if key in cached:
+            months[month].update(cached[key])
+    if missing:
+        computed: dict = {}
+        within = _months_q(missing, date_from, date_to)
+        invoice_lines = (
+            InvoiceLine.objects.filter(within.prefixed("invoice__"), invoice__status__in=NUMBERED)
+            .annotate(month=TruncMonth("invoice__issue_date"))
+            .order_by()
+            .values("month")
+            .annotate(**_per_rate())
+        )
+        credit_lines = (
+            CreditNoteLine.objects.filter(
+                within.prefixed("credit_note__"), credit_note__status=CreditNote.Status.ISSUED
+            )
+            .annotate(month=TruncMonth("credit_note__issue_date"))
+            .order_by()
+            .values("month")
+            .annotate(**_per_rate("credited_"))
+        )
+        for source in (invoice_lines, credit_lines):
+            for row in source:
+                computed.setdefault(_as_date(row.pop("month")), {}).update(row)
+        for month, values in computed.items():
+            months[month].update(values)
+        fresh = {keys[month]: computed.get(month, {}) for month in missing if month in keys}
+        if fresh:
+            cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
     return [_tva_row(month, values) for month, values in sorted(months.items(), reverse=True)]
+
+
+def _tva_heads(documents, prefix: str, count_as: str = "invoices"):
+    return (
+        documents.annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(
+            **{
+                count_as: Count("id"),
+                f"{prefix}_stamps": money_sum("stamp_duty"),
+                f"{prefix}_ids": Sum("id"),
+            }
+        )
+    )
+
+
+def _tva_key(month: date, heads: dict) -> str:
+    parts = [str(heads.get(name, "")) for name in ("invoices", "invoice_ids", "credit_notes", "credit_ids")]
+    return f"ecar:tva-lines:{month:%Y-%m}:" + ":".join(parts)
+
+
+def _cacheable(month: date, date_from: date, date_to: date) -> bool:
+    """A whole month of the period, over before this one began."""
+    following = (month + timedelta(days=32)).replace(day=1)
+    return month >= date_from and following - timedelta(days=1) <= date_to and following <= localdate().replace(day=1)
+
+
+class _Within:
+    """The dates of the months to read, clipped to the period, for a relation's `issue_date`."""
+
+    def __init__(self, spans: list[tuple[date, date]]):
+        self.spans = spans
+
+    def prefixed(self, prefix: str) -> Q:
+        condition = Q()
+        for start, end in self.spans:
+            condition |= Q(**{f"{prefix}issue_date__range": (start, end)})
+        return condition
+
+
+def _months_q(months: list[date], date_from: date, date_to: date) -> _Within:
+    spans: list[tuple[date, date]] = []
+    for month in sorted(months):
+        start = max(month, date_from)
+        end = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), date_to)
+        if spans and spans[-1][1] + timedelta(days=1) >= start:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return _Within(spans)
 
 
 def _as_date(value) -> date:
@@ -156,7 +224,7 @@ def _tva_row(month: date, values: dict) -> dict:
         total_tva=total_tva,
         credited_ht=credited_ht,
         credited_tva=credited_tva,
-        stamps=values.get("invoice_stamps", ZERO) - values.get("credited_stamps", ZERO),
+        stamps=values.get("invoice_stamps", ZERO) - values.get("credit_stamps", ZERO),
     )
     return row
 
@@ -189,9 +257,12 @@ def receivable_measures(as_of: date) -> dict:
 
 def open_invoices(invoices, *, as_of: date):
     """Invoices with something owed: by the customer (open ones), or to the customer (money received on an
-    invoice since cancelled by a credit note, until it is refunded or kept as customer credit)."""
+    invoice since cancelled by a credit note, until it is refunded or kept as customer credit).
+
+    The first status filter repeats the partial index's condition (migration 0019, `invoice_owing_idx`) so
+    PostgreSQL reads the owing invoices from that index alone rather than the whole invoice table."""
     return (
-        invoices.filter(issue_date__lte=as_of)
+        invoices.filter(status__in=OWING, issue_date__lte=as_of)
         .alias(open_balance=balance_expression())
         .filter(Q(status__in=OPEN, open_balance__gt=0) | Q(status=Invoice.Status.CANCELLED, open_balance__lt=0))
     )
@@ -211,6 +282,15 @@ def receivables(invoices, *, as_of: date):
 
 def receivable_totals(invoices, *, as_of: date) -> dict:
     return in_millimes(open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of)))
+
+
+RECEIVABLE_SUMS = ("invoices", *(name for name, _low, _high in AGE_BUCKETS), "to_return", "balance")
+
+
+def receivable_measures_summed(as_of: date) -> dict:
+    """The per-customer measures whose sums over all customers are `receivable_totals` (all but the dates)."""
+    measures = receivable_measures(as_of)
+    return {name: measures[name] for name in RECEIVABLE_SUMS}
 
 
 # --- Customer statement ---------------------------------------------------------------------------

@@ -161,7 +161,7 @@ class ReceivablesTable(ReportTable):
     balance = SummedMoneyColumn(verbose_name=_("total dû"))
 
     def __init__(self, *args, totals: dict | None = None, **kwargs):
-        self.totals = totals or {}
+        self.totals = totals if totals is not None else {}  # not `or`: lazy totals are read after paging
         super().__init__(*args, **kwargs)
 
 

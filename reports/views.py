@@ -27,8 +27,18 @@ from reports.filters import (
     TvaFilterSet,
     bound_dates,
 )
-from reports.financial import receivable_totals, receivables, revenue, revenue_totals, statement, tva_summary
+from reports.financial import (
+    RECEIVABLE_SUMS,
+    receivable_measures_summed,
+    receivable_totals,
+    receivables,
+    revenue,
+    revenue_totals,
+    statement,
+    tva_summary,
+)
 from reports.models import ACTIVITY, FINANCIAL
+from reports.paging import PagedWithTotals, with_totals
 from reports.tables import (
     ActivityTable,
     PartsTable,
@@ -100,14 +110,14 @@ class ReportView(PermissionRequiredMixin, View):
             return self.render_page(request, filterset, table=None, summary=[], status=400)
         cleaned = filterset.form.cleaned_data
         table, totals = evaluation.table, evaluation.totals
-        summary = self.summary(cleaned, totals)
         export = request.GET.get("_export")
         if export:
-            return self.export(request, export, table, filterset, summary)
+            return self.export(request, export, table, filterset, cleaned, totals)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-        return self.render_page(request, filterset, table=table, summary=summary)
+        # After paging: a report paged by its database (reports.paging) reads its totals with its page.
+        return self.render_page(request, filterset, table=table, summary=self.summary(cleaned, totals))
 
-    def export(self, request, fmt: str, table, filterset, summary) -> HttpResponse:
+    def export(self, request, fmt: str, table, filterset, cleaned, totals) -> HttpResponse:
         if fmt not in exports.FORMATS:
             return HttpResponse(
                 _("Format d'export inconnu : « %(format)s » (csv, xlsx ou pdf).") % {"format": fmt},
@@ -115,6 +125,7 @@ class ReportView(PermissionRequiredMixin, View):
                 content_type="text/plain; charset=utf-8",
             )
         RequestConfig(request, paginate=False).configure(table)
+        summary = self.summary(cleaned, totals)
         title = str(self.title)
         if fmt == "csv":
             return exports.as_csv(title, table)
@@ -220,8 +231,16 @@ class ReceivablesReport(ReportView):
     table_class = ReceivablesTable
 
     def build(self, cleaned, queryset):
+        # One grouped query for the page, which also carries the number of customers and the totals (window
+        # functions over all customers): the open invoices are not aggregated again to count or total them.
         as_of = cleaned["as_of"]
-        return receivables(queryset, as_of=as_of), receivable_totals(queryset, as_of=as_of)
+        data = PagedWithTotals(
+            with_totals(receivables(queryset, as_of=as_of), receivable_measures_summed(as_of)),
+            names=RECEIVABLE_SUMS,
+            counts=("invoices",),
+            fallback_totals=lambda: receivable_totals(queryset, as_of=as_of),
+        )
+        return data, data.totals
 
     def table_kwargs(self, cleaned, totals):
         return {"totals": totals}

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import UserFactory
 from workshop import roles
@@ -9,6 +10,12 @@ def fast_password_hasher(settings):
     """PBKDF2's million rounds cost about a third of a second per user made and per login tried: the suite
     checks who may log in, not how slow the hash is (production keeps Django's default hashers)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the dashboard's figures, the TVA summary's past months)."""
+    cache.clear()
 
 
 @pytest.fixture

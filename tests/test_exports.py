@@ -28,20 +28,23 @@ BUILDERS = {
 
 
 def export(client, model, fmt=CSV, query=""):
+    """The response, its body read at once (a streamed CSV runs its queries while it is read)."""
     url = reverse(f"admin:workshop_{model._meta.model_name}_export") + query
-    return client.post(url, {"format": fmt, "resource": "0"})
+    response = client.post(url, {"format": fmt, "resource": "0"})
+    response.body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response
 
 
 def csv_rows(response):
-    assert response.status_code == 200, response.content[:500]
-    text = response.content.decode("utf-8")
+    assert response.status_code == 200, response.body[:500]
+    text = response.body.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def xlsx_sheet(response):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return load_workbook(io.BytesIO(response.body)).worksheets[0]
 
 
 def test_every_exported_changelist_has_a_resource():
@@ -147,3 +150,31 @@ def test_customer_csv_export_writes_booleans_in_french(manager_client):
     rows = csv_rows(export(manager_client, models.Customer))
     column = rows[0].index("Exonéré du timbre")
     assert sorted(row[column] for row in rows[1:]) == ["Non", "Oui"]
+
+
+@pytest.mark.django_db
+def test_csv_export_is_streamed_and_equals_the_whole_file(manager_client):
+    """A month of invoices is not built in memory before the first byte: the CSV streams in chunks, and the
+    chunks joined are exactly what the one writer makes of the resource's dataset (formulas neutralised)."""
+    from workshop.exports import FrenchCSV, InvoiceExport
+
+    f.IssuedInvoiceFactory.create_batch(5)
+    f.IssuedInvoiceFactory(customer_name="=HYPERLINK(1)")
+    url = reverse("admin:workshop_invoice_export")
+    response = manager_client.post(url, {"format": CSV, "resource": "0"})
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].endswith('.csv"')
+    streamed = b"".join(response.streaming_content)
+    whole = FrenchCSV().export_data(InvoiceExport().export(models.Invoice.objects.all()))
+    assert streamed == whole
+    assert "'=HYPERLINK(1)" in streamed.decode("utf-8")
+
+
+def test_stream_csv_yields_chunks_that_join_to_write_csv():
+    from workshop.imports.spreadsheets import stream_csv, write_csv
+
+    rows = [[i, Decimal("1.5"), "=1+1"] for i in range(25)]
+    chunks = list(stream_csv(["n", "montant", "texte"], iter(rows), rows_per_chunk=10))
+    assert len(chunks) == 4  # header, 10, 10, 5
+    assert b"".join(chunks) == write_csv(["n", "montant", "texte"], rows)

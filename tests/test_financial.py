@@ -249,3 +249,24 @@ def test_statement_lists_an_invoice_before_its_credit_note_of_the_same_day(db, a
         ("credit_note", D("-44.990")),  # what was paid is now owed back to the customer
     ]
     assert result["closing"] == D("-44.990")
+
+
+def test_tva_summary_caches_past_months_and_sees_a_late_document(books, django_assert_num_queries):
+    """A whole past month is read from the cache the second time (no line query), with the same figures; an
+    invoice issued later with a date in that month changes its fingerprint, and its lines are read again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    period = {"date_from": JAN, "date_to": date(2026, 2, 28)}
+    first = financial.tva_summary(**period)
+    with django_assert_num_queries(2):  # the heads only: January and February come from the cache
+        assert financial.tva_summary(**period) == first
+    january = next(row for row in first if row["month"] == JAN)
+    f.IssuedInvoiceFactory(issue_date=date(2026, 1, 20))
+    with django_assert_num_queries(4):
+        later = financial.tva_summary(**period)
+    january_later = next(row for row in later if row["month"] == JAN)
+    assert january_later["invoices"] == january["invoices"] + 1
+    assert january_later["total_base"] == january["total_base"] + D("100.000")
+    cache.clear()
+    assert financial.tva_summary(**period) == later

@@ -293,3 +293,42 @@ def test_activity_pdf_names_the_unit_of_the_delay_and_prints_the_total(manager_c
     text = " ".join(text.decode().split())
     assert "(heures)" in text
     assert "Total 5 3 2 36,0" in text
+
+
+def test_receivables_totals_are_the_sums_of_all_pages_and_aggregate_once(manager_client, db):
+    """The page reads the grouped rows once: no COUNT for the paginator, no second aggregate for the totals,
+    which are the sums of every customer's row (all pages) and equal the database's own total."""
+    from reports import financial
+    from workshop.models import Invoice
+
+    for day in range(60):
+        invoice = f.IssuedInvoiceFactory(issue_date=date(2025, 10, 1) + timezone.timedelta(days=day * 2))
+        if day % 3 == 0:
+            f.PaymentFactory(invoice=invoice, date=invoice.issue_date, amount=Decimal("10.000"))
+    with CaptureQueriesContext(connection) as queries:
+        response = get(manager_client, "receivables", as_of="2026-01-31")
+    assert response.status_code == 200
+    invoice_queries = [q["sql"] for q in queries.captured_queries if 'FROM "workshop_invoice"' in q["sql"]]
+    assert len(invoice_queries) == 1, invoice_queries
+    table = response.context["table"]
+    rows = list(table.data)
+    assert len(rows) == 60 and table.paginator.num_pages == 2
+    expected = financial.receivable_totals(Invoice.objects.all(), as_of=date(2026, 1, 31))
+    assert table.totals == expected
+    for name in financial.RECEIVABLE_SUMS:
+        assert sum(row[name] for row in rows) == expected[name], name
+    assert expected["invoices"] == 60 and expected["balance"] > 0
+
+
+def test_receivables_empty_and_past_the_last_page(manager_client, db):
+    """No open invoice: no row, zero totals; a page past the end still answers with the totals of all rows."""
+    html = get(manager_client, "receivables", as_of="2026-01-31").content.decode()
+    assert "Aucune donnée pour ces critères." in html
+    f.IssuedInvoiceFactory(issue_date=date(2026, 1, 3))
+    response = get(manager_client, "receivables", as_of="2026-01-31", page="9")
+    assert response.status_code == 200  # django-tables2 shows the last page
+    table = response.context["table"]
+    assert table.page.number == 1 and len(table.page.object_list) == 1
+    assert table.totals["balance"] == Decimal("120.000") and table.totals["invoices"] == 1
+    response = get(manager_client, "receivables", as_of="2026-01-31", _export="csv")
+    assert response.content.decode("utf-8-sig").splitlines()[-1].startswith("Total;1;")

@@ -163,6 +163,18 @@ EXPORTS = {
 }
 
 
+def export_rows(resource: ListExport, queryset, fields=None):
+    """Headers and a generator of rows, the same cells `Resource.export` puts in its dataset, read in chunks
+    from the database (`iterator`) for a streamed CSV."""
+    headers = resource.get_export_headers(selected_fields=fields)
+
+    def rows():
+        for instance in resource.iter_queryset(resource.filter_export(queryset)):
+            yield resource.export_resource(instance, selected_fields=fields)
+
+    return headers, rows()
+
+
 class FrenchCSV(base_formats.CSV):
     """`;`, UTF-8 with BOM, decimal comma, dd/mm/yyyy: opens as numbers and dates in French Excel."""
 

@@ -290,12 +290,32 @@ def csv_writer(stream):
 
 def write_csv(headers, rows, *, exact_decimals: bool = False) -> bytes:
     """`;`-separated UTF-8 with a BOM: what French Excel and bookkeeping software open without a wizard."""
+    return b"".join(stream_csv(headers, rows, exact_decimals=exact_decimals))
+
+
+def stream_csv(headers, rows, *, exact_decimals: bool = False, rows_per_chunk: int = 1000) -> Iterator[bytes]:
+    """`write_csv` a chunk at a time, for a `StreamingHttpResponse`: the first bytes leave while the rows are
+    still read, and the file never sits whole in memory. `rows` may be a generator."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(csv_row(headers))
+    pending = 0
+    yield codecs.BOM_UTF8 + _drain(buffer)
     for row in rows:
         writer.writerow(csv_row(row, exact_decimals=exact_decimals))
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+        pending += 1
+        if pending == rows_per_chunk:
+            pending = 0
+            yield _drain(buffer)
+    if pending:
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
 def _xlsx_cell(sheet, value, *, bold=None):

@@ -224,6 +224,24 @@ class Invoice(
             models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due_idx"),
             models.Index(fields=["issue_date"], name="invoice_issue_date_idx"),
+            # The receivables and the dashboard read only what is owed (open, and cancelled with money to give
+            # back): a few columns of a small part of a wide table, read from this index alone (PostgreSQL).
+            models.Index(
+                fields=["customer", "issue_date"],
+                include=[
+                    "id",
+                    "status",
+                    "due_date",
+                    "net_to_pay",
+                    "amount_paid",
+                    "amount_withheld",
+                    "amount_credited",
+                    "amount_refunded",
+                    "customer_name",
+                ],
+                condition=Q(status__in=("issued", "partially_paid", "cancelled")),
+                name="invoice_owing_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
