@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshop", "0018_invoice_vehicle"),
+        ("workshop", "0019_line_decisions_frozen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
