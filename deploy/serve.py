@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 PLACEHOLDER = re.compile(r"\$\{(ECAR_[A-Z0-9_]+)\}")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-STOP_ORDER = ("nginx", "web", "beat", "worker", "pgbouncer")  # the front door first, the pooler last
+# The front door first, then the application's processes together, the pooler last (they may still need it).
+# Each stage has STOP_SECONDS, so Ctrl+C ends everything within three stages whatever each process is doing.
+STOP_STAGES = (("nginx",), ("web", "beat", "worker"), ("pgbouncer",))
 STOP_SECONDS = 20
 
 
@@ -242,17 +244,22 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping = True
-        for name in STOP_ORDER:
-            process = self.processes.get(name)
-            if process is None or process.poll() is not None:
-                continue
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                print(f"== {name}: arrêt forcé", file=sys.stderr, flush=True)
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        for stage in STOP_STAGES:
+            running = {
+                name: process
+                for name in stage
+                if (process := self.processes.get(name)) is not None and process.poll() is None
+            }
+            for process in running.values():
+                os.killpg(process.pid, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_SECONDS
+            for name, process in running.items():
+                try:
+                    process.wait(max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    print(f"== {name}: arrêt forcé", file=sys.stderr, flush=True)
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         for process in self.processes.values():  # whatever a child left in its group (celery's pool…)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
@@ -359,7 +366,7 @@ def main(arguments: list[str]) -> int:
     if arguments == ["prepare"]:
         prepare()
         return 0
-    if len(arguments) == 2 and arguments[0] == "run" and arguments[1] in STOP_ORDER:
+    if len(arguments) == 2 and arguments[0] == "run" and any(arguments[1] in stage for stage in STOP_STAGES):
         run_service(arguments[1])
     print(__doc__, file=sys.stderr)
     return 2
