@@ -189,6 +189,22 @@ def test_service_due_by_mileage_says_the_mileage(db):
 
 
 @pytest.mark.django_db
+def test_a_template_the_manager_changed_replaces_the_built_in_text(serviced_car):
+    from workshop.models import NotificationTemplate
+
+    # Unchanged (as the migrations seed it), the finer built-in wording stays; changed, the garage's own wins.
+    assert NotificationTemplate.objects.filter(event="service_due", language="fr").exists()
+    NotificationTemplate.objects.filter(event="service_due", language="fr").update(
+        text="{customer}, votre {plate} attend son entretien ({due_date}, {mileage} km). Garage {garage}."
+    )
+    send_reminders(on=date(2026, 11, 13))
+    (reminder,) = reminders_of("service_due")
+    assert reminder.notification.message.startswith(f"{serviced_car.owner}, votre {serviced_car.plate} attend")
+    assert "({due_date}".format(due_date=reminder.due_date.strftime("%d/%m/%Y")) in reminder.notification.message
+    assert "{" not in reminder.notification.message
+
+
+@pytest.mark.django_db
 def test_no_service_reminder_while_the_car_is_in_the_workshop(serviced_car):
     f.ServiceFactory(car=serviced_car, received_at=at(date(2026, 11, 10)))
     assert send_reminders(on=date(2026, 11, 13)).counts["service_due"]["sent"] == 0

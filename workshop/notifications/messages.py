@@ -272,8 +272,8 @@ register(
         "ar": "حان موعد صيانة السيارة {plate} ({due_date}). اتصلوا بنا لأخذ موعد.",
     },
 )
-# The reminders (workshop/notifications/reminders.py) write their own texts; their events are registered so that a
-# garage may give them templates too.
+# The reminders (workshop/notifications/reminders.py) have finer built-in texts (by date, by km, follow-up); a
+# template a manager changes for their event replaces them (`reminders.edited_templates`).
 register(
     E.DECLINED_WORK,
     label=gettext_lazy("Travaux non réalisés"),

@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from workshop.models import Car, Customer, Notification, Reminder, Service
+from workshop.models import Car, Customer, Notification, NotificationTemplate, Reminder, Service, WorkshopProfile
 from workshop.money import format_tnd
 from workshop.validators import plate_in_arabic
 
+from . import messages
 from .reminders_due import JOB_FIELDS, RULES, Due, car_history, end_of_day, forecast_service
 
 EVENTS = {
@@ -57,8 +58,9 @@ MESSAGES = {
 WORK_SUMMARY_CHARS = 60
 
 
-def reminder_text(kind: str, *, language: str, variant: str = "", **values) -> str:
-    """The reminder's text in `language`; the lead may route this through the notification templates later."""
+def reminder_text(kind: str, *, language: str, variant: str = "", template: str = "", **values) -> str:
+    """The reminder's text in `language`: the built-in wording of its variant, or `template` (the garage's own
+    template of the event, `{placeholder}`s filled with the same formatted values) when there is one."""
     with translation.override(language or "fr"):
         values = {**values}
         if "plate" in values and (language or "").startswith("ar"):
@@ -69,7 +71,21 @@ def reminder_text(kind: str, *, language: str, variant: str = "", **values) -> s
             values["balance"] = format_tnd(values["balance"], language)
         if isinstance(values.get("mileage"), int):
             values["mileage"] = f"{values['mileage']:,}".replace(",", "\u00a0")
+        if template:
+            placeholders = messages.EVENTS[EVENTS[kind]].placeholders
+            return messages.fill(template, {"garage": "", "customer": "", **dict.fromkeys(placeholders, ""), **values})
         return str(MESSAGES[(kind, variant)]) % values
+
+
+def edited_templates() -> dict[tuple[str, str], str]:
+    """(event, language) -> text of the reminder templates a manager changed: they replace the built-in texts
+    (an unchanged template, as the migrations seed it, keeps the finer built-in variants: by date, by km, follow-up)."""
+    rows = NotificationTemplate.objects.filter(event__in=EVENTS.values()).values_list("event", "language", "text")
+    return {
+        (event, language): text
+        for event, language, text in rows
+        if text.strip() != (messages.EVENTS[event].defaults.get(language) or "").strip()
+    }
 
 
 def contact_for(customer: Customer) -> tuple[str, str] | None:
@@ -81,8 +97,8 @@ def contact_for(customer: Customer) -> tuple[str, str] | None:
     return None
 
 
-def _text_for(due: Due, customer: Customer, cars: dict[int, Car]) -> str:
-    values = {"due_date": due.due_date}
+def _text_for(due: Due, customer: Customer, cars: dict[int, Car], edited: dict, garage: str) -> str:
+    values = {"due_date": due.due_date, "garage": garage, "customer": str(customer)}
     if due.car_id:
         values["plate"] = cars[due.car_id].plate
     variant = ""
@@ -96,7 +112,8 @@ def _text_for(due: Due, customer: Customer, cars: dict[int, Car]) -> str:
         values["work"] = work if len(work) <= WORK_SUMMARY_CHARS else work[: WORK_SUMMARY_CHARS - 1] + "…"
     elif due.kind == Reminder.Kind.ROAD_TAX:
         values["year"] = due.context["year"]
-    return reminder_text(due.kind, language=customer.preferred_language, variant=variant, **values)
+    template = edited.get((EVENTS[due.kind], messages.language_of(customer)), "")
+    return reminder_text(due.kind, language=customer.preferred_language, variant=variant, template=template, **values)
 
 
 def record_reminder(*, due: Due, customer: Customer, channel: str, recipient: str, message: str, on: date) -> bool:
@@ -153,6 +170,9 @@ def send_reminders(*, on: date | None = None, dry_run: bool = False, kinds=None)
     """Every reminder due on `on` (today in Tunis by default). Safe to run twice or at once: see the ledger."""
     on = on or timezone.localdate()
     report = RunReport(on=on, dry_run=dry_run)
+    edited = edited_templates()
+    profile = WorkshopProfile.load()
+    garage = profile.name if profile else ""
     for kind, rule in RULES.items():
         if kinds and kind not in kinds:
             continue
@@ -166,7 +186,7 @@ def send_reminders(*, on: date | None = None, dry_run: bool = False, kinds=None)
             if contact is None:
                 report.count(kind, "no_consent")
                 continue
-            message = _text_for(due, customer, cars)
+            message = _text_for(due, customer, cars, edited, garage)
             if dry_run:
                 report.count(kind, "to_send")
                 report.preview.append((kind, customer.display_name, contact[0], message))
