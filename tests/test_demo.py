@@ -275,3 +275,18 @@ def test_seed_makes_the_client_app_account_of_a_customer_with_much_to_show(catal
     call_command("seed_demo", customers=30, today="2026-06-30", stdout=io.StringIO())  # idempotent
     assert Customer.objects.get(user__username="client") == customer
     assert Customer.objects.filter(user__isnull=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seed_on_postgresql_leaves_statistics_and_a_visibility_map():
+    """Fresh bulk rows have neither until autovacuum passes: the bench's plans would be the wrong ones."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("seed_demo", customers=3, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'workshop_invoice'")
+        assert cursor.fetchone() == (True,)
