@@ -20,3 +20,23 @@ def secret_key_from_environment(app_configs, **kwargs):
     if settings.SECRET_KEY_FROM_ENV:
         return []
     return [checks.Error(MISSING_KEY, id="portal.E001")]
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def public_url_reaches_customers(app_configs, **kwargs):
+    """The estimate links go out by SMS: on the loopback address they would reach no customer."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.ECAR_PUBLIC_URL).hostname or ""
+    if host not in LOOPBACK_HOSTS and host:
+        return []
+    return [
+        checks.Warning(
+            f"ECAR_PUBLIC_URL vaut « {settings.ECAR_PUBLIC_URL} » : les liens de devis envoyés aux clients par SMS "
+            "et e-mail n'atteindraient personne. Donnez l'adresse publique du portail (https://atelier.exemple.tn).",
+            id="portal.W002",
+        )
+    ]

@@ -37,7 +37,11 @@ def settings_in(environment: dict, *names: str) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-PRODUCTION = {"DJANGO_SECRET_KEY": KEY, "DJANGO_ALLOWED_HOSTS": "garage.example.tn"}
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": KEY,
+    "DJANGO_ALLOWED_HOSTS": "garage.example.tn",
+    "ECAR_PUBLIC_URL": "https://garage.example.tn",
+}
 # This test run's environment, less what the browser suite sets for Playwright (never set in production).
 TEST_RUN_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 HTTPS = ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS")
@@ -53,6 +57,18 @@ def test_check_deploy_is_clean_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_estimate_links_would_point_at_the_loopback():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**TEST_RUN_ENVIRONMENT, **PRODUCTION, "DJANGO_DEBUG": "false", "ECAR_PUBLIC_URL": "http://127.0.0.1:8000"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "portal.W002" in result.stderr + result.stdout and "ECAR_PUBLIC_URL" in result.stderr + result.stdout
 
 
 def test_check_deploy_fails_without_a_secret_key():
