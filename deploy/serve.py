@@ -281,6 +281,9 @@ class Supervisor:
         def on_signal(signum, frame):
             raise KeyboardInterrupt
 
+        # SIGINT too, explicitly: a process started in the background by a script inherits SIGINT ignored, and
+        # Python then installs no KeyboardInterrupt handler (Ctrl+C, or CI's SIGINT to the group, did nothing).
+        signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGHUP, on_signal)
         try:

@@ -115,6 +115,9 @@ def stack(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As a script's background job gets it (CI runs the suites that way): SIGINT ignored, inherited by
+        # make and serve.py, which must still stop on Ctrl+C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     base = f"http://127.0.0.1:{ports['ECAR_HTTP_PORT']}"
     try:
