@@ -49,13 +49,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     """gunicorn on the project, ready when an API route answers (401 without a token is an answer)."""
     import requests
 
-    # Production settings on plain HTTP over loopback (no SSL redirect), as `make serve` runs them.
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # HTTPS off above
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application", f"--workers={workers}"]
     command += [f"--bind=127.0.0.1:{port}", "--log-level=warning", "--timeout=120"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
