@@ -27,6 +27,14 @@ def test_a_link_opens_its_own_estimate_and_names_no_database_id_in_clear(setting
     assert link.expires_at - link.created_at == timedelta(days=settings.ECAR_APPROVAL_LINK_DAYS)
 
 
+def test_a_link_has_one_token_whenever_it_is_asked_for():
+    link = links.issue_link(service=f.estimate_awaiting_answer())
+    first = links.token_for(link)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + 3600):
+        assert links.token_for(link) == first  # the URL sent by SMS is the one the admin shows an hour later
+    assert links.open_link(first).pk == link.pk
+
+
 def test_a_token_for_another_jobs_id_or_altered_is_refused():
     service, other = f.estimate_awaiting_answer(), f.estimate_awaiting_answer()
     link = links.issue_link(service=service)

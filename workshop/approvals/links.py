@@ -28,8 +28,21 @@ class LinkRefused(Exception):
         self.reason, self.link = reason, link
 
 
+class _IssuedAtSigner(signing.TimestampSigner):
+    """Signs with the link's creation time, not the clock's: one link has one token (the URL the SMS carried is
+    the one the admin shows), and the signature's age is the link's."""
+
+    def __init__(self, *, issued_at, **kwargs):
+        self.issued_at = issued_at
+        super().__init__(**kwargs)
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.issued_at.timestamp()))
+
+
 def token_for(link: ApprovalLink) -> str:
-    return signing.dumps({"s": link.service_id, "n": link.nonce}, salt=SALT, compress=True)
+    payload = {"s": link.service_id, "n": link.nonce}
+    return _IssuedAtSigner(issued_at=link.created_at, salt=SALT).sign_object(payload, compress=True)
 
 
 def url_for(link: ApprovalLink) -> str:
