@@ -125,3 +125,13 @@ def test_the_timeline_names_people_and_shows_tunis_time(login, manager):
     page = login(manager).get(reverse("admin:workshop_service_change", args=[job.pk])).content.decode()
     timeline = page.split("ecar-timeline ")[1].split("</ol>")[0]
     assert "10/01/2026 00:30 · Karim Ben Ali" in timeline and "k.benali" not in timeline
+
+
+@pytest.mark.django_db
+def test_job_lines_pick_parts_without_a_menu_of_related_links_on_every_row(manager_client):
+    job = f.service_in_state("received", items=3)
+    html = manager_client.get(reverse("admin:workshop_service_change", args=[job.pk])).content.decode()
+    assert 'id="id_items-0-part"' in html
+    assert "related-widget-wrapper-items-0-part" not in html
+    assert "related-widget-wrapper-items-0-labour" not in html
+    assert "related-widget-wrapper-car" in html  # the job's own car keeps its links

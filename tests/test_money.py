@@ -52,3 +52,12 @@ def test_format_in_french_and_arabic():
 )
 def test_amounts_in_french_words_as_invoices_close(amount, words):
     assert amount_in_words(amount) == words
+
+
+def test_a_formatted_amount_does_not_depend_on_what_was_formatted_before():
+    """Formatting is kept per amount and language: 1.5 and 1.500 are one amount, minus zero reads zero."""
+    with translation.override("fr"):
+        assert format_tnd(Decimal("-0.000")) == format_tnd(Decimal("0")) == "0,000\xa0DT"
+        assert format_tnd(Decimal("1.5")) == format_tnd(Decimal("1.500")) == "1,500\xa0DT"
+    with translation.override("ar"):
+        assert format_tnd(Decimal("1.5")) != format_tnd(Decimal("1.5"), language="fr")

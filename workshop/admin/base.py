@@ -5,7 +5,7 @@ import dataclasses
 from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +21,7 @@ from unfold import fields as unfold_fields
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import display as unfold_display
+from unfold.templatetags import unfold_list
 
 from workshop.money import format_tnd, is_money_field
 from workshop.people import person_name
@@ -95,6 +96,27 @@ def display_for_field(value, field, empty_value_display):
 
 
 unfold_fields.display_for_field = display_for_field
+
+_unfold_display_for_label = unfold_list.display_for_label
+_LABELS: dict = {}
+
+
+def display_for_label(value, empty_value_display, label):
+    """unfold renders a status badge through two templates on every row (a fifth of a list page's time); the
+    badge depends only on its value and colours, so each is rendered once per process and kept."""
+    try:
+        key = (value, empty_value_display, tuple(label.items()) if isinstance(label, dict) else label)
+        html = _LABELS.get(key)
+    except TypeError:  # a value that cannot be a key (a list of badges)
+        return _unfold_display_for_label(value, empty_value_display, label)
+    if html is None:
+        if len(_LABELS) >= 4096:
+            _LABELS.clear()
+        html = _LABELS[key] = _unfold_display_for_label(value, empty_value_display, label)
+    return html
+
+
+unfold_list.display_for_label = display_for_label
 
 
 class RefuseBadLookupsMixin:
@@ -355,7 +377,19 @@ class PrimedAutocompleteSelect(AutocompleteSelect):
 
 
 class PrimedAutocompleteInlineMixin:
-    """Inlines whose `autocomplete_fields` render in a constant number of queries."""
+    """Inlines whose `autocomplete_fields` render in a constant number of queries.
+
+    `related_links = False` leaves out the « modifier / ajouter / voir » menu beside each select: on a job's lines
+    it was rendered (three URLs, a menu) on every row; parts and operations are created in the catalogue.
+    """
+
+    related_links = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if not self.related_links and isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
@@ -369,7 +403,8 @@ class PrimedAutocompleteInlineMixin:
         rows = self.get_queryset(request).filter(**{formset.fk.name: obj})
         for name in self.get_autocomplete_fields(request):
             field = formset.form.base_fields.get(name)
-            widget = getattr(getattr(field, "widget", None), "widget", None)
+            widget = getattr(field, "widget", None)
+            widget = getattr(widget, "widget", widget)  # inside the related-links wrapper, when there is one
             if isinstance(widget, PrimedAutocompleteSelect):
                 targets = field.queryset.filter(pk__in=rows.values(name))
                 widget.labels.update({str(target.pk): field.label_from_instance(target) for target in targets})

@@ -128,6 +128,7 @@ class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
         "decision_column",
     )
     autocomplete_fields = ("part", "labour")
+    related_links = False
     price_columns = ("total_ht_column", "total_ttc_column")
     ordering_field = "position"
     hide_ordering_field = True
