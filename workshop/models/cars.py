@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from workshop.bidi import ltr
 from workshop.validators import (
     date_bounds_check,
     normalise_plate,
@@ -132,7 +133,7 @@ class Car(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.plate} · {self.make} {self.model}".strip()
+        return f"{ltr(self.plate)} · {self.make} {self.model}".strip()
 
     @property
     def plate_arabic(self) -> str:

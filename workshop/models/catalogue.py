@@ -2,6 +2,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workshop.bidi import ltr
+
 from .common import MONEY, QUANTITY, TimeStamped, TvaRate
 
 
@@ -33,7 +35,7 @@ class Part(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.reference} · {self.name}"
+        return f"{ltr(self.reference)} · {self.name}"
 
 
 class LabourOperation(TimeStamped):
@@ -53,4 +55,4 @@ class LabourOperation(TimeStamped):
         indexes = [models.Index(fields=["name", "id"], name="labour_name_idx")]
 
     def __str__(self):
-        return f"{self.code} · {self.name}"
+        return f"{ltr(self.code)} · {self.name}"
