@@ -168,6 +168,18 @@ def test_credit_note_refers_to_its_invoice():
     assert root.find("InvoiceBody/PytSection") is None
 
 
+def test_total_tax_is_the_tva_alone_and_the_total_due_adds_the_stamp():
+    """As on an invoice TTN accepted: I-176 500.000, I-181 95.000 (TVA only), stamp 1.000, I-180 596.000."""
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{"unit_price": "500.000", "tva_rate": 19}])
+    root = teif.build(invoice)
+    totals = {
+        moa.get("amountTypeCode"): moa.findtext("Amount") for moa in root.find("InvoiceBody/InvoiceMoa").iter("Moa")
+    }
+    assert totals == {"I-176": "500.000", "I-182": "500.000", "I-181": "95.000", "I-180": "596.000"}
+    assert root.findtext(".//TaxTypeName[@code='I-1601']/../../AmountDetails/Moa/Amount") == "1.000"
+    assert validation.structural_failures(root) == []
+
+
 def test_amount_and_date_formats():
     assert teif.teif_amount(Decimal("1234.5")) == "1234.500"
     assert teif.teif_amount(Decimal("-0.0004")) == "0.000"

@@ -232,12 +232,13 @@ def build(document, lines=None) -> etree._Element:
     for position, line in enumerate(lines, start=1):
         _line(section, line, position)
 
-    # I-180 is the whole amount due (TTC plus the stamp, itself a tax block): I-176 + I-181 = I-180 (uncertain:
-    # TTN's guide names the codes, not this sum; the stamp is counted as a tax because it has its own block).
+    # I-181 is the TVA alone (the rate blocks' I-178, not the stamp's) and I-180 the whole amount due, stamp
+    # included: I-176 + I-181 + stamp = I-180. TTN's sample: HT 2.000, TVA 0.240, stamp 0.300, I-180 2.540; an
+    # accepted invoice: I-176 500.000, I-181 95.000, stamp 1.000, I-180 596.000.
     totals = _sub(body, "InvoiceMoa")
     _moa(totals, "AmountDetails", "I-176", document.total_ht)
     _moa(totals, "AmountDetails", "I-182", document.total_ht)
-    _moa(totals, "AmountDetails", "I-181", document.total_tva + document.stamp_duty)
+    _moa(totals, "AmountDetails", "I-181", document.total_tva)
     _moa(totals, "AmountDetails", "I-180", document.net_to_pay, amount_in_words(document.net_to_pay))
 
     taxes = _sub(body, "InvoiceTax")

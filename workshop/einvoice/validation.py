@@ -143,10 +143,13 @@ def structural_failures(root) -> list[tuple[str, str]]:
         expected = sum((a for lin in on_rate for a in _amounts(lin, "I-171")), Decimal(0))
         rule(f"tax-base-{rate}", _one(block, "I-177") == expected, f"I-177 ({rate} %) ≠ {expected}")
     base_sum = sum((_one(b, "I-177") or 0 for b in tva_blocks), Decimal(0))
-    tax_sum = sum((_one(b, "I-178") or 0 for b in blocks), Decimal(0))
+    # I-181 is the tax of the rate blocks, the stamp's excepted; the stamp is added to reach I-180 (TTN's sample).
+    tax_sum = sum((_one(b, "I-178") or 0 for b in blocks if b not in stamp_blocks), Decimal(0))
+    stamp = sum((_one(b, "I-178") or 0 for b in stamp_blocks), Decimal(0))
     rule("total-tax-base", base == base_sum, f"I-182 {base} ≠ {_('somme des I-177')} {base_sum}")
-    rule("total-tax", tax == tax_sum, f"I-181 {tax} ≠ {_('somme des I-178')} {tax_sum}")
-    rule("total-ttc", ht + tax == ttc, f"I-176 + I-181 ≠ I-180 ({ht} + {tax} ≠ {ttc})")
+    rule("total-tax", tax == tax_sum, f"I-181 {tax} ≠ {_('somme des I-178 hors timbre')} {tax_sum}")
+    sums = f"I-176 + I-181 + {_('timbre')} ≠ I-180 ({ht} + {tax} + {stamp} ≠ {ttc})"
+    rule("total-ttc", ht + tax + stamp == ttc, sums)
     return fail
 
 
