@@ -187,8 +187,23 @@ def test_amount_and_date_formats():
     assert teif.teif_rate(Decimal("12.50")) == "12.5"
 
 
-def test_individual_without_matricule_gets_the_configured_identifier(settings):
+@pytest.mark.parametrize(
+    ("national_id", "expected"),
+    [("01234567", teif.PartyId("I-02", "01234567")), ("123456789", teif.PartyId("I-03", "123456789"))],
+)
+def test_a_private_customer_is_named_by_cin_or_carte_de_sejour(national_id, expected):
+    customer = CustomerFactory(national_id=national_id)
+    invoice = IssuedInvoiceFactory(customer=customer, customer_national_id=customer.national_id, lines=[{}])
+    root = teif.build(invoice)
+    assert teif.receiver_id(invoice) == expected
+    header = root.find("InvoiceHeader/MessageRecieverIdentifier")
+    partner = root.find("InvoiceBody/PartnerSection/PartnerDetails[@functionCode='I-64']/Nad/PartnerIdentifier")
+    for element in (header, partner):
+        assert (element.get("type"), element.text) == (expected.type, expected.value)
+    assert root.find(".//PartnerDetails[@functionCode='I-64']/Nad/PartnerName").get("nameType") == "Physical"
+    assert validation.structural_failures(root) == []
+
+
+def test_a_private_customer_without_identifier_gets_no_made_up_one():
     invoice = IssuedInvoiceFactory(lines=[{}])
-    assert teif.receiver_id(invoice) == teif.PartyId("I-04", "")
-    settings.ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = "CONSOMMATEUR"
-    assert teif.receiver_id(invoice) == teif.PartyId("I-04", "CONSOMMATEUR")
+    assert teif.receiver_id(invoice) == teif.PartyId("I-02", "")  # the validator refuses it; issuing reported it

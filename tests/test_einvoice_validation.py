@@ -46,11 +46,19 @@ def test_a_matricule_teif_cannot_carry_is_refused(root, tax_id, why):
     assert "F-2026-00001 [MessageSenderIdentifier]" in str(refused.value)
 
 
-def test_an_individual_without_identifier_is_refused(settings):
+def test_an_individual_without_identifier_is_refused():
     invoice = IssuedInvoiceFactory(lines=[{}])
-    assert "MessageRecieverIdentifier" in rules(teif.build(invoice))
-    settings.ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = "CONSOMMATEUR"
+    assert rules(teif.build(invoice)) == {"MessageRecieverIdentifier"}
+    invoice.customer_national_id = "01234567"
     assert rules(teif.build(invoice)) == set()
+
+
+@pytest.mark.parametrize(("kind", "value"), [("I-02", "1234567"), ("I-02", "123456789"), ("I-03", "12345678")])
+def test_a_cin_or_carte_de_sejour_of_the_wrong_length_is_refused(root, kind, value):
+    receiver = root.find("InvoiceHeader/MessageRecieverIdentifier")
+    receiver.set("type", kind)
+    receiver.text = value
+    assert rules(root) == {"MessageRecieverIdentifier"}
 
 
 def test_amounts_that_do_not_add_up_are_refused(root):

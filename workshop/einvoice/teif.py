@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from lxml import etree
 
 from workshop.money import amount_in_words, to_millimes
@@ -27,7 +26,7 @@ MATRICULE_TEIF = re.compile(r"^[0-9]{7}[ABCDEFGHJKLMNPQRSTVWXYZ][ABDNP][CMNP]000
 
 @dataclass(frozen=True)
 class PartyId:
-    type: str  # I-01 matricule fiscal, I-02 CIN, I-03 carte de séjour, I-04 other
+    type: str  # I-01 matricule fiscal, I-02 CIN, I-03 carte de séjour, I-04 matricule fiscal non tunisien
     value: str
 
 
@@ -58,12 +57,13 @@ def seller_id(document) -> PartyId:
 
 
 def receiver_id(document) -> PartyId:
-    """A business by its matricule; a person with none by the configured identifier (I-04), or empty: TTN's
-    rule for an unidentified consumer is not public (uncertain), so the validator then refuses the document."""
+    """A business by its matricule (I-01); a person by their CIN (I-02, 8 digits) or carte de séjour (I-03, 9
+    digits). With neither, an empty CIN, which the validator refuses (issuing already reported it: `checks`)."""
     tax_id = compact(document.customer_tax_id)
     if tax_id:
         return PartyId("I-01", tax_id)
-    return PartyId("I-04", getattr(settings, "ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "") or "")
+    national_id = document.customer_national_id
+    return PartyId("I-03" if len(national_id) == 9 else "I-02", national_id)
 
 
 def document_type(document) -> str:

@@ -29,7 +29,7 @@ IDENTIFIERS = {
     ),
     "I-02": (re.compile(r"^[0-9]{8}$"), gettext_lazy("8 chiffres (CIN)")),
     "I-03": (re.compile(r"^[0-9]{9}$"), gettext_lazy("9 chiffres (carte de séjour)")),
-    "I-04": (re.compile(r"^\S{1,35}$"), gettext_lazy("un identifiant de 1 à 35 caractères")),
+    "I-04": (re.compile(r"^\S{1,35}$"), gettext_lazy("un matricule fiscal non tunisien de 1 à 35 caractères")),
 }
 
 
