@@ -2,15 +2,23 @@
 (tests/golden/teif/*.xml; `ECAR_UPDATE_GOLDEN=1` rewrites them, to be reviewed before committing)."""
 
 import os
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
 
-from tests.factories import BusinessCustomerFactory, CustomerFactory, IssuedCreditNoteFactory, IssuedInvoiceFactory
+from tests.factories import (
+    BusinessCustomerFactory,
+    CustomerFactory,
+    EInvoiceFactory,
+    IssuedCreditNoteFactory,
+    IssuedInvoiceFactory,
+)
 from workshop.einvoice import teif, validation
+from workshop.models import EInvoice
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden" / "teif"
@@ -166,6 +174,46 @@ def test_credit_note_refers_to_its_invoice():
         "F-2026-00023"
     )
     assert root.find("InvoiceBody/PytSection") is None
+
+
+def test_the_credit_note_of_an_invoice_ttn_accepted_carries_ttn_reference_and_date():
+    invoice = business_invoice()
+    accepted_at = datetime(2026, 1, 28, 14, 5, tzinfo=ZoneInfo("Africa/Tunis"))
+    EInvoiceFactory(
+        invoice=invoice,
+        status=EInvoice.Status.ACCEPTED,
+        signed_xml="<TEIF/>",
+        ttn_reference="073620260000000000012345678",
+        ttn_date=accepted_at,
+    )
+    note = IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00004", issue_date=date(2026, 2, 2))
+    note = type(note).objects.select_related("invoice__einvoice").get(pk=note.pk)
+    root = teif.build(note)
+    references = root.findall("InvoiceBody/Bgm/DocumentReferences/DocumentReference")
+    shapes = [
+        (
+            ref.find("Reference").get("refID"),
+            ref.findtext("Reference"),
+            ref.find("ReferenceDate/DateText").attrib,
+            ref.findtext("ReferenceDate/DateText"),
+        )
+        for ref in references
+    ]
+    assert shapes == [
+        ("I-89", "F-2026-00023", {"format": "ddMMyy", "functionCode": "I-31"}, "280126"),
+        ("I-88", "073620260000000000012345678", {"format": "ddMMyyHHmm", "functionCode": "I-37"}, "2801261405"),
+    ]
+    assert validation.structural_failures(root) == []
+    references[1].find("Reference").text = ""
+    assert [rule for rule, _ in validation.structural_failures(root)] == ["ttn-reference"]
+
+
+def test_a_credit_note_of_an_invoice_not_yet_accepted_refers_to_its_number_only():
+    invoice = business_invoice()
+    EInvoiceFactory(invoice=invoice, status=EInvoice.Status.SUBMITTED, signed_xml="<TEIF/>")
+    note = IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00005", issue_date=date(2026, 2, 2))
+    root = teif.build(note)
+    assert [r.get("refID") for r in root.iterfind(".//DocumentReference/Reference")] == ["I-89"]
 
 
 def test_total_tax_is_the_tva_alone_and_the_total_due_adds_the_stamp():

@@ -1,7 +1,8 @@
 """TEIF 1.8.8 XML of an issued invoice (I-11) or credit note (I-12), built from the document's frozen rows only.
 
 Everything written here comes from what the document froze when it was issued (parties, lines, totals, bank
-account): the live customer or garage profile is never read, so the XML of a document never changes.
+account): the live customer or garage profile is never read, so the XML of a document never changes. A credit
+note also carries TTN's reference of its invoice once TTN accepted the invoice (a reference that never changes).
 TTN's format as known is summed up in `/work/shared/teif.md`; the choices that no public text settles are
 marked « uncertain » below and kept simple (the validator in `workshop.einvoice.validation` checks the
 arithmetic they must satisfy).
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from lxml import etree
 
 from workshop.money import amount_in_words, to_millimes
@@ -166,6 +168,36 @@ def _line(section, line, position: int) -> None:
     _moa(moa, "MoaDetails", "I-171", line.total_ht)
 
 
+def ttn_acceptance(invoice):
+    """The invoice's El Fatoora record once TTN accepted it (its reference I-88 given), else None."""
+    from workshop.models import EInvoice
+
+    try:
+        record = invoice.einvoice
+    except EInvoice.DoesNotExist:
+        return None
+    return record if record.ttn_reference else None
+
+
+def _invoice_references(bgm, invoice) -> None:
+    """What a credit note corrects: the invoice's number (I-89) with its date, and TTN's reference of it (I-88)
+    with TTN's date when TTN accepted it, in the form of TTN's own RefTtnVal (ddMMyyHHmm, I-37)."""
+    references = _sub(bgm, "DocumentReferences")
+    reference = _sub(references, "DocumentReference")
+    _sub(reference, "Reference", invoice.number, refID="I-89")
+    when = _sub(reference, "ReferenceDate")
+    _sub(when, "DateText", teif_date(invoice.issue_date), format="ddMMyy", functionCode="I-31")
+    accepted = ttn_acceptance(invoice)
+    if accepted is None:
+        return
+    reference = _sub(references, "DocumentReference")
+    _sub(reference, "Reference", accepted.ttn_reference, refID="I-88")
+    if accepted.ttn_date:
+        when = _sub(reference, "ReferenceDate")
+        stamp = timezone.localtime(accepted.ttn_date).strftime("%d%m%y%H%M")
+        _sub(when, "DateText", stamp, format="ddMMyyHHmm", functionCode="I-37")
+
+
 def _rate_blocks(lines) -> list[dict]:
     rows: dict[int, dict] = {}
     for line in lines:
@@ -190,11 +222,7 @@ def build(document, lines=None) -> etree._Element:
     _sub(bgm, "DocumentIdentifier", document.number)
     _sub(bgm, "DocumentType", DOCUMENT_NAMES[kind], code=kind)
     if kind == CREDIT_NOTE:
-        invoice = document.invoice
-        reference = _sub(_sub(bgm, "DocumentReferences"), "DocumentReference")
-        _sub(reference, "Reference", invoice.number, refID="I-89")
-        when = _sub(reference, "ReferenceDate")
-        _sub(when, "DateText", teif_date(invoice.issue_date), format="ddMMyy", functionCode="I-31")
+        _invoice_references(bgm, document.invoice)
     dtm = _sub(body, "Dtm")
     _sub(dtm, "DateText", teif_date(document.issue_date), format="ddMMyy", functionCode="I-31")
     if kind == INVOICE and document.due_date:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from .teif import MATRICULE_TEIF
 
 AMOUNT = re.compile(r"^-?[0-9]{1,15}([.][0-9]{1,5})?$")
+DATE_FORMATS = {"ddMMyy": "%d%m%y", "ddMMyyHHmm": "%d%m%y%H%M"}
 BODY_ORDER = ["Bgm", "Dtm", "PartnerSection", "LocSection", "PytSection", "Ftx", "SpecialConditions"]
 BODY_ORDER += ["LinSection", "InvoiceMoa", "InvoiceTax", "InvoiceAlc"]
 ROOT_ORDER = ["InvoiceHeader", "InvoiceBody", "AdditionnalDocuments", "RefTtnVal", "Signature"]
@@ -91,17 +92,21 @@ def structural_failures(root) -> list[tuple[str, str]]:
     doc_type = body.find("Bgm/DocumentType")
     code = doc_type.get("code") if doc_type is not None else None
     rule("document-type", code in ("I-11", "I-12", "I-15"), _("DocumentType : I-11, I-12 ou I-15"))
+    references = "Bgm/DocumentReferences/DocumentReference/Reference[@refID='{}']"
     if code == "I-12":
-        refs = [r.text for r in body.iterfind("Bgm/DocumentReferences/DocumentReference/Reference[@refID='I-89']")]
+        refs = [r.text for r in body.iterfind(references.format("I-89"))]
         rule("credit-reference", len(refs) == 1 and bool(refs[0]), _("un avoir renvoie à sa facture (I-89)"))
+    ttn_refs = [r.text for r in body.iterfind(references.format("I-88"))]
+    rule("ttn-reference", len(ttn_refs) <= 1 and all(ttn_refs), _("une référence TTN (I-88) au plus, non vide"))
     issue = [d for d in body.iterfind("Dtm/DateText") if d.get("functionCode") == "I-31"]
     rule("issue-date", len(issue) == 1, _("une date d'émission I-31 et une seule"))
     for text in root.iter("DateText"):
-        if text.get("format") == "ddMMyy":
+        pattern = DATE_FORMATS.get(text.get("format"))
+        if pattern:
             try:
-                datetime.strptime(text.text or "", "%d%m%y")
+                datetime.strptime(text.text or "", pattern)
             except ValueError:
-                rule("date-format", False, f"« {text.text} » : ddMMyy")
+                rule("date-format", False, f"« {text.text} » : {text.get('format')}")
     functions = [p.get("functionCode") for p in body.iterfind("PartnerSection/PartnerDetails")]
     rule("partners", "I-62" in functions and "I-64" in functions, _("fournisseur (I-62) et client (I-64)"))
     for country in body.iterfind("PartnerSection/PartnerDetails/Nad/PartnerAdresses/Country"):
