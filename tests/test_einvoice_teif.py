@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from workshop.einvoice import teif, validation
 from workshop.models import EInvoice
+from workshop.money import amount_in_words
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden" / "teif"
@@ -226,6 +227,40 @@ def test_total_tax_is_the_tva_alone_and_the_total_due_adds_the_stamp():
     assert totals == {"I-176": "500.000", "I-182": "500.000", "I-181": "95.000", "I-180": "596.000"}
     assert root.findtext(".//TaxTypeName[@code='I-1601']/../../AmountDetails/Moa/Amount") == "1.000"
     assert validation.structural_failures(root) == []
+
+
+@pytest.mark.parametrize(
+    ("discount", "written"),
+    [("10.00", "10"), ("12.500", "12.5"), ("33.33", "33.33"), ("100.00", "100"), ("33.333", "33.333")],
+)
+def test_a_discount_is_written_with_two_decimals_at_most_when_that_is_exact(discount, written):
+    assert teif.teif_percentage(Decimal(discount)) == written
+
+
+def test_a_discount_that_does_not_fit_five_characters_is_refused_naming_the_line():
+    """The field keeps two decimals (max_digits 5), so only a line built elsewhere could hold 33.333."""
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}, {"discount_percent": "10"}])
+    lines = list(invoice.lines.order_by("position"))
+    lines[1].discount_percent = Decimal("33.333")
+    root = teif.build(invoice, lines=lines)
+    failures = dict(validation.structural_failures(root))
+    assert set(failures) >= {"line-2-percentage"} and "line-1-percentage" not in failures
+    assert failures["line-2-percentage"].startswith("« 33.333 » :")
+
+
+def test_the_amount_in_words_is_cut_at_200_characters():
+    amount = Decimal("94494494494.494")  # the longest words a 14-digit amount takes: 201 characters
+    assert len(amount_in_words(amount)) == 201
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}])
+    invoice.net_to_pay = amount
+    words = teif.build(invoice).findtext(".//Moa[@amountTypeCode='I-180']/AmountDescription")
+    assert len(words) == 200 and words.endswith("…") and words.startswith("quatre-vingt-quatorze milliards")
+
+
+def test_amount_in_words_longer_than_200_characters_is_refused():
+    root = teif.build(IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}]))
+    root.find(".//Moa[@amountTypeCode='I-180']/AmountDescription").text = "x" * 201
+    assert [rule for rule, _ in validation.structural_failures(root)] == ["amount-in-words-length"]
 
 
 def test_amount_and_date_formats():

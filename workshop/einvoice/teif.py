@@ -22,6 +22,8 @@ VERSION = "1.8.8"
 INVOICE = "I-11"
 CREDIT_NOTE = "I-12"
 DOCUMENT_NAMES = {INVOICE: "Facture", CREDIT_NOTE: "Facture d'avoir"}
+WORDS_LENGTH = 200  # AmountDescription: the amount in words, cut beyond (94 494 494 494.494 takes 201 characters)
+PERCENTAGE_LENGTH = 5  # Pcd/Percentage
 # I-01 as TTN's schema asserts it (compact, 13 characters, principal establishment only).
 MATRICULE_TEIF = re.compile(r"^[0-9]{7}[ABCDEFGHJKLMNPQRSTVWXYZ][ABDNP][CMNP]000$")
 
@@ -44,6 +46,14 @@ def teif_date(value: date) -> str:
 
 def teif_rate(value) -> str:
     return format(Decimal(value).normalize(), "f")
+
+
+def teif_percentage(value) -> str:
+    """A discount as `Pcd/Percentage` holds it (5 characters): `12.5`, `33.33`, `100`. A value with more than two
+    decimals is written as it is, for the validator to refuse (rounding it would change the line's amount)."""
+    value = Decimal(value)
+    two_places = value.quantize(Decimal("0.01"))
+    return teif_rate(two_places if two_places == value else value)
 
 
 def teif_quantity(value) -> str:
@@ -90,7 +100,7 @@ def _moa(parent, wrapper: str, code: str, amount, words: str | None = None):
     moa = _sub(_sub(parent, wrapper), "Moa", amountTypeCode=code, currencyCodeList="ISO_4217")
     _sub(moa, "Amount", teif_amount(amount), currencyIdentifier="TND")
     if words:
-        _sub(moa, "AmountDescription", _cut(words, 500), lang="fr")
+        _sub(moa, "AmountDescription", _cut(words, WORDS_LENGTH), lang="fr")
 
 
 def _tax_name(parent, code: str, name: str, rate) -> None:
@@ -161,7 +171,7 @@ def _line(section, line, position: int) -> None:
         allowance = _sub(alc, "Alc", allowanceCode="I-151")
         _sub(allowance, "SpecialServices", "Remise", lang="fr")
         pcd = _sub(alc, "Pcd")
-        _sub(pcd, "Percentage", teif_rate(line.discount_percent))
+        _sub(pcd, "Percentage", teif_percentage(line.discount_percent))
         _sub(pcd, "PercentageBasis", teif_amount(line.quantity * line.unit_price))
     moa = _sub(lin, "LinMoa")
     _moa(moa, "MoaDetails", "I-183", line.unit_price)

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .teif import MATRICULE_TEIF
+from .teif import MATRICULE_TEIF, PERCENTAGE_LENGTH, WORDS_LENGTH
 
 AMOUNT = re.compile(r"^-?[0-9]{1,15}([.][0-9]{1,5})?$")
+PERCENTAGE = re.compile(r"^[0-9]{1,3}([.][0-9]{1,2})?$")
 DATE_FORMATS = {"ddMMyy": "%d%m%y", "ddMMyyHHmm": "%d%m%y%H%M"}
 BODY_ORDER = ["Bgm", "Dtm", "PartnerSection", "LocSection", "PytSection", "Ftx", "SpecialConditions"]
 BODY_ORDER += ["LinSection", "InvoiceMoa", "InvoiceTax", "InvoiceAlc"]
@@ -123,6 +124,11 @@ def structural_failures(root) -> list[tuple[str, str]]:
         rule(f"line-{position}-price", len(_amounts(lin, "I-183")) == 1, _("prix unitaire HT I-183"))
         rule(f"line-{position}-total", len(_amounts(lin, "I-171")) == 1, _("total HT de la ligne I-171"))
         rule(f"line-{position}-tva", lin.find("LinTax/TaxTypeName[@code='I-1602']") is not None, _("TVA I-1602"))
+        for percentage in lin.iterfind("LinAlc/Pcd/Percentage"):
+            text = percentage.text or ""
+            fits = len(text) <= PERCENTAGE_LENGTH and bool(PERCENTAGE.match(text))
+            why = _("la remise tient en %(length)s caractères, deux décimales au plus") % {"length": PERCENTAGE_LENGTH}
+            rule(f"line-{position}-percentage", fits, f"« {text} » : {why}")
     totals = body.find("InvoiceMoa")
     taxes = body.find("InvoiceTax")
     if totals is None or taxes is None:
@@ -133,7 +139,10 @@ def structural_failures(root) -> list[tuple[str, str]]:
     if None in (ht, base, tax, ttc):
         return fail
     words = totals.find(".//Moa[@amountTypeCode='I-180']/AmountDescription")
-    rule("amount-in-words", words is not None and bool(words.text), _("I-180 porte le montant en lettres"))
+    in_words = (words.text or "") if words is not None else ""
+    rule("amount-in-words", bool(in_words), _("I-180 porte le montant en lettres"))
+    too_long = _("le montant en lettres tient en %(length)s caractères") % {"length": WORDS_LENGTH}
+    rule("amount-in-words-length", len(in_words) <= WORDS_LENGTH, too_long)
     line_sum = sum((a for lin in lines for a in _amounts(lin, "I-171")), Decimal(0))
     rule("sum-of-lines", line_sum == ht, f"I-176 {ht} ≠ {_('somme des I-171')} {line_sum}")
     blocks = taxes.findall("InvoiceTaxDetails")
