@@ -5,8 +5,8 @@
 
 Seeds with `seed_demo --customers N` (idempotent), then takes every issued invoice and credit note of the period
 and times each step separately over all of them (one process, one core). With no ECAR_TEIF_P12 the signature uses
-a throw-away 2048-bit RSA seal made here (as TunTrust's seals are). Customers without a matricule are given the
-identifier ECAR_TEIF_INDIVIDUAL_RECEIVER_ID=BENCH so that every document validates; the failures are listed.
+a throw-away 2048-bit RSA seal made here (as TunTrust's seals are). The demo's private customers have a CIN or a
+carte de séjour, so every document seeded since validates; the failures are listed.
 """
 
 import argparse
@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "BENCH")
 
 
 def main() -> None:

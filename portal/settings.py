@@ -207,8 +207,6 @@ ECAR_EINVOICING = env_bool("ECAR_EINVOICING", False)
 ECAR_EINVOICING_FROM = os.environ.get("ECAR_EINVOICING_FROM", "")
 # TTN's XSD 1.8.8 (XSD 1.1), when the garage holds a copy: every TEIF file is then also checked against it.
 ECAR_TEIF_XSD = os.environ.get("ECAR_TEIF_XSD", "")
-# Identifier (type I-04) written for a customer without matricule: TTN's rule for consumers is not public.
-ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = os.environ.get("ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "")
 # The seal's key and chain (PKCS#12) and the signature policy (V3.0 by default, see workshop/einvoice/signature.py).
 ECAR_TEIF_P12 = os.environ.get("ECAR_TEIF_P12", "")
 ECAR_TEIF_P12_PASSWORD = os.environ.get("ECAR_TEIF_P12_PASSWORD", "")

@@ -1,4 +1,4 @@
-"""The customer admin: a matricule fiscal typed and searched the way it is printed."""
+"""The customer admin: a matricule fiscal typed and searched the way it is printed; a CIN typed with spaces."""
 
 import re
 
@@ -84,4 +84,25 @@ def test_a_wrong_tax_id_is_refused_with_its_format(manager_client):
     response = manager_client.post(reverse("admin:workshop_customer_add"), business_form(tax_id="1234567/I/B/M/000"))
     assert response.status_code == 200
     assert "Matricule fiscal invalide" in response.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_a_private_customers_cin_is_typed_next_to_the_tax_id_and_saved_as_digits(manager_client):
+    html = manager_client.get(reverse("admin:workshop_customer_add")).content.decode()
+    field = re.search(r'<input[^>]*name="national_id"[^>]*>', html).group(0)
+    assert int(re.search(r'maxlength="(\d+)"', field).group(1)) >= len("01 234 567")
+    assert html.index('name="tax_id"') < html.index('name="national_id"') < html.index('name="stamp_exempt"')
+    person = {"kind": "individual", "company_name": "", "tax_id": "", "last_name": "Trabelsi"}
+    response = manager_client.post(
+        reverse("admin:workshop_customer_add"), business_form(**person, national_id="01 234 567")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Customer.objects.get(last_name="Trabelsi").national_id == "01234567"
+
+
+def test_a_wrong_cin_is_refused_with_its_format(manager_client):
+    person = {"kind": "individual", "company_name": "", "tax_id": "", "last_name": "Trabelsi"}
+    response = manager_client.post(reverse("admin:workshop_customer_add"), business_form(**person, national_id="1234"))
+    assert response.status_code == 200
+    assert "CIN ou carte de séjour invalide : « 1234 »" in response.content.decode()
     assert not Customer.objects.exists()

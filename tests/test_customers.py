@@ -61,5 +61,29 @@ def test_database_refuses_a_business_without_tax_id_even_bypassing_clean():
         BusinessCustomerFactory(tax_id="")
 
 
+@pytest.mark.parametrize(("typed", "stored"), [("01 234 567", "01234567"), ("123.456.789", "123456789"), ("", "")])
+def test_cin_or_carte_de_sejour_is_kept_as_its_digits(typed, stored):
+    customer = Customer(last_name="Trabelsi", phone="20123456", national_id=typed)
+    customer.full_clean()
+    customer.save()
+    customer.refresh_from_db()
+    assert customer.national_id == stored
+
+
+@pytest.mark.parametrize("typed", ["1234567", "1234567890", "0123456A", "٠١٢٣٤٥٦٧"])
+def test_a_cin_that_is_not_8_or_9_digits_is_refused_in_french(typed):
+    with pytest.raises(ValidationError) as error:
+        Customer(last_name="Trabelsi", phone="20123456", national_id=typed).full_clean()
+    assert error.value.message_dict["national_id"][0].startswith(f"CIN ou carte de séjour invalide : « {typed} ».")
+    assert "8 chiffres pour une CIN" in error.value.message_dict["national_id"][0]
+
+
+@pytest.mark.parametrize("stored", ["1234567", "0123456A", "12345678 "])
+def test_database_refuses_a_cin_that_is_not_8_or_9_digits_even_bypassing_clean(stored):
+    customer = CustomerFactory()
+    with pytest.raises(IntegrityError):
+        Customer.objects.filter(pk=customer.pk).update(national_id=stored)
+
+
 def test_display_name_of_individual():
     assert CustomerFactory.build(first_name="Amira", last_name="Trabelsi").display_name == "Amira Trabelsi"

@@ -61,6 +61,8 @@ def test_seed_makes_valid_tunisian_data_and_one_login_per_role(catalogue, capsys
         assert re.fullmatch(r"\+216[259]\d{7}", customer.phone), customer.phone  # E.164, a mobile range
         if customer.tax_id:
             assert re.fullmatch(r"\d{7}[A-HJ-NP-TV-Z]AM000", customer.tax_id), customer.tax_id  # compact form
+        else:  # a private customer: a CIN or a carte de séjour, which El Fatoora names them by
+            assert re.fullmatch(r"\d{8,9}", customer.national_id), customer.national_id
     for car in Car.objects.all():
         assert re.fullmatch(r"[1-9]\d{2} TU [1-9]\d{0,3}|[1-9]\d{4} RS", car.plate), car.plate
     for service in Service.objects.prefetch_related("items"):

@@ -1,5 +1,6 @@
 """Issuing refuses, when e-invoicing is on, what El Fatoora cannot carry: the garage's or a business customer's
-matricule in a form TTN's schema refuses, or a forfaitaire garage."""
+matricule in a form TTN's schema refuses, a forfaitaire garage, or a private customer without CIN or carte de
+séjour."""
 
 from datetime import date
 
@@ -67,12 +68,33 @@ def test_a_garage_whose_matricule_teif_refuses_cannot_issue(einvoicing):
         billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5))
 
 
-def test_issuing_goes_on_when_everything_is_right_or_e_invoicing_is_off(settings, einvoicing):
+def test_a_private_customer_without_cin_nor_carte_de_sejour_is_refused(einvoicing):
     WorkshopProfileFactory()
-    issued = billing.issue_invoice(
-        invoice=draft_for(CustomerFactory()), user=billing_clerk(), issue_date=date(2026, 1, 5)
-    )
-    assert issued.status == Invoice.Status.ISSUED  # an individual is not refused (no matricule to check)
+    draft = draft_for(CustomerFactory(first_name="Sami", last_name="Trabelsi"))
+    with pytest.raises(TransitionRefused) as refused:
+        billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5))
+    assert refused.value.messages == [
+        "Facture électronique : le client Sami Trabelsi n'a ni CIN ni carte de séjour, par lesquelles El Fatoora "
+        "identifie un particulier."
+    ]
+    draft.refresh_from_db()
+    assert draft.status == Invoice.Status.DRAFT and draft.number is None
+
+
+def test_the_cin_is_frozen_on_the_invoice_for_a_private_customer_only():
+    person = CustomerFactory(national_id="01 234 567")
+    assert billing.identity_snapshot(person, None)["customer_national_id"] == "01234567"
+    business = BusinessCustomerFactory(national_id="012345678")
+    assert billing.identity_snapshot(business, None)["customer_national_id"] == ""
+
+
+@pytest.mark.parametrize("national_id", ["01234567", "123456789"])
+def test_issuing_goes_on_when_everything_is_right_or_e_invoicing_is_off(settings, einvoicing, national_id):
+    WorkshopProfileFactory()
+    draft = draft_for(CustomerFactory(national_id=national_id))
+    issued = billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5))
+    assert issued.status == Invoice.Status.ISSUED and issued.customer_national_id == national_id
     settings.ECAR_EINVOICING = False
     draft = draft_for(BusinessCustomerFactory(tax_id="1234567A"))
     assert billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5)).number
+    assert billing.issue_invoice(invoice=draft_for(CustomerFactory()), user=billing_clerk()).number

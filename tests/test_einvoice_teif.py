@@ -2,15 +2,24 @@
 (tests/golden/teif/*.xml; `ECAR_UPDATE_GOLDEN=1` rewrites them, to be reviewed before committing)."""
 
 import os
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
 
-from tests.factories import BusinessCustomerFactory, CustomerFactory, IssuedCreditNoteFactory, IssuedInvoiceFactory
+from tests.factories import (
+    BusinessCustomerFactory,
+    CustomerFactory,
+    EInvoiceFactory,
+    IssuedCreditNoteFactory,
+    IssuedInvoiceFactory,
+)
 from workshop.einvoice import teif, validation
+from workshop.models import EInvoice
+from workshop.money import amount_in_words
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden" / "teif"
@@ -168,6 +177,92 @@ def test_credit_note_refers_to_its_invoice():
     assert root.find("InvoiceBody/PytSection") is None
 
 
+def test_the_credit_note_of_an_invoice_ttn_accepted_carries_ttn_reference_and_date():
+    invoice = business_invoice()
+    accepted_at = datetime(2026, 1, 28, 14, 5, tzinfo=ZoneInfo("Africa/Tunis"))
+    EInvoiceFactory(
+        invoice=invoice,
+        status=EInvoice.Status.ACCEPTED,
+        signed_xml="<TEIF/>",
+        ttn_reference="073620260000000000012345678",
+        ttn_date=accepted_at,
+    )
+    note = IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00004", issue_date=date(2026, 2, 2))
+    note = type(note).objects.select_related("invoice__einvoice").get(pk=note.pk)
+    root = teif.build(note)
+    references = root.findall("InvoiceBody/Bgm/DocumentReferences/DocumentReference")
+    shapes = [
+        (
+            ref.find("Reference").get("refID"),
+            ref.findtext("Reference"),
+            ref.find("ReferenceDate/DateText").attrib,
+            ref.findtext("ReferenceDate/DateText"),
+        )
+        for ref in references
+    ]
+    assert shapes == [
+        ("I-89", "F-2026-00023", {"format": "ddMMyy", "functionCode": "I-31"}, "280126"),
+        ("I-88", "073620260000000000012345678", {"format": "ddMMyyHHmm", "functionCode": "I-37"}, "2801261405"),
+    ]
+    assert validation.structural_failures(root) == []
+    references[1].find("Reference").text = ""
+    assert [rule for rule, _ in validation.structural_failures(root)] == ["ttn-reference"]
+
+
+def test_a_credit_note_of_an_invoice_not_yet_accepted_refers_to_its_number_only():
+    invoice = business_invoice()
+    EInvoiceFactory(invoice=invoice, status=EInvoice.Status.SUBMITTED, signed_xml="<TEIF/>")
+    note = IssuedCreditNoteFactory(invoice=invoice, number="AV-2026-00005", issue_date=date(2026, 2, 2))
+    root = teif.build(note)
+    assert [r.get("refID") for r in root.iterfind(".//DocumentReference/Reference")] == ["I-89"]
+
+
+def test_total_tax_is_the_tva_alone_and_the_total_due_adds_the_stamp():
+    """As on an invoice TTN accepted: I-176 500.000, I-181 95.000 (TVA only), stamp 1.000, I-180 596.000."""
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{"unit_price": "500.000", "tva_rate": 19}])
+    root = teif.build(invoice)
+    totals = {
+        moa.get("amountTypeCode"): moa.findtext("Amount") for moa in root.find("InvoiceBody/InvoiceMoa").iter("Moa")
+    }
+    assert totals == {"I-176": "500.000", "I-182": "500.000", "I-181": "95.000", "I-180": "596.000"}
+    assert root.findtext(".//TaxTypeName[@code='I-1601']/../../AmountDetails/Moa/Amount") == "1.000"
+    assert validation.structural_failures(root) == []
+
+
+@pytest.mark.parametrize(
+    ("discount", "written"),
+    [("10.00", "10"), ("12.500", "12.5"), ("33.33", "33.33"), ("100.00", "100"), ("33.333", "33.333")],
+)
+def test_a_discount_is_written_with_two_decimals_at_most_when_that_is_exact(discount, written):
+    assert teif.teif_percentage(Decimal(discount)) == written
+
+
+def test_a_discount_that_does_not_fit_five_characters_is_refused_naming_the_line():
+    """The field keeps two decimals (max_digits 5), so only a line built elsewhere could hold 33.333."""
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}, {"discount_percent": "10"}])
+    lines = list(invoice.lines.order_by("position"))
+    lines[1].discount_percent = Decimal("33.333")
+    root = teif.build(invoice, lines=lines)
+    failures = dict(validation.structural_failures(root))
+    assert set(failures) >= {"line-2-percentage"} and "line-1-percentage" not in failures
+    assert failures["line-2-percentage"].startswith("« 33.333 » :")
+
+
+def test_the_amount_in_words_is_cut_at_200_characters():
+    amount = Decimal("94494494494.494")  # the longest words a 14-digit amount takes: 201 characters
+    assert len(amount_in_words(amount)) == 201
+    invoice = IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}])
+    invoice.net_to_pay = amount
+    words = teif.build(invoice).findtext(".//Moa[@amountTypeCode='I-180']/AmountDescription")
+    assert len(words) == 200 and words.endswith("…") and words.startswith("quatre-vingt-quatorze milliards")
+
+
+def test_amount_in_words_longer_than_200_characters_is_refused():
+    root = teif.build(IssuedInvoiceFactory(customer_tax_id="7654321WAM000", lines=[{}]))
+    root.find(".//Moa[@amountTypeCode='I-180']/AmountDescription").text = "x" * 201
+    assert [rule for rule, _ in validation.structural_failures(root)] == ["amount-in-words-length"]
+
+
 def test_amount_and_date_formats():
     assert teif.teif_amount(Decimal("1234.5")) == "1234.500"
     assert teif.teif_amount(Decimal("-0.0004")) == "0.000"
@@ -175,8 +270,23 @@ def test_amount_and_date_formats():
     assert teif.teif_rate(Decimal("12.50")) == "12.5"
 
 
-def test_individual_without_matricule_gets_the_configured_identifier(settings):
+@pytest.mark.parametrize(
+    ("national_id", "expected"),
+    [("01234567", teif.PartyId("I-02", "01234567")), ("123456789", teif.PartyId("I-03", "123456789"))],
+)
+def test_a_private_customer_is_named_by_cin_or_carte_de_sejour(national_id, expected):
+    customer = CustomerFactory(national_id=national_id)
+    invoice = IssuedInvoiceFactory(customer=customer, customer_national_id=customer.national_id, lines=[{}])
+    root = teif.build(invoice)
+    assert teif.receiver_id(invoice) == expected
+    header = root.find("InvoiceHeader/MessageRecieverIdentifier")
+    partner = root.find("InvoiceBody/PartnerSection/PartnerDetails[@functionCode='I-64']/Nad/PartnerIdentifier")
+    for element in (header, partner):
+        assert (element.get("type"), element.text) == (expected.type, expected.value)
+    assert root.find(".//PartnerDetails[@functionCode='I-64']/Nad/PartnerName").get("nameType") == "Physical"
+    assert validation.structural_failures(root) == []
+
+
+def test_a_private_customer_without_identifier_gets_no_made_up_one():
     invoice = IssuedInvoiceFactory(lines=[{}])
-    assert teif.receiver_id(invoice) == teif.PartyId("I-04", "")
-    settings.ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = "CONSOMMATEUR"
-    assert teif.receiver_id(invoice) == teif.PartyId("I-04", "CONSOMMATEUR")
+    assert teif.receiver_id(invoice) == teif.PartyId("I-02", "")  # the validator refuses it; issuing reported it

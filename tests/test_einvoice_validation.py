@@ -1,5 +1,7 @@
 """The checks every TEIF file passes before it is stored or sent: each failure names the document and the rule."""
 
+from decimal import Decimal
+
 import pytest
 from lxml import etree
 
@@ -44,11 +46,19 @@ def test_a_matricule_teif_cannot_carry_is_refused(root, tax_id, why):
     assert "F-2026-00001 [MessageSenderIdentifier]" in str(refused.value)
 
 
-def test_an_individual_without_identifier_is_refused(settings):
+def test_an_individual_without_identifier_is_refused():
     invoice = IssuedInvoiceFactory(lines=[{}])
-    assert "MessageRecieverIdentifier" in rules(teif.build(invoice))
-    settings.ECAR_TEIF_INDIVIDUAL_RECEIVER_ID = "CONSOMMATEUR"
+    assert rules(teif.build(invoice)) == {"MessageRecieverIdentifier"}
+    invoice.customer_national_id = "01234567"
     assert rules(teif.build(invoice)) == set()
+
+
+@pytest.mark.parametrize(("kind", "value"), [("I-02", "1234567"), ("I-02", "123456789"), ("I-03", "12345678")])
+def test_a_cin_or_carte_de_sejour_of_the_wrong_length_is_refused(root, kind, value):
+    receiver = root.find("InvoiceHeader/MessageRecieverIdentifier")
+    receiver.set("type", kind)
+    receiver.text = value
+    assert rules(root) == {"MessageRecieverIdentifier"}
 
 
 def test_amounts_that_do_not_add_up_are_refused(root):
@@ -56,6 +66,24 @@ def test_amounts_that_do_not_add_up_are_refused(root):
     assert rules(root) == {"total-ttc"}
     root.find(".//LinMoa/MoaDetails[2]/Moa/Amount").text = "0.001"
     assert {"sum-of-lines", "tax-base-19"} <= rules(root)
+
+
+def test_the_stamp_counted_in_the_total_tax_is_refused(root):
+    """I-181 is the TVA alone; I-180 = I-176 + I-181 + stamp (TTN's sample: 2.000 + 0.240 + 0.300 = 2.540)."""
+    every_tax = sum(
+        Decimal(moa.findtext("Amount")) for moa in root.iterfind(".//InvoiceTax//Moa[@amountTypeCode='I-178']")
+    )
+    root.find(".//Moa[@amountTypeCode='I-181']/Amount").text = str(every_tax)  # TVA + stamp, as ECAR wrote it before
+    assert rules(root) == {"total-tax", "total-ttc"}
+
+
+def test_a_document_without_stamp_adds_up_without_it(root):
+    taxes = root.find("InvoiceBody/InvoiceTax")
+    taxes.remove(taxes.find("InvoiceTaxDetails"))  # the stamp block comes first
+    assert rules(root) == {"total-ttc"}
+    due = root.find(".//Moa[@amountTypeCode='I-180']/Amount")
+    due.text = str(Decimal(due.text) - Decimal("1.000"))
+    assert rules(root) == set()
 
 
 def test_format_rules(root):

@@ -51,6 +51,22 @@ def test_every_accepted_format_imports_the_same_customers_and_cars(data, name):
 
 
 @pytest.mark.django_db
+def test_the_cin_column_is_optional_and_checked_like_the_admin():
+    rows = [f.garage_row(1, CIN="01 234 567"), f.garage_row(2, CIN="123456789"), f.garage_row(3, CIN="1234")]
+    headers = [*f.GARAGE_HEADERS, "CIN"]
+    report = run(f.garage_csv(rows, headers=headers))
+    assert (report.rows_new, report.rows_invalid) == (2, 1)
+    errors = {(e.row, e.column): e.message for e in report.errors}
+    assert errors[(4, "CIN")].startswith("CIN ou carte de séjour invalide : « 1234 ».")
+    run(f.garage_csv(rows, headers=headers), skip_invalid=True)
+    stored = dict(Customer.objects.values_list("phone", "national_id"))
+    assert stored == {"+21620000001": "01234567", "+21620000002": "123456789"}
+    report = run(f.garage_csv([f.garage_row(1, CIN="01234567"), f.garage_row(2)], headers=headers))
+    # The same CIN typed again and an empty cell (which erases nothing) change nothing.
+    assert (report.rows_unchanged, report.rows_invalid) == (2, 0)
+
+
+@pytest.mark.django_db
 def test_windows_1252_accents_survive():
     data = f.garage_csv([f.garage_row(1, **{"Nom": "Bélaïd", "Ville": "Gabès"})], encoding="cp1252")
     run(data)

@@ -226,6 +226,20 @@ def test_the_vehicle_frozen_on_an_issued_invoice_is_refused_any_change(issued, d
     assert (draft.vehicle_plate, draft.vehicle_mileage) == ("1 TU 1", 1)
 
 
+def test_the_customers_cin_frozen_on_issued_documents_is_refused_any_change(issued, draft):
+    """The column 0021 added to invoices and credit notes: covered by the triggers installed again after it."""
+    note = f.IssuedCreditNoteFactory(invoice=issued, lines=[], is_total=False)  # leaves the settlement as it is
+    for table, code, pk in [
+        ("workshop_invoice", "invoice_frozen", issued.pk),
+        ("workshop_creditnote", "credit_note_frozen", note.pk),
+    ]:
+        with refused(invariants.MESSAGES[code]):
+            raw(f"UPDATE {table} SET customer_national_id = '01234567' WHERE id = %s", [pk])
+    raw("UPDATE workshop_invoice SET customer_national_id = '01234567' WHERE id = %s", [draft.pk])
+    draft.refresh_from_db()
+    assert draft.customer_national_id == "01234567"
+
+
 def test_refunds_are_a_ledger_and_the_invoice_follows_it(issued, accountant):
     from workshop import settlements
 

@@ -58,6 +58,7 @@ def identity_snapshot(customer, profile: WorkshopProfile | None) -> dict:
         "customer_address": customer.address,
         "customer_city": customer.city,
         "customer_tax_id": customer.tax_id if customer.is_business else "",
+        "customer_national_id": "" if customer.is_business else customer.national_id,
         "customer_phone": customer.phone or "",
         "customer_kind": customer.kind,
     }
@@ -574,6 +575,7 @@ PARTY_FIELDS = [
     "customer_address",
     "customer_city",
     "customer_tax_id",
+    "customer_national_id",
     "customer_phone",
     "customer_kind",
     "seller_name",

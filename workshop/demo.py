@@ -204,6 +204,13 @@ def demo_plate(index: int) -> str:
     return f"{100 + (index // 9999) % 150} TU {index % 9999 + 1}"
 
 
+def demo_national_id(index: int) -> str:
+    """Row i's CIN (8 digits, distinct below 20 million rows), or for one in 40 a carte de séjour (9 digits)."""
+    if index % 40 == 7:
+        return f"{(index * 7919) % 1_000_000_000:09d}"
+    return f"{(index * 7919) % 20_000_000:08d}"
+
+
 def _customer(index: int, rng: random.Random) -> Customer:
     city, street = CITIES[index % len(CITIES)]
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -216,11 +223,13 @@ def _customer(index: int, rng: random.Random) -> Customer:
         city=city,
         preferred_language="ar" if index % 5 == 0 else "fr",
         notes=DEMO_NOTE,
+        national_id=demo_national_id(index),  # not drawn from `rng`: the other values stay those of earlier seeds
     )
     if index % 10 == 3:
         customer.kind = Customer.Kind.BUSINESS
         customer.company_name = f"{COMPANIES[index % len(COMPANIES)]} {rng.choice(COMPANY_FORMS)}"
         customer.tax_id = f"{1000000 + index % 8999999:07d}{rng.choice(TAX_LETTERS)}AM000"
+        customer.national_id = ""
     return customer
 
 

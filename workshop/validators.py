@@ -134,6 +134,25 @@ def normalise_tax_id(value: str) -> str:
         ) from None
 
 
+NATIONAL_ID_LENGTHS = (8, 9)  # CIN (carte d'identité nationale), carte de séjour
+
+
+def normalise_national_id(value: str) -> str:
+    """CIN (8 digits) or carte de séjour (9 digits), stored as digits only: `01 234 567` -> `01234567`."""
+    raw = (value or "").strip()
+    digits = _SEPARATORS.sub("", raw)
+    if not (digits.isascii() and digits.isdigit() and len(digits) in NATIONAL_ID_LENGTHS):
+        raise ValidationError(
+            _(
+                "CIN ou carte de séjour invalide : « %(value)s ». Attendu 8 chiffres pour une CIN (par exemple "
+                "01234567) ou 9 chiffres pour une carte de séjour."
+            ),
+            code="invalid_national_id",
+            params={"value": raw},
+        )
+    return digits
+
+
 def format_tax_id(value: str) -> str:
     """Compact form -> the slashed form printed on documents."""
     return mf.format(value) if value else ""
@@ -156,6 +175,11 @@ def validate_vin(value: str) -> None:
 def validate_tax_id(value: str) -> None:
     if value:
         normalise_tax_id(value)
+
+
+def validate_national_id(value: str) -> None:
+    if value:
+        normalise_national_id(value)
 
 
 def normalised_or_raw(normaliser, value: str) -> str:

@@ -48,7 +48,16 @@ LINE_FIELDS = (
 IDENTITY_FIELDSETS = (
     (
         _("Client (copie figée)"),
-        {"fields": ("customer_name", "customer_address", "customer_city", "customer_tax_id", "customer_phone")},
+        {
+            "fields": (
+                "customer_name",
+                "customer_address",
+                "customer_city",
+                "customer_tax_id",
+                "customer_national_id",
+                "customer_phone",
+            )
+        },
     ),
     (
         _("Atelier (copie figée)"),
@@ -271,6 +280,7 @@ class InvoiceAdmin(
         "customer_address",
         "customer_city",
         "customer_tax_id",
+        "customer_national_id",
         "customer_phone",
         "vehicle",
         "seller_name",

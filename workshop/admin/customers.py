@@ -79,7 +79,18 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
     readonly_fields = ("created_at", "updated_at", "customer_credit")
     autocomplete_fields = ("user",)
     fieldsets = (
-        (None, {"fields": ("kind", ("first_name", "last_name"), "company_name", "tax_id", "stamp_exempt")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    ("first_name", "last_name"),
+                    "company_name",
+                    ("tax_id", "national_id"),
+                    "stamp_exempt",
+                )
+            },
+        ),
         (_("Coordonnées"), {"fields": (("phone", "email"), "address", "city")}),
         (
             _("Préférences"),
@@ -97,7 +108,7 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
         return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "tax_id":
+        if db_field.name in ("tax_id", "national_id"):  # typed with spaces, slashes or dots, stored compact
             kwargs["max_length"] = TAX_ID_TYPED_MAX_LENGTH
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -1,6 +1,7 @@
 """What must be right before an invoice is issued when e-invoicing is on (`ECAR_EINVOICING`): TEIF names the
 garage and a business customer by a matricule fiscal in the form TTN's schema asserts (13 characters, TVA code
 A/B/D/N/P, category C/M/N/P, principal establishment 000); a forfaitaire garage (TVA code F) cannot be carried.
+A private customer is named by their CIN (I-02) or carte de séjour (I-03): one of them must be on the invoice.
 """
 
 from django.conf import settings
@@ -52,5 +53,14 @@ def issue_problems(invoice) -> list[str]:
         problems.append(
             _("Facture électronique : le matricule fiscal du client %(name)s ne convient pas : %(why)s.")
             % {"name": invoice.customer_name, "why": customer}
+        )
+    person = invoice.customer_kind not in COMPANY_KINDS and not compact(invoice.customer_tax_id)
+    if person and not invoice.customer_national_id:
+        problems.append(
+            _(
+                "Facture électronique : le client %(name)s n'a ni CIN ni carte de séjour, par lesquelles El Fatoora "
+                "identifie un particulier."
+            )
+            % {"name": invoice.customer_name}
         )
     return problems

@@ -33,7 +33,7 @@ def issued_documents(*, date_from: date, date_to: date) -> list:
     )
     notes = (
         CreditNote.objects.filter(status=CreditNote.Status.ISSUED, issue_date__range=(date_from, date_to))
-        .select_related("invoice")
+        .select_related("invoice__einvoice")
         .prefetch_related(Prefetch("lines", queryset=CreditNoteLine.objects.order_by("position", "id")))
         .order_by("number")
     )
@@ -127,7 +127,7 @@ def documents_to_prepare(*, limit: int) -> list:
     lines = Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
     note_lines = Prefetch("lines", queryset=CreditNoteLine.objects.order_by("position", "id"))
     found = list(invoices.prefetch_related(lines).order_by("issue_date", "number")[:limit])
-    notes = notes.select_related("invoice").prefetch_related(note_lines).order_by("issue_date", "number")
+    notes = notes.select_related("invoice__einvoice").prefetch_related(note_lines).order_by("issue_date", "number")
     return found + list(notes[: max(0, limit - len(found))])
 
 

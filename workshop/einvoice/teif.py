@@ -1,7 +1,8 @@
 """TEIF 1.8.8 XML of an issued invoice (I-11) or credit note (I-12), built from the document's frozen rows only.
 
 Everything written here comes from what the document froze when it was issued (parties, lines, totals, bank
-account): the live customer or garage profile is never read, so the XML of a document never changes.
+account): the live customer or garage profile is never read, so the XML of a document never changes. A credit
+note also carries TTN's reference of its invoice once TTN accepted the invoice (a reference that never changes).
 TTN's format as known is summed up in `/work/shared/teif.md`; the choices that no public text settles are
 marked « uncertain » below and kept simple (the validator in `workshop.einvoice.validation` checks the
 arithmetic they must satisfy).
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
+from django.utils import timezone
 from lxml import etree
 
 from workshop.money import amount_in_words, to_millimes
@@ -21,13 +22,15 @@ VERSION = "1.8.8"
 INVOICE = "I-11"
 CREDIT_NOTE = "I-12"
 DOCUMENT_NAMES = {INVOICE: "Facture", CREDIT_NOTE: "Facture d'avoir"}
+WORDS_LENGTH = 200  # AmountDescription: the amount in words, cut beyond (94 494 494 494.494 takes 201 characters)
+PERCENTAGE_LENGTH = 5  # Pcd/Percentage
 # I-01 as TTN's schema asserts it (compact, 13 characters, principal establishment only).
 MATRICULE_TEIF = re.compile(r"^[0-9]{7}[ABCDEFGHJKLMNPQRSTVWXYZ][ABDNP][CMNP]000$")
 
 
 @dataclass(frozen=True)
 class PartyId:
-    type: str  # I-01 matricule fiscal, I-02 CIN, I-03 carte de séjour, I-04 other
+    type: str  # I-01 matricule fiscal, I-02 CIN, I-03 carte de séjour, I-04 matricule fiscal non tunisien
     value: str
 
 
@@ -45,6 +48,14 @@ def teif_rate(value) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def teif_percentage(value) -> str:
+    """A discount as `Pcd/Percentage` holds it (5 characters): `12.5`, `33.33`, `100`. A value with more than two
+    decimals is written as it is, for the validator to refuse (rounding it would change the line's amount)."""
+    value = Decimal(value)
+    two_places = value.quantize(Decimal("0.01"))
+    return teif_rate(two_places if two_places == value else value)
+
+
 def teif_quantity(value) -> str:
     return f"{Decimal(value).quantize(Decimal('0.001')):.3f}"
 
@@ -58,12 +69,13 @@ def seller_id(document) -> PartyId:
 
 
 def receiver_id(document) -> PartyId:
-    """A business by its matricule; a person with none by the configured identifier (I-04), or empty: TTN's
-    rule for an unidentified consumer is not public (uncertain), so the validator then refuses the document."""
+    """A business by its matricule (I-01); a person by their CIN (I-02, 8 digits) or carte de séjour (I-03, 9
+    digits). With neither, an empty CIN, which the validator refuses (issuing already reported it: `checks`)."""
     tax_id = compact(document.customer_tax_id)
     if tax_id:
         return PartyId("I-01", tax_id)
-    return PartyId("I-04", getattr(settings, "ECAR_TEIF_INDIVIDUAL_RECEIVER_ID", "") or "")
+    national_id = document.customer_national_id
+    return PartyId("I-03" if len(national_id) == 9 else "I-02", national_id)
 
 
 def document_type(document) -> str:
@@ -88,7 +100,7 @@ def _moa(parent, wrapper: str, code: str, amount, words: str | None = None):
     moa = _sub(_sub(parent, wrapper), "Moa", amountTypeCode=code, currencyCodeList="ISO_4217")
     _sub(moa, "Amount", teif_amount(amount), currencyIdentifier="TND")
     if words:
-        _sub(moa, "AmountDescription", _cut(words, 500), lang="fr")
+        _sub(moa, "AmountDescription", _cut(words, WORDS_LENGTH), lang="fr")
 
 
 def _tax_name(parent, code: str, name: str, rate) -> None:
@@ -159,11 +171,41 @@ def _line(section, line, position: int) -> None:
         allowance = _sub(alc, "Alc", allowanceCode="I-151")
         _sub(allowance, "SpecialServices", "Remise", lang="fr")
         pcd = _sub(alc, "Pcd")
-        _sub(pcd, "Percentage", teif_rate(line.discount_percent))
+        _sub(pcd, "Percentage", teif_percentage(line.discount_percent))
         _sub(pcd, "PercentageBasis", teif_amount(line.quantity * line.unit_price))
     moa = _sub(lin, "LinMoa")
     _moa(moa, "MoaDetails", "I-183", line.unit_price)
     _moa(moa, "MoaDetails", "I-171", line.total_ht)
+
+
+def ttn_acceptance(invoice):
+    """The invoice's El Fatoora record once TTN accepted it (its reference I-88 given), else None."""
+    from workshop.models import EInvoice
+
+    try:
+        record = invoice.einvoice
+    except EInvoice.DoesNotExist:
+        return None
+    return record if record.ttn_reference else None
+
+
+def _invoice_references(bgm, invoice) -> None:
+    """What a credit note corrects: the invoice's number (I-89) with its date, and TTN's reference of it (I-88)
+    with TTN's date when TTN accepted it, in the form of TTN's own RefTtnVal (ddMMyyHHmm, I-37)."""
+    references = _sub(bgm, "DocumentReferences")
+    reference = _sub(references, "DocumentReference")
+    _sub(reference, "Reference", invoice.number, refID="I-89")
+    when = _sub(reference, "ReferenceDate")
+    _sub(when, "DateText", teif_date(invoice.issue_date), format="ddMMyy", functionCode="I-31")
+    accepted = ttn_acceptance(invoice)
+    if accepted is None:
+        return
+    reference = _sub(references, "DocumentReference")
+    _sub(reference, "Reference", accepted.ttn_reference, refID="I-88")
+    if accepted.ttn_date:
+        when = _sub(reference, "ReferenceDate")
+        stamp = timezone.localtime(accepted.ttn_date).strftime("%d%m%y%H%M")
+        _sub(when, "DateText", stamp, format="ddMMyyHHmm", functionCode="I-37")
 
 
 def _rate_blocks(lines) -> list[dict]:
@@ -190,11 +232,7 @@ def build(document, lines=None) -> etree._Element:
     _sub(bgm, "DocumentIdentifier", document.number)
     _sub(bgm, "DocumentType", DOCUMENT_NAMES[kind], code=kind)
     if kind == CREDIT_NOTE:
-        invoice = document.invoice
-        reference = _sub(_sub(bgm, "DocumentReferences"), "DocumentReference")
-        _sub(reference, "Reference", invoice.number, refID="I-89")
-        when = _sub(reference, "ReferenceDate")
-        _sub(when, "DateText", teif_date(invoice.issue_date), format="ddMMyy", functionCode="I-31")
+        _invoice_references(bgm, document.invoice)
     dtm = _sub(body, "Dtm")
     _sub(dtm, "DateText", teif_date(document.issue_date), format="ddMMyy", functionCode="I-31")
     if kind == INVOICE and document.due_date:
@@ -232,12 +270,13 @@ def build(document, lines=None) -> etree._Element:
     for position, line in enumerate(lines, start=1):
         _line(section, line, position)
 
-    # I-180 is the whole amount due (TTC plus the stamp, itself a tax block): I-176 + I-181 = I-180 (uncertain:
-    # TTN's guide names the codes, not this sum; the stamp is counted as a tax because it has its own block).
+    # I-181 is the TVA alone (the rate blocks' I-178, not the stamp's) and I-180 the whole amount due, stamp
+    # included: I-176 + I-181 + stamp = I-180. TTN's sample: HT 2.000, TVA 0.240, stamp 0.300, I-180 2.540; an
+    # accepted invoice: I-176 500.000, I-181 95.000, stamp 1.000, I-180 596.000.
     totals = _sub(body, "InvoiceMoa")
     _moa(totals, "AmountDetails", "I-176", document.total_ht)
     _moa(totals, "AmountDetails", "I-182", document.total_ht)
-    _moa(totals, "AmountDetails", "I-181", document.total_tva + document.stamp_duty)
+    _moa(totals, "AmountDetails", "I-181", document.total_tva)
     _moa(totals, "AmountDetails", "I-180", document.net_to_pay, amount_in_words(document.net_to_pay))
 
     taxes = _sub(body, "InvoiceTax")

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .teif import MATRICULE_TEIF
+from .teif import MATRICULE_TEIF, PERCENTAGE_LENGTH, WORDS_LENGTH
 
 AMOUNT = re.compile(r"^-?[0-9]{1,15}([.][0-9]{1,5})?$")
+PERCENTAGE = re.compile(r"^[0-9]{1,3}([.][0-9]{1,2})?$")
+DATE_FORMATS = {"ddMMyy": "%d%m%y", "ddMMyyHHmm": "%d%m%y%H%M"}
 BODY_ORDER = ["Bgm", "Dtm", "PartnerSection", "LocSection", "PytSection", "Ftx", "SpecialConditions"]
 BODY_ORDER += ["LinSection", "InvoiceMoa", "InvoiceTax", "InvoiceAlc"]
 ROOT_ORDER = ["InvoiceHeader", "InvoiceBody", "AdditionnalDocuments", "RefTtnVal", "Signature"]
@@ -29,7 +31,7 @@ IDENTIFIERS = {
     ),
     "I-02": (re.compile(r"^[0-9]{8}$"), gettext_lazy("8 chiffres (CIN)")),
     "I-03": (re.compile(r"^[0-9]{9}$"), gettext_lazy("9 chiffres (carte de séjour)")),
-    "I-04": (re.compile(r"^\S{1,35}$"), gettext_lazy("un identifiant de 1 à 35 caractères")),
+    "I-04": (re.compile(r"^\S{1,35}$"), gettext_lazy("un matricule fiscal non tunisien de 1 à 35 caractères")),
 }
 
 
@@ -91,17 +93,21 @@ def structural_failures(root) -> list[tuple[str, str]]:
     doc_type = body.find("Bgm/DocumentType")
     code = doc_type.get("code") if doc_type is not None else None
     rule("document-type", code in ("I-11", "I-12", "I-15"), _("DocumentType : I-11, I-12 ou I-15"))
+    references = "Bgm/DocumentReferences/DocumentReference/Reference[@refID='{}']"
     if code == "I-12":
-        refs = [r.text for r in body.iterfind("Bgm/DocumentReferences/DocumentReference/Reference[@refID='I-89']")]
+        refs = [r.text for r in body.iterfind(references.format("I-89"))]
         rule("credit-reference", len(refs) == 1 and bool(refs[0]), _("un avoir renvoie à sa facture (I-89)"))
+    ttn_refs = [r.text for r in body.iterfind(references.format("I-88"))]
+    rule("ttn-reference", len(ttn_refs) <= 1 and all(ttn_refs), _("une référence TTN (I-88) au plus, non vide"))
     issue = [d for d in body.iterfind("Dtm/DateText") if d.get("functionCode") == "I-31"]
     rule("issue-date", len(issue) == 1, _("une date d'émission I-31 et une seule"))
     for text in root.iter("DateText"):
-        if text.get("format") == "ddMMyy":
+        pattern = DATE_FORMATS.get(text.get("format"))
+        if pattern:
             try:
-                datetime.strptime(text.text or "", "%d%m%y")
+                datetime.strptime(text.text or "", pattern)
             except ValueError:
-                rule("date-format", False, f"« {text.text} » : ddMMyy")
+                rule("date-format", False, f"« {text.text} » : {text.get('format')}")
     functions = [p.get("functionCode") for p in body.iterfind("PartnerSection/PartnerDetails")]
     rule("partners", "I-62" in functions and "I-64" in functions, _("fournisseur (I-62) et client (I-64)"))
     for country in body.iterfind("PartnerSection/PartnerDetails/Nad/PartnerAdresses/Country"):
@@ -118,6 +124,11 @@ def structural_failures(root) -> list[tuple[str, str]]:
         rule(f"line-{position}-price", len(_amounts(lin, "I-183")) == 1, _("prix unitaire HT I-183"))
         rule(f"line-{position}-total", len(_amounts(lin, "I-171")) == 1, _("total HT de la ligne I-171"))
         rule(f"line-{position}-tva", lin.find("LinTax/TaxTypeName[@code='I-1602']") is not None, _("TVA I-1602"))
+        for percentage in lin.iterfind("LinAlc/Pcd/Percentage"):
+            text = percentage.text or ""
+            fits = len(text) <= PERCENTAGE_LENGTH and bool(PERCENTAGE.match(text))
+            why = _("la remise tient en %(length)s caractères, deux décimales au plus") % {"length": PERCENTAGE_LENGTH}
+            rule(f"line-{position}-percentage", fits, f"« {text} » : {why}")
     totals = body.find("InvoiceMoa")
     taxes = body.find("InvoiceTax")
     if totals is None or taxes is None:
@@ -128,7 +139,10 @@ def structural_failures(root) -> list[tuple[str, str]]:
     if None in (ht, base, tax, ttc):
         return fail
     words = totals.find(".//Moa[@amountTypeCode='I-180']/AmountDescription")
-    rule("amount-in-words", words is not None and bool(words.text), _("I-180 porte le montant en lettres"))
+    in_words = (words.text or "") if words is not None else ""
+    rule("amount-in-words", bool(in_words), _("I-180 porte le montant en lettres"))
+    too_long = _("le montant en lettres tient en %(length)s caractères") % {"length": WORDS_LENGTH}
+    rule("amount-in-words-length", len(in_words) <= WORDS_LENGTH, too_long)
     line_sum = sum((a for lin in lines for a in _amounts(lin, "I-171")), Decimal(0))
     rule("sum-of-lines", line_sum == ht, f"I-176 {ht} ≠ {_('somme des I-171')} {line_sum}")
     blocks = taxes.findall("InvoiceTaxDetails")
@@ -143,10 +157,13 @@ def structural_failures(root) -> list[tuple[str, str]]:
         expected = sum((a for lin in on_rate for a in _amounts(lin, "I-171")), Decimal(0))
         rule(f"tax-base-{rate}", _one(block, "I-177") == expected, f"I-177 ({rate} %) ≠ {expected}")
     base_sum = sum((_one(b, "I-177") or 0 for b in tva_blocks), Decimal(0))
-    tax_sum = sum((_one(b, "I-178") or 0 for b in blocks), Decimal(0))
+    # I-181 is the tax of the rate blocks, the stamp's excepted; the stamp is added to reach I-180 (TTN's sample).
+    tax_sum = sum((_one(b, "I-178") or 0 for b in blocks if b not in stamp_blocks), Decimal(0))
+    stamp = sum((_one(b, "I-178") or 0 for b in stamp_blocks), Decimal(0))
     rule("total-tax-base", base == base_sum, f"I-182 {base} ≠ {_('somme des I-177')} {base_sum}")
-    rule("total-tax", tax == tax_sum, f"I-181 {tax} ≠ {_('somme des I-178')} {tax_sum}")
-    rule("total-ttc", ht + tax == ttc, f"I-176 + I-181 ≠ I-180 ({ht} + {tax} ≠ {ttc})")
+    rule("total-tax", tax == tax_sum, f"I-181 {tax} ≠ {_('somme des I-178 hors timbre')} {tax_sum}")
+    sums = f"I-176 + I-181 + {_('timbre')} ≠ I-180 ({ht} + {tax} + {stamp} ≠ {ttc})"
+    rule("total-ttc", ht + tax + stamp == ttc, sums)
     return fail
 
 

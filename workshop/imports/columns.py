@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 CUSTOMER_COLUMNS = ("last_name", "first_name", "company_name", "phone", "email", "address", "city", "tax_id")
+CUSTOMER_COLUMNS += ("national_id",)
 CAR_COLUMNS = ("plate", "make", "model", "year", "vin", "mileage", "first_registration", "category")
 
 # field -> (the header we write in our own files, every spelling we accept once reduced by `header_key`)
@@ -23,6 +24,10 @@ COLUMNS = {
     "address": (_("Adresse"), ("adresse", "address")),
     "city": (_("Ville"), ("ville", "city")),
     "tax_id": (_("Matricule fiscal"), ("matriculefiscal", "taxid", "mf", "matriculefiscale")),
+    "national_id": (
+        "CIN",  # the same word in both languages
+        ("cin", "ncin", "numerocin", "cartedesejour", "cinoucartedesejour", "nationalid", "idcard"),
+    ),
     "plate": (_("Immatriculation"), ("immatriculation", "plate", "plaque", "licenceplate", "licenseplate")),
     "make": (_("Marque"), ("marque", "make", "brand")),
     "model": (_("Modèle"), ("modele", "model")),

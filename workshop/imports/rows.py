@@ -19,13 +19,16 @@ from workshop.imports.columns import CAR_COLUMNS, COLUMNS, car_category, column_
 from workshop.imports.validation import ImportValidator
 from workshop.models import Car, Customer
 from workshop.models.cars import FIRST_CAR_YEAR, LAST_CAR_YEAR
-from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id, normalise_vin
+from workshop.validators import normalise_national_id, normalise_phone, normalise_plate, normalise_tax_id, normalise_vin
 
 CUSTOMER_FIELDS = ("kind", "first_name", "last_name", "company_name", "phone", "email", "address", "city", "tax_id")
+CUSTOMER_FIELDS += ("national_id",)
 CAR_FIELDS = ("plate", "vin", "make", "model", "year", "mileage", "first_registration", "category")
 # Fields not in the file are not checked again; nor are the identifiers `parse` already put through the very
-# validators the model fields run (normalise_phone/tax_id/plate/vin), so each value is validated once.
-_CUSTOMER_UNCHECKED = [f.name for f in Customer._meta.fields if f.name not in CUSTOMER_FIELDS] + ["phone", "tax_id"]
+# validators the model fields run (normalise_phone/tax_id/national_id/plate/vin), so each value is validated once.
+_CUSTOMER_IDS = [("phone", normalise_phone), ("tax_id", normalise_tax_id), ("national_id", normalise_national_id)]
+_CUSTOMER_UNCHECKED = [f.name for f in Customer._meta.fields if f.name not in CUSTOMER_FIELDS]
+_CUSTOMER_UNCHECKED += [name for name, _normaliser in _CUSTOMER_IDS]
 _CAR_UNCHECKED = [f.name for f in Car._meta.fields if f.name not in CAR_FIELDS] + ["plate", "vin"]
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[ .\u00a0\u202f]\d{3})+$")
 _MAX_MILEAGE = 2_000_000
@@ -129,7 +132,7 @@ class RowResolver:
         for name in ("first_name", "last_name", "company_name", "address", "city"):
             if value := _text(cell[name]):
                 customer[name] = value
-        for name, normaliser in (("phone", normalise_phone), ("tax_id", normalise_tax_id)):
+        for name, normaliser in _CUSTOMER_IDS:
             if value := cell[name]:
                 try:
                     customer[name] = normaliser(value)

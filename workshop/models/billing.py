@@ -66,6 +66,7 @@ class PartyIdentity(models.Model):
     customer_address = models.CharField(_("adresse du client"), max_length=255, blank=True)
     customer_city = models.CharField(_("ville du client"), max_length=80, blank=True)
     customer_tax_id = models.CharField(_("matricule fiscal du client"), max_length=13, blank=True)
+    customer_national_id = models.CharField(_("CIN ou carte de séjour du client"), max_length=9, blank=True)
     customer_phone = models.CharField(_("téléphone du client"), max_length=16, blank=True)
     customer_kind = models.CharField(_("type de client"), max_length=12, blank=True)
     seller_name = models.CharField(_("vendeur"), max_length=160, blank=True)

@@ -1,21 +1,34 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Length, Replace
+from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workshop.validators import (
+    NATIONAL_ID_LENGTHS,
     format_phone,
     format_tax_id,
+    normalise_national_id,
     normalise_phone,
     normalise_tax_id,
     normalised_or_raw,
+    validate_national_id,
     validate_phone,
     validate_tax_id,
 )
 
 from .common import TimeStamped
+
+
+def _digits_removed(field: str):
+    """The column with its digits taken out, in SQL both databases run (SQLite has no regular expressions)."""
+    expression = F(field)
+    for digit in "0123456789":
+        expression = Replace(expression, Value(digit), Value(""))
+    return expression
 
 
 class Customer(TimeStamped):
@@ -40,6 +53,13 @@ class Customer(TimeStamped):
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     city = models.CharField(_("ville"), max_length=80, blank=True)
     tax_id = models.CharField(_("matricule fiscal"), max_length=13, blank=True, validators=[validate_tax_id])
+    national_id = models.CharField(
+        _("CIN ou carte de séjour"),
+        max_length=9,
+        blank=True,
+        validators=[validate_national_id],
+        help_text=_("Particulier : 8 chiffres (CIN) ou 9 chiffres (carte de séjour). El Fatoora l'exige."),
+    )
     stamp_exempt = models.BooleanField(
         _("exonéré du timbre fiscal"),
         default=False,
@@ -81,6 +101,12 @@ class Customer(TimeStamped):
                 condition=Q(kind="individual") | (Q(company_name__gt="") & Q(tax_id__gt="")),
                 name="customer_business_has_company_and_tax_id",
             ),
+            models.CheckConstraint(
+                condition=Q(national_id="")
+                | Q(In(Length("national_id"), NATIONAL_ID_LENGTHS), Exact(_digits_removed("national_id"), "")),
+                name="customer_national_id_digits",
+                violation_error_message=_("La CIN compte 8 chiffres, la carte de séjour 9 chiffres."),
+            ),
         ]
 
     def __str__(self):
@@ -107,6 +133,7 @@ class Customer(TimeStamped):
     def normalise(self) -> None:
         self.phone = normalised_or_raw(normalise_phone, (self.phone or "").strip()) or None
         self.tax_id = normalised_or_raw(normalise_tax_id, (self.tax_id or "").strip())
+        self.national_id = normalised_or_raw(normalise_national_id, (self.national_id or "").strip())
         self.email = (self.email or "").strip().lower()
         for field in ("first_name", "last_name", "company_name", "city"):
             setattr(self, field, " ".join((getattr(self, field) or "").split()))
