@@ -28,6 +28,7 @@ from workshop.people import person_name
 from workshop.roles import can_see_prices
 
 from .checks import EcarModelAdminChecks
+from .search import IndexedSearchMixin
 
 
 class EstimatedCountPaginator(Paginator):
@@ -300,6 +301,7 @@ class ObjectActionGuardMixin:
 
 
 class EcarModelAdmin(
+    IndexedSearchMixin,
     RefuseBadLookupsMixin,
     PriceVisibilityMixin,
     ObjectActionGuardMixin,
@@ -409,36 +411,3 @@ class PrimedAutocompleteInlineMixin:
                 targets = field.queryset.filter(pk__in=rows.values(name))
                 widget.labels.update({str(target.pk): field.label_from_instance(target) for target in targets})
         return formset
-
-
-class NormalisedSearchMixin:
-    """A search that reads as a phone, plate or VIN looks that identifier up by its normal form.
-
-    `20 123 456` finds `+21620123456` and `123 تونس 4567` finds `123 TU 4567` through their unique indexes,
-    instead of Django's word-by-word `icontains` (where the word `TU` matches every plate). Anything else
-    falls back to the ordinary search. Lookups across a to-many relation go through a subquery, so the list
-    never needs DISTINCT. `normalised_search` maps a lookup to the normaliser whose output it matches.
-    """
-
-    normalised_search: dict = {}
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        identifier_matches = None
-        for lookup, normaliser in self.normalised_search.items():
-            try:
-                value = normaliser(term)
-            except ValidationError:
-                continue
-            if "__" in lookup:
-                matches = queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
-            else:
-                matches = queryset.filter(**{lookup: value})
-            identifier_matches = matches if identifier_matches is None else identifier_matches | matches
-        if identifier_matches is not None:
-            return identifier_matches, False
-        return super().get_search_results(request, queryset, self.rewrite_search_term(search_term))
-
-    def rewrite_search_term(self, term: str) -> str:
-        """The words of an ordinary search, once no identifier matched whole (a partial plate, say)."""
-        return term

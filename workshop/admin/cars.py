@@ -7,8 +7,9 @@ from workshop.models import Car
 from workshop.pages.car import car_page
 from workshop.validators import normalise_phone, normalise_plate, normalise_vin, plate_search_text
 
-from .base import EcarModelAdmin, NormalisedSearchMixin
+from .base import EcarModelAdmin
 from .exports import ListExportMixin
+from .search import NormalisedSearchMixin
 
 
 @admin.register(Car)

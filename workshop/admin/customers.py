@@ -14,9 +14,10 @@ from workshop.money import format_tnd
 from workshop.pages.customer import customer_page, open_invoices
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
-from .base import EcarModelAdmin, EcarTabularInline, NormalisedSearchMixin, money
+from .base import EcarModelAdmin, EcarTabularInline, money
 from .billing import PaymentFields
 from .exports import ListExportMixin
+from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin
 from .users import app_accounts
 

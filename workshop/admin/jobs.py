@@ -25,12 +25,12 @@ from .approvals import ApprovalAdminMixin
 from .base import (
     EcarModelAdmin,
     EcarTabularInline,
-    NormalisedSearchMixin,
     PersonDropdownFilter,
     PrimedAutocompleteInlineMixin,
     money,
 )
 from .exports import ListExportMixin
+from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
 STATUS_COLOURS = {

@@ -1,0 +1,74 @@
+"""Admin searches: one indexed SELECT per searched column, united, finding exactly what Django's search finds."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.test import RequestFactory
+
+from tests import factories
+from tests.admin_helpers import one_of_everything
+from workshop.admin.search import IndexedSearchMixin, search_lookup, search_words
+from workshop.models import Service
+
+
+def test_lookups_and_words_are_djangos():
+    assert search_lookup("reference") == "reference__icontains"
+    assert search_lookup("^code") == "code__istartswith"
+    assert search_lookup("=number") == "number__iexact"
+    assert list(search_words('Ben "Ali Trabelsi"  x')) == ["Ben", "Ali Trabelsi", "x"]
+
+
+def _searched_admins():
+    return [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, IndexedSearchMixin) and model_admin.search_fields
+    ]
+
+
+def _terms(model_admin, request):
+    """Words taken from the rows (so that they find something), a pair of words, and a word found nowhere."""
+    terms = {"zzz-nowhere"}
+    for row in model_admin.get_queryset(request)[:3]:
+        for name in model_admin.get_search_fields(request):
+            value = row
+            for part in str(name).lstrip("^=@").split("__"):
+                value = getattr(value, part, None)
+            if value not in (None, ""):
+                text = str(value)
+                terms.update({text, text[1:4], f"{text[:3]} {text[-2:]}"})
+    return sorted(term for term in terms if term.strip())
+
+
+@pytest.mark.django_db
+def test_every_admin_search_finds_what_djangos_search_finds(superuser):
+    one_of_everything()
+    factories.CustomerFactory(last_name="Dridi", first_name="Amel", phone="+21698111222")
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    admins = _searched_admins()
+    assert len(admins) > 5
+    compared = 0
+    for model_admin in admins:
+        queryset = model_admin.get_queryset(request)
+        for term in _terms(model_admin, request):
+            ours, duplicates = IndexedSearchMixin.get_search_results(model_admin, request, queryset, term)
+            djangos, _ = ModelAdmin.get_search_results(model_admin, request, queryset, term)
+            assert duplicates is False
+            assert set(ours.values_list("pk", flat=True)) == set(djangos.values_list("pk", flat=True)), (
+                type(model_admin).__name__,
+                term,
+            )
+            compared += 1
+    assert compared > 50
+
+
+@pytest.mark.django_db
+def test_a_job_search_is_a_union_of_indexed_selects_not_an_or_over_joins(superuser):
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    model_admin = admin.site._registry[Service]
+    queryset, _ = model_admin.get_search_results(request, model_admin.get_queryset(request), "11674")
+    sql = str(queryset.query)
+    assert sql.count("UNION") == len(model_admin.search_fields) - 1
+    assert " OR " not in sql

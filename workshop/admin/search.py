@@ -1,0 +1,76 @@
+"""Admin searches that the indexes can serve.
+
+Django ORs every `search_fields` lookup into one WHERE over the joined tables. PostgreSQL cannot use an index
+for an OR across tables: searching jobs for « 11674 » scanned 510,000 jobs joined to their cars and customers
+(2 s), and a name search walked customers in name order filtering each one. `IndexedSearchMixin` turns each word
+into `pk IN (SELECT … UNION SELECT …)`, one SELECT per lookup, each served by its trigram index (migration
+0002); the words are ANDed as Django does, and a result never needs DISTINCT.
+
+`NormalisedSearchMixin` first tries the whole term as an identifier (phone, plate, VIN) by its normal form.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import smart_split, unescape_string_literal
+
+PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
+
+
+def search_lookup(field_name: str) -> str:
+    """The lookup Django's admin builds for a `search_fields` entry."""
+    if field_name[:1] in PREFIXES:
+        return f"{field_name[1:]}__{PREFIXES[field_name[0]]}"
+    return f"{field_name}__icontains"
+
+
+def search_words(search_term: str):
+    for word in smart_split(search_term):
+        if word[:1] in ('"', "'") and word[-1:] == word[:1]:
+            word = unescape_string_literal(word)
+        if word:
+            yield word
+
+
+class IndexedSearchMixin:
+    def get_search_results(self, request, queryset, search_term):
+        search_fields = self.get_search_fields(request)
+        if not search_fields or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        lookups = [search_lookup(str(name)) for name in search_fields]
+        manager = queryset.model._default_manager
+        for word in search_words(search_term):
+            selects = [manager.filter(**{lookup: word}).values("pk").order_by() for lookup in lookups]
+            queryset = queryset.filter(pk__in=selects[0].union(*selects[1:]))
+        return queryset, False
+
+
+class NormalisedSearchMixin:
+    """A search that reads as a phone, plate or VIN looks that identifier up by its normal form.
+
+    `20 123 456` finds `+21620123456` and `123 تونس 4567` finds `123 TU 4567` through their unique indexes,
+    instead of Django's word-by-word `icontains` (where the word `TU` matches every plate). Anything else
+    falls back to the ordinary search. Lookups across a to-many relation go through a subquery, so the list
+    never needs DISTINCT. `normalised_search` maps a lookup to the normaliser whose output it matches.
+    """
+
+    normalised_search: dict = {}
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        identifier_matches = None
+        for lookup, normaliser in self.normalised_search.items():
+            try:
+                value = normaliser(term)
+            except ValidationError:
+                continue
+            if "__" in lookup:
+                matches = queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
+            else:
+                matches = queryset.filter(**{lookup: value})
+            identifier_matches = matches if identifier_matches is None else identifier_matches | matches
+        if identifier_matches is not None:
+            return identifier_matches, False
+        return super().get_search_results(request, queryset, self.rewrite_search_term(search_term))
+
+    def rewrite_search_term(self, term: str) -> str:
+        """The words of an ordinary search, once no identifier matched whole (a partial plate, say)."""
+        return term
