@@ -50,3 +50,17 @@ def test_changelist_does_not_count_the_whole_table_twice(manager_client):
         q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "workshop_customer" in q["sql"]
     ]
     assert len(counts) <= 1
+
+
+@pytest.mark.parametrize("number", [1, 3, 30])
+def test_a_deep_page_picks_its_keys_first_and_shows_the_same_rows(number, monkeypatch):
+    monkeypatch.setattr("workshop.admin.base.DEFERRED_JOIN_FROM", 20)
+    CustomerFactory.create_batch(300)
+    ordered = Customer.objects.order_by("last_name", "pk")
+    expected = list(ordered.values_list("pk", flat=True)[(number - 1) * 10 : number * 10])
+    with CaptureQueriesContext(connection) as ctx:
+        page = EstimatedCountPaginator(ordered, 10).page(number)
+        shown = [customer.pk for customer in page.object_list]
+    assert shown == expected
+    page_query = ctx.captured_queries[-1]["sql"]
+    assert (" IN (SELECT " in page_query) is (number > 2)
