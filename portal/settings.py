@@ -396,6 +396,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceStatusEnum": "workshop.models.jobs.Service.Status",
         "ServiceKindEnum": "workshop.models.jobs.Service.Kind",
         "ServiceItemKindEnum": "workshop.models.jobs.ServiceItem.Kind",
+        "ServiceItemDecisionEnum": "workshop.models.jobs.ServiceItem.Decision",
+        "CustomerAnswerEnum": ["approved", "declined"],
         "NotificationStatusEnum": "workshop.models.notifications.Notification.Status",
         "CustomerKindEnum": "workshop.models.customers.Customer.Kind",
     },

@@ -351,3 +351,15 @@ def test_job_detail_costs_the_same_queries_for_1_or_30_lines(garage, role, djang
         assert response.status_code == 200 and len(response.json()["items"]) == 1 + extra
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("role", ["customer", "mechanic", "adviser"])
+def test_a_line_shows_the_customers_answer_which_only_the_approval_can_give(garage, role):
+    client = api_client(garage.users[role])
+    line = client.get(f"{ITEMS}{garage.my_item.pk}/")
+    assert line.status_code == 200
+    assert line.json()["decision"] == ServiceItem.Decision.PROPOSED
+    assert "recommended" in line.json()
+    if role != "customer":
+        client.patch(f"{ITEMS}{garage.my_item.pk}/", {"decision": "approved"}, format="json")
+    assert ServiceItem.objects.get(pk=garage.my_item.pk).decision == ServiceItem.Decision.PROPOSED

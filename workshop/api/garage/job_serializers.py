@@ -67,7 +67,20 @@ class AvailableTransitionSerializer(serializers.Serializer):
 
 # --- lines --------------------------------------------------------------------------------------------
 
-ITEM_FIELDS = ("id", "service", "position", "kind", "part", "labour", "description", "quantity")
+ITEM_FIELDS = (
+    "id",
+    "service",
+    "position",
+    "kind",
+    "part",
+    "labour",
+    "description",
+    "quantity",
+    "recommended",
+    "decision",
+)
+# The customer's answer is given through /api/services/<id>/approval/ or the estimate link, with its evidence.
+DECISION = ("decision",)
 
 
 class MechanicItemSerializer(ModelCleanSerializer):
@@ -76,6 +89,7 @@ class MechanicItemSerializer(ModelCleanSerializer):
     class Meta:
         model = ServiceItem
         fields = ITEM_FIELDS
+        read_only_fields = DECISION
 
     def get_fields(self):
         fields = super().get_fields()
@@ -102,7 +116,18 @@ class CustomerItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceItem
-        fields = ("id", "service", "position", "kind", "description", "quantity", *ITEM_PRICE_FIELDS, *MONEY_FIELDS)
+        fields = (
+            "id",
+            "service",
+            "position",
+            "kind",
+            "description",
+            "quantity",
+            "recommended",
+            "decision",
+            *ITEM_PRICE_FIELDS,
+            *MONEY_FIELDS,
+        )
         read_only_fields = fields
 
 
@@ -114,7 +139,7 @@ class ServiceItemSerializer(MechanicItemSerializer):
     class Meta:
         model = ServiceItem
         fields = (*ITEM_FIELDS, *ITEM_PRICE_FIELDS, *MONEY_FIELDS)
-        read_only_fields = MONEY_FIELDS
+        read_only_fields = (*MONEY_FIELDS, *DECISION)
         extra_kwargs = {"unit_price": {"required": False, "allow_null": True}}
 
     def get_fields(self):
