@@ -6,11 +6,13 @@ find something, a deep list page. Median server time (in-process, DEBUG off) and
 Seeds with `seed_demo` (idempotent), runs ANALYZE, then picks real rows: the job with the most lines, a job given
 45 lines inside a transaction rolled back at the end (the database is left as it was), the customer with the most
 jobs and that customer's busiest car, a plate and a surname taken from the data. Aims (issue 12): job page with 45
-lines < 300 ms, list pages < 60 ms, searches < 100 ms. The HTTP figure under gunicorn is `bench/load.py`'s.
+lines < 300 ms, list pages < 60 ms, searches < 100 ms. Then, over HTTP under gunicorn (2 workers, DEBUG off), 8
+clients cycle through 10 list pages for `--seconds`: requests per second and median (issue 12 measured 11 req/s).
 """
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -19,6 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["DJANGO_DEBUG"] = "false"
+# The gunicorn of the HTTP figure shares this process's key (the session made here must be valid there).
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_HTTPS", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")  # no collectstatic for a measurement
 
 JOB_LINES = 45
 
@@ -27,6 +33,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", "--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench/admin_pages.py mesure PostgreSQL : définissez DATABASE_URL=postgres://…")
@@ -108,6 +116,67 @@ def main():
     measure("clients, recherche nom", "/admin/workshop/customer/", {"q": surname})
     measure("véhicules, recherche plaque", "/admin/workshop/car/", {"q": plate})
     measure("ordres, recherche référence partielle", "/admin/workshop/service/", {"q": reference[-5:]})
+    list_mix(client, args.clients, args.seconds)
+
+
+LIST_PAGES = [
+    "/admin/workshop/service/",
+    "/admin/workshop/service/?p=200",
+    "/admin/workshop/service/?status__exact=in_progress",
+    "/admin/workshop/invoice/",
+    "/admin/workshop/customer/",
+    "/admin/workshop/car/",
+    "/admin/workshop/payment/",
+    "/admin/workshop/creditnote/",
+    "/admin/workshop/part/",
+    "/admin/workshop/notification/",
+]
+
+
+def list_mix(client, clients: int, seconds: float) -> None:
+    """8 browsers on 10 list pages through gunicorn: what a garage's morning looks like to the server."""
+    import threading
+
+    import requests
+    from api import free_port, start_gunicorn, stop_gunicorn
+    from django.conf import settings
+
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    port = free_port()
+    server = start_gunicorn(port, 2)
+    base = f"http://127.0.0.1:{port}"
+    timings, failures = [], []
+    try:
+        for path in LIST_PAGES:  # warm both workers
+            for _ in range(2):
+                assert requests.get(base + path, cookies=cookies, timeout=60).status_code == 200, path
+        stop = time.monotonic() + seconds
+
+        def browse(slot):
+            session = requests.Session()
+            turn = slot
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                response = session.get(base + LIST_PAGES[turn % len(LIST_PAGES)], cookies=cookies, timeout=60)
+                timings.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+                turn += 1
+
+        threads = [threading.Thread(target=browse, args=(slot,)) for slot in range(clients)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        stop_gunicorn(server)
+    print(
+        f"\ngunicorn, 2 workers, {clients} clients, {len(LIST_PAGES)} listes, {seconds:.0f} s : "
+        f"{len(timings) / elapsed:.1f} req/s, médiane {statistics.median(timings):.0f} ms, "
+        f"p95 {sorted(timings)[int(len(timings) * 0.95)]:.0f} ms, erreurs {len(failures)}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from workshop.models import (
     ServiceItem,
     WorkshopProfile,
 )
-from workshop.models.billing import SETTLEMENT_FIELDS
+from workshop.models.billing import CUSTOMER_COPY_FIELDS, SETTLEMENT_FIELDS
 from workshop.models.refunds import customer_credit_available
 from workshop.money import ZERO, format_tnd, line_amounts, to_millimes
 from workshop.notifications import messages as notifications
@@ -571,12 +571,7 @@ def create_credit_note(
 
 
 PARTY_FIELDS = [
-    "customer_name",
-    "customer_address",
-    "customer_city",
-    "customer_tax_id",
-    "customer_national_id",
-    "customer_phone",
+    *CUSTOMER_COPY_FIELDS,
     "customer_kind",
     "seller_name",
     "seller_address",

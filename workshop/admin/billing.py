@@ -15,6 +15,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from workshop.models.billing import CUSTOMER_COPY_FIELDS
 from workshop.models.refunds import customer_credit_available
 from workshop.money import format_tnd
 from workshop.validators import validate_past_date
@@ -48,16 +49,7 @@ LINE_FIELDS = (
 IDENTITY_FIELDSETS = (
     (
         _("Client (copie figée)"),
-        {
-            "fields": (
-                "customer_name",
-                "customer_address",
-                "customer_city",
-                "customer_tax_id",
-                "customer_national_id",
-                "customer_phone",
-            )
-        },
+        {"fields": CUSTOMER_COPY_FIELDS},
     ),
     (
         _("Atelier (copie figée)"),
@@ -276,12 +268,7 @@ class InvoiceAdmin(
         "service",
         "issue_date",
         "due_date",
-        "customer_name",
-        "customer_address",
-        "customer_city",
-        "customer_tax_id",
-        "customer_national_id",
-        "customer_phone",
+        *CUSTOMER_COPY_FIELDS,
         "vehicle",
         "seller_name",
         "seller_address",

@@ -59,6 +59,17 @@ def has_money_to_return(invoice) -> bool:
     return invoice.money_to_return > 0
 
 
+# The customer's copy on a document, in the order the admin shows it.
+CUSTOMER_COPY_FIELDS = (
+    "customer_name",
+    "customer_address",
+    "customer_city",
+    "customer_tax_id",
+    "customer_national_id",
+    "customer_phone",
+)
+
+
 class PartyIdentity(models.Model):
     """Who sold and who bought, as they were when the document was made."""
 
