@@ -5,7 +5,7 @@ row, a few hundred template nodes each). A saved row without errors is written h
 elements, classes and attributes; whitespace between tags is the only difference. The rest (a row with errors, the
 empty row the « add » button copies, nested inlines, file fields) still goes through unfold's template, and so does
 every row once one of the templates copied here changes in an upgrade (`COPIED` holds their digests).
-`tests/test_admin_inline_rows.py` renders the same pages both ways and compares them.
+`tests/test_inline_rows.py` renders the same pages both ways and compares them.
 """
 
 from pathlib import Path
@@ -111,7 +111,8 @@ def _readonly(field) -> str:
     contents = field.contents()
     width = "max-w-4xl" if field.is_json else "max-w-2xl"
     shown = ("-" if contents == "None" else conditional_escape(contents)) if contents else "-"
-    return f'<div class="readonly break-words {width} *:rounded-default {field.wrapper_class} ">{shown}</div>'
+    wrapper = conditional_escape(field.wrapper_class)
+    return f'<div class="readonly break-words {width} *:rounded-default {wrapper} ">{shown}</div>'
 
 
 def _cell(formset_opts, field, first: bool) -> str:
@@ -190,7 +191,7 @@ def render_row(inline_admin_formset, inline_admin_form, forloop, nested_inline=F
     if deletable:
         parts.append(
             f'<div class="{UNDO}"><span>{conditional_escape(gettext("This item will be deleted."))}</span>'
-            f'<label for="{inline_admin_form.deletion_field().field.id_for_label}" class="{UNDO_LABEL}">'
+            f'<label for="{conditional_escape(checkbox.id_for_label)}" class="{UNDO_LABEL}">'
             f'{conditional_escape(gettext("Click to cancel"))} <span class="material-symbols-outlined">undo</span>'
             "</label></div>"
         )
