@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import UserFactory
 from workshop import roles
@@ -16,6 +18,15 @@ def fast_password_hasher(settings):
 def empty_cache():
     """Each test starts with an empty cache (the dashboard's figures, the TVA summary's past months)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def garage_language():
+    """Each test starts in French and leaves French behind: a request with an Arabic cookie activates Arabic for
+    the thread (LocaleMiddleware does not switch back), and the next test's messages would be in Arabic."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
