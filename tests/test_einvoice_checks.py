@@ -98,3 +98,16 @@ def test_issuing_goes_on_when_everything_is_right_or_e_invoicing_is_off(settings
     draft = draft_for(BusinessCustomerFactory(tax_id="1234567A"))
     assert billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5)).number
     assert billing.issue_invoice(invoice=draft_for(CustomerFactory()), user=billing_clerk()).number
+
+
+def test_a_cin_typed_after_the_draft_lets_it_be_issued(einvoicing):
+    """The refusal names what to fix on the customer's page; once fixed there, the same draft is issued."""
+    WorkshopProfileFactory()
+    person = CustomerFactory(national_id="", last_name="Dridi", first_name="Amel")
+    draft = draft_for(person)
+    with pytest.raises(TransitionRefused, match="ni CIN ni carte de séjour"):
+        billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5))
+    person.national_id, person.address = "01234567", "Rue de Marseille"
+    person.save()
+    issued = billing.issue_invoice(invoice=draft, user=billing_clerk(), issue_date=date(2026, 1, 5))
+    assert (issued.customer_national_id, issued.customer_address) == ("01234567", "Rue de Marseille")

@@ -248,21 +248,22 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
     The invoice's catalogue parts leave the stock in the same transaction (`workshop.stock.record_sale`).
     The number comes from a counter row locked until this transaction commits, so concurrent issues queue
     and a failed one gives its number back: the series has no gaps and a draft never uses a number.
-    The totals are recomputed from the lines, the garage's identity (bank, footer, logo included) is copied
-    from the profile as it is now and the vehicle from the job's car; all are written by the same update as
-    the number, and the PDF of the issued invoice prints only that copy.
+    The totals are recomputed from the lines; the customer's identity (a CIN or matricule typed after the draft
+    was made, say) and the garage's (bank, footer, logo included) are copied as they are now, and the vehicle
+    from the job's car; all are written by the same update as the number, and the PDF of the issued invoice
+    prints only that copy.
     """
     issue_date = _checked_date(issue_date or timezone.localdate(), "issue_date")
     with transaction.atomic():
         locked = (
             Invoice.objects.select_for_update(of=("self",))
-            .select_related("service__car")
+            .select_related("service__car", "customer")
             .prefetch_related("lines")
             .get(pk=invoice.pk)
         )
         if locked.is_draft:
             _set_totals_from_lines(locked)
-            for field, value in seller_snapshot(WorkshopProfile.load()).items():
+            for field, value in identity_snapshot(locked.customer, WorkshopProfile.load()).items():
                 setattr(locked, field, value)
             for field, value in vehicle_snapshot(locked.service).items():  # the car as it is at issue
                 setattr(locked, field, value)
