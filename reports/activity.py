@@ -13,11 +13,10 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, Concat, NullIf, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, NullIf, TruncMonth, TruncWeek
 
-from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, money_sum
+from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
 from workshop.models import Part, Service, ServiceItem
 from workshop.money import ZERO
 
@@ -25,9 +24,8 @@ SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
 
 
 def _activity_keys(group: str, prefix: str = "") -> dict:
-    mechanic_name = Concat(f"{prefix}mechanic__first_name", Value(" "), f"{prefix}mechanic__last_name")
     return {
-        "mechanic": {"group": F(f"{prefix}mechanic_id"), "mechanic_name": mechanic_name},
+        "mechanic": {"group": F(f"{prefix}mechanic_id")},
         "status": {"group": F(f"{prefix}status")},
         "kind": {"group": F(f"{prefix}kind")},
         "week": {"group": TruncWeek(f"{prefix}received_at")},
@@ -53,6 +51,8 @@ def activity(services, *, group: str) -> list[dict]:
             total_ht=money_sum("total_ht"),
         )
     )
+    if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
+        jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     hours = dict(_labour_hours(services, group))
     rows = list(jobs)
     for row in rows:
@@ -61,8 +61,19 @@ def activity(services, *, group: str) -> list[dict]:
     return rows
 
 
-def activity_totals(services) -> dict:
-    """The same measures over every job of the period (the report's total row): one aggregate, one sum."""
+def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
+    """The grouped rows and the total row. Each job, with its labour lines, falls in exactly one group (its
+    mechanic, status, kind, week or month), so the labour hours of the total row are the sum of the groups' (exact
+    decimals) rather than a second join of the period's jobs to their lines; the jobs' measures, a mean among
+    them, are aggregated once more over the jobs alone."""
+    rows = activity(services, group=group)
+    totals = activity_totals(services, labour_hours=sum((row["labour_hours"] for row in rows), ZERO))
+    return rows, totals
+
+
+def activity_totals(services, *, labour_hours: Decimal | None = None) -> dict:
+    """The same measures over every job of the period (the report's total row): one aggregate, and one sum of
+    the labour hours unless the caller has them (`activity_report`, from its groups)."""
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
     totals = services.order_by().aggregate(
         jobs=Count("id"),
@@ -71,8 +82,10 @@ def activity_totals(services) -> dict:
         turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
         total_ht=money_sum("total_ht"),
     )
-    sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
-    totals["labour_hours"] = Decimal(sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO)
+    if labour_hours is None:
+        sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
+        labour_hours = sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO
+    totals["labour_hours"] = Decimal(labour_hours)
     return in_millimes(totals)
 
 

@@ -184,6 +184,17 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             models.Index(fields=["mechanic", "status"], name="service_mechanic_idx"),
             # A mechanic's jobs, newest first (the API's and the admin's default order), page after page.
             models.Index(fields=["mechanic", "-received_at", "-id"], name="service_mechanic_recent_idx"),
+            # The reports read a few columns of most jobs (PostgreSQL, from these indexes alone): by period of
+            # reception for the activity report, by id to join the invoices (revenue per kind or mechanic) and
+            # the labour lines (hours sold) in id order.
+            models.Index(
+                fields=["received_at"],
+                include=["id", "status", "kind", "mechanic", "completed_at", "delivered_at", "total_ht"],
+                name="service_activity_idx",
+            ),
+            models.Index(
+                fields=["id"], include=["received_at", "status", "kind", "mechanic"], name="service_report_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -440,7 +451,11 @@ class ServiceItem(models.Model):
         verbose_name_plural = _("lignes d'intervention")
         ordering = ["service", "position", "id"]
         permissions = [("change_item_price", _("Modifier les prix et remises des lignes"))]
-        indexes = [models.Index(fields=["service", "position", "id"], name="item_service_position_idx")]
+        indexes = [
+            models.Index(fields=["service", "position", "id"], name="item_service_position_idx"),
+            # The labour hours sold (activity report): the hours of each job's labour lines, read from the index.
+            models.Index(fields=["service"], include=["quantity"], condition=Q(kind="labour"), name="item_labour_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100), name="item_discount_percent_range"
