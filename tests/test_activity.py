@@ -68,3 +68,28 @@ def test_activity_totals_cover_every_job_of_the_period(books):
     assert (totals["jobs"], totals["completed"], totals["delivered"]) == (5, 3, 2)
     assert totals["turnaround"] == timedelta(hours=36)  # only the two delivered jobs
     assert totals["labour_hours"] == D("5.0")  # 3.5 (Karim) + 1.5 (Hatem)
+
+
+@pytest.mark.parametrize("group", ["mechanic", "status", "kind", "week", "month"])
+def test_activity_report_totals_equal_the_jobs_own_totals(books, group):
+    """The labour hours of the total row are the groups' added up: the same as summing every sold labour line."""
+    rows, totals = activity.activity_report(january(), group=group)
+    assert totals == activity.activity_totals(january())
+    assert totals["labour_hours"] == D("5.000")
+    assert sum(row["jobs"] for row in rows) == totals["jobs"] == 5
+
+
+def test_activity_report_of_an_empty_period(books):
+    empty = Service.objects.filter(received_at__date__range=(date(2030, 1, 1), date(2030, 1, 31)))
+    rows, totals = activity.activity_report(empty, group="mechanic")
+    assert rows == []
+    assert totals == activity.activity_totals(empty)
+    assert totals["labour_hours"] == D("0") and totals["jobs"] == 0
+
+
+def test_activity_report_reads_the_labour_lines_once(books, django_assert_num_queries):
+    """One grouped query of the jobs, one of their labour lines, one aggregate of the jobs for the total row."""
+    with django_assert_num_queries(3) as captured:
+        activity.activity_report(january(), group="mechanic")
+    assert sum('"workshop_serviceitem"' in query["sql"] for query in captured.captured_queries) == 1
+    assert not any('JOIN "auth_user"' in query["sql"] for query in captured.captured_queries)

@@ -195,6 +195,14 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             models.Index(
                 fields=["id"], include=["received_at", "status", "kind", "mechanic"], name="service_report_idx"
             ),
+            # The dashboard's lists: the first jobs ready to hand over, read in order from the few of them; the jobs
+            # asked again for an answer after an approval (none most days) without reading every open job.
+            models.Index(
+                fields=["completed_at", "received_at"],
+                condition=Q(status__in=("completed", "invoiced")),
+                name="service_ready_idx",
+            ),
+            models.Index(fields=["status"], condition=Q(approved_at__isnull=False), name="service_reapproval_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -455,6 +463,8 @@ class ServiceItem(models.Model):
             models.Index(fields=["service", "position", "id"], name="item_service_position_idx"),
             # The labour hours sold (activity report): the hours of each job's labour lines, read from the index.
             models.Index(fields=["service"], include=["quantity"], condition=Q(kind="labour"), name="item_labour_idx"),
+            # Whether a job still has a line waiting for the customer's answer (the dashboard's list).
+            models.Index(fields=["service"], condition=Q(decision="proposed"), name="item_proposed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
