@@ -1,7 +1,10 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -16,8 +19,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf, TruncMonth, TruncWeek
 
-from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
-from workshop.models import Part, Service, ServiceItem
+from reports.financial import (
+    IN_FORCE,
+    MONEY_FIELD,
+    as_date,
+    cacheable_month,
+    in_millimes,
+    mechanic_name,
+    money_sum,
+    months_within,
+)
+from workshop.models import Invoice, InvoiceLine, Part, Service, ServiceItem
 from workshop.money import ZERO
 
 SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
@@ -135,3 +147,76 @@ def parts(lines):
         )
         .order_by("-sold_quantity", "part_reference")
     )
+
+
+PART_SUMS = ("sold_quantity", "invoices", "revenue", "cost")
+
+
+def parts_sold(*, date_from: date, date_to: date) -> list[dict]:
+    """`parts` of every line of the period (no search, no brand), the whole past months from the cache.
+
+    The lines of an issued invoice never change (their unit cost is frozen with them), so a past month's sums
+    per part are kept under a fingerprint of its invoices in force (how many, the sum of their ids), as the TVA
+    summary does (`reports.financial.tva_summary`): an invoice issued later with a date in that month, or one
+    cancelled since, changes it. Each invoice is in one month, so the months' quantities, amounts and invoice
+    counts add up to the period's; the margin and its rate are then worked out as `parts` does (the rate in
+    floating point, the same operations), and the parts' reference, name and brand read now, in one query
+    ordered as the database orders the references (the tie-break of equal quantities)."""
+    heads = (
+        Invoice.objects.filter(issue_date__range=(date_from, date_to), status__in=IN_FORCE)
+        .annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(invoices=Count("id"), ids=Sum("id"))
+    )
+    months = {as_date(row["month"]): row for row in heads}
+    keys = {
+        month: f"ecar:parts-sold:{month:%Y-%m}:{row['invoices']}:{row['ids']}"
+        for month, row in months.items()
+        if cacheable_month(month, date_from, date_to)
+    }
+    cached = cache.get_many(keys.values()) if keys else {}
+    missing = [month for month in months if keys.get(month) not in cached]
+    per_month = {month: cached[key] for month, key in keys.items() if key in cached}
+    if missing:
+        cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
+        lines = (
+            InvoiceLine.objects.filter(
+                months_within(missing, date_from, date_to).prefixed("invoice__"),
+                invoice__status__in=IN_FORCE,
+                kind="part",
+                part__isnull=False,
+            )
+            .annotate(month=TruncMonth("invoice__issue_date"))
+            .order_by()
+            .values("month", "part_id")
+            .annotate(
+                sold_quantity=Sum("quantity"),
+                invoices=Count("invoice_id", distinct=True),
+                revenue=money_sum("total_ht"),
+                cost=money_sum(cost),
+            )
+        )
+        computed: dict = {month: [] for month in missing}
+        for row in lines:
+            computed.setdefault(as_date(row.pop("month")), []).append(row)
+        per_month.update(computed)
+        fresh = {keys[month]: computed[month] for month in missing if month in keys}
+        if fresh:
+            cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
+    sums: dict = {}
+    for rows in per_month.values():
+        for row in rows:
+            into = sums.setdefault(row["part_id"], {"part_id": row["part_id"]})
+            for name in PART_SUMS:
+                into[name] = into[name] + row[name] if name in into else row[name]
+    catalogue = Part.objects.filter(pk__in=sums).order_by("reference").values_list("pk", "reference", "name", "brand")
+    in_reference_order = []
+    for pk, reference, name, brand in catalogue:
+        row = sums[pk]
+        row["margin"] = row["revenue"] - row["cost"]
+        row["margin_rate"] = float(row["margin"]) * 100.0 / float(row["revenue"]) if row["revenue"] else None
+        row.update(part_reference=reference, part_name=name, part_brand=brand)
+        in_reference_order.append(row)
+    ranked = sorted(enumerate(in_reference_order), key=lambda pair: (-pair[1]["sold_quantity"], pair[0]))
+    return [row for _rank, row in ranked]

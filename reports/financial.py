@@ -156,8 +156,8 @@ def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
     months: dict = {}
     for source in (heads, heads_credit):
         for row in source:
-            months.setdefault(_as_date(row.pop("month")), {}).update(row)
-    keys = {month: _tva_key(month, months[month]) for month in months if _cacheable(month, date_from, date_to)}
+            months.setdefault(as_date(row.pop("month")), {}).update(row)
+    keys = {month: _tva_key(month, months[month]) for month in months if cacheable_month(month, date_from, date_to)}
     cached = cache.get_many(keys.values()) if keys else {}
     missing = [month for month in months if keys.get(month) not in cached]
     for month, key in keys.items():
@@ -165,7 +165,7 @@ def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
             months[month].update(cached[key])
     if missing:
         computed: dict = {}
-        within = _months_q(missing, date_from, date_to)
+        within = months_within(missing, date_from, date_to)
         invoice_lines = (
             InvoiceLine.objects.filter(within.prefixed("invoice__"), invoice__status__in=NUMBERED)
             .annotate(month=TruncMonth("invoice__issue_date"))
@@ -184,7 +184,7 @@ def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
         )
         for source in (invoice_lines, credit_lines):
             for row in source:
-                computed.setdefault(_as_date(row.pop("month")), {}).update(row)
+                computed.setdefault(as_date(row.pop("month")), {}).update(row)
         for month, values in computed.items():
             months[month].update(values)
         fresh = {keys[month]: computed.get(month, {}) for month in missing if month in keys}
@@ -213,7 +213,7 @@ def _tva_key(month: date, heads: dict) -> str:
     return f"ecar:tva-lines:{month:%Y-%m}:" + ":".join(parts)
 
 
-def _cacheable(month: date, date_from: date, date_to: date) -> bool:
+def cacheable_month(month: date, date_from: date, date_to: date) -> bool:
     """A whole month of the period, over before this one began."""
     following = (month + timedelta(days=32)).replace(day=1)
     return month >= date_from and following - timedelta(days=1) <= date_to and following <= localdate().replace(day=1)
@@ -232,7 +232,7 @@ class _Within:
         return condition
 
 
-def _months_q(months: list[date], date_from: date, date_to: date) -> _Within:
+def months_within(months: list[date], date_from: date, date_to: date) -> _Within:
     spans: list[tuple[date, date]] = []
     for month in sorted(months):
         start = max(month, date_from)
@@ -244,7 +244,7 @@ def _months_q(months: list[date], date_from: date, date_to: date) -> _Within:
     return _Within(spans)
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal as D
 import pytest
 
 from reports import activity
+from tests import factories as f
 from tests.reports_scenario import build_books
-from workshop.models import InvoiceLine, Service
+from workshop.models import Invoice, InvoiceLine, Part, Service
 
 
 @pytest.fixture
@@ -93,3 +94,76 @@ def test_activity_report_reads_the_labour_lines_once(books, django_assert_num_qu
         activity.activity_report(january(), group="mechanic")
     assert sum('"workshop_serviceitem"' in query["sql"] for query in captured.captured_queries) == 1
     assert not any('JOIN "auth_user"' in query["sql"] for query in captured.captured_queries)
+
+
+def _parts_directly(date_from, date_to):
+    lines = InvoiceLine.objects.filter(invoice__issue_date__range=(date_from, date_to))
+    return [{key: row[key] for key in PARTS_KEYS} for row in activity.parts(lines)]
+
+
+PARTS_KEYS = (
+    "part_id",
+    "sold_quantity",
+    "invoices",
+    "revenue",
+    "cost",
+    "margin",
+    "margin_rate",
+    "part_reference",
+    "part_name",
+    "part_brand",
+)
+
+
+def _sell(part, day, quantity, *, status=None):
+    spec = {"kind": "part", "part": part, "quantity": D(quantity), "unit_price": D("25.000"), "unit_cost": D("14.5")}
+    return f.IssuedInvoiceFactory(issue_date=day, lines=[spec], **({"status": status} if status else {}))
+
+
+@pytest.fixture
+def sales(books):
+    """Parts sold over several months (and a cancelled sale), ties in quantity broken by reference."""
+    filter_, bulb = f.PartFactory(reference="FI-010", brand="Mann"), f.PartFactory(reference="AM-020")
+    _sell(filter_, date(2025, 12, 3), "2")
+    _sell(filter_, date(2026, 3, 30), "1.5")
+    _sell(bulb, date(2026, 3, 2), "3.5")
+    _sell(bulb, date(2026, 4, 11), "1", status=Invoice.Status.CANCELLED)
+    return books
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (date(2025, 11, 1), date(2026, 4, 30)),  # whole months only
+        (date(2025, 11, 15), date(2026, 3, 10)),  # cut months at both ends
+        (date(2026, 2, 1), date(2026, 2, 28)),  # one month
+        (date(2030, 1, 1), date(2030, 1, 31)),  # nothing sold
+    ],
+)
+def test_parts_sold_month_by_month_equals_the_lines_read_at_once(sales, date_from, date_to):
+    from django.core.cache import cache
+
+    cache.clear()
+    expected = _parts_directly(date_from, date_to)
+    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected
+    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected  # the cached months
+
+
+def test_parts_sold_reads_past_months_from_the_cache_and_sees_later_changes(sales, django_assert_num_queries):
+    """Past months come from the cache (no line read); an invoice dated in one of them, or a sale cancelled,
+    changes its fingerprint, and its lines are read again. The catalogue is read as it is now."""
+    from django.core.cache import cache
+
+    cache.clear()
+    period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
+    first = activity.parts_sold(**period)
+    with django_assert_num_queries(2):  # the invoices' fingerprints and the parts' names
+        assert activity.parts_sold(**period) == first
+    plaquettes = Part.objects.get(reference="PL-001")
+    late = _sell(plaquettes, date(2026, 1, 28), "4")
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 2, 2))  # cancels it: not a sale any more
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    Part.objects.filter(pk=plaquettes.pk).update(name="Plaquettes avant")
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    assert any(row["part_name"] == "Plaquettes avant" for row in activity.parts_sold(**period))
