@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -12,6 +13,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -45,24 +47,51 @@ def _activity_keys(group: str, prefix: str = "") -> dict:
     }[group]
 
 
-def activity(services, *, group: str) -> list[dict]:
+OVERALL_TURNAROUND = "window_turnaround"
+
+
+class MeanOverAll(Func):
+    """PostgreSQL: the mean of a duration over every row of a grouped result (all groups), from the groups' sums
+    and counts. PostgreSQL's `AVG(interval)` is the sum of the intervals divided by their count as a float8
+    (`interval_avg` calls `interval_div`), and interval sums are exact, so this is the same value as an AVG over
+    the rows themselves, without reading them again. NULL when there is nothing to average, as AVG."""
+
+    contains_over_clause = True
+    output_field = DurationField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        total, total_params = compiler.compile(self.source_expressions[0])
+        count, count_params = compiler.compile(self.source_expressions[1])
+        return f"(SUM({total}) OVER () / NULLIF(SUM({count}) OVER (), 0))", [*total_params, *count_params]
+
+    def get_group_by_cols(self):
+        return []
+
+
+def activity(services, *, group: str, overall_turnaround: bool = False) -> list[dict]:
     """Jobs, completions, deliveries, mean time from reception to delivery and labour hours sold, per group.
 
     Two grouped queries (jobs; labour lines of invoiced or delivered jobs) merged on the group key: the
-    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python.
+    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python. With
+    `overall_turnaround` (PostgreSQL), each row also carries the mean turnaround of every group together.
     """
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
+    delivered = Q(delivered_at__isnull=False)
     jobs = (
         services.order_by()
         .values(**_activity_keys(group))
         .annotate(
             jobs=Count("id"),
             completed=Count("id", filter=Q(completed_at__isnull=False)),
-            delivered=Count("id", filter=Q(delivered_at__isnull=False)),
-            turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
+            delivered=Count("id", filter=delivered),
+            turnaround=Avg(turnaround, filter=delivered),
             total_ht=money_sum("total_ht"),
         )
     )
+    if overall_turnaround:
+        jobs = jobs.annotate(
+            **{OVERALL_TURNAROUND: MeanOverAll(Sum(turnaround, filter=delivered), Count("id", filter=delivered))}
+        )
     if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
         jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     hours = dict(_labour_hours(services, group))
@@ -77,10 +106,22 @@ def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
     """The grouped rows and the total row. Each job, with its labour lines, falls in exactly one group (its
     mechanic, status, kind, week or month), so the labour hours of the total row are the sum of the groups' (exact
     decimals) rather than a second join of the period's jobs to their lines; the jobs' measures, a mean among
-    them, are aggregated once more over the jobs alone."""
-    rows = activity(services, group=group)
-    totals = activity_totals(services, labour_hours=sum((row["labour_hours"] for row in rows), ZERO))
-    return rows, totals
+    them, are aggregated once more over the jobs alone (SQLite) or come with the groups (PostgreSQL: counts and
+    amounts added up, the mean turnaround of all the jobs by `MeanOverAll`)."""
+    if connection.vendor != "postgresql":
+        rows = activity(services, group=group)
+        return rows, activity_totals(services, labour_hours=sum((row["labour_hours"] for row in rows), ZERO))
+    rows = activity(services, group=group, overall_turnaround=True)
+    overall = [row.pop(OVERALL_TURNAROUND) for row in rows]
+    totals = {
+        "jobs": sum(row["jobs"] for row in rows),
+        "completed": sum(row["completed"] for row in rows),
+        "delivered": sum(row["delivered"] for row in rows),
+        "turnaround": overall[0] if overall else None,
+        "total_ht": sum((row["total_ht"] for row in rows), ZERO),
+        "labour_hours": Decimal(sum((row["labour_hours"] for row in rows), ZERO)),
+    }
+    return rows, in_millimes(totals)
 
 
 def activity_totals(services, *, labour_hours: Decimal | None = None) -> dict:
