@@ -1,7 +1,11 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -9,25 +13,33 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, Concat, NullIf, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, NullIf, TruncMonth, TruncWeek
 
-from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, money_sum
-from workshop.models import Part, Service, ServiceItem
+from reports.financial import (
+    IN_FORCE,
+    MONEY_FIELD,
+    as_date,
+    cacheable_month,
+    in_millimes,
+    mechanic_name,
+    money_sum,
+    months_within,
+)
+from workshop.models import Invoice, InvoiceLine, Part, Service, ServiceItem
 from workshop.money import ZERO
 
 SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
 
 
 def _activity_keys(group: str, prefix: str = "") -> dict:
-    mechanic_name = Concat(f"{prefix}mechanic__first_name", Value(" "), f"{prefix}mechanic__last_name")
     return {
-        "mechanic": {"group": F(f"{prefix}mechanic_id"), "mechanic_name": mechanic_name},
+        "mechanic": {"group": F(f"{prefix}mechanic_id")},
         "status": {"group": F(f"{prefix}status")},
         "kind": {"group": F(f"{prefix}kind")},
         "week": {"group": TruncWeek(f"{prefix}received_at")},
@@ -35,24 +47,53 @@ def _activity_keys(group: str, prefix: str = "") -> dict:
     }[group]
 
 
-def activity(services, *, group: str) -> list[dict]:
+OVERALL_TURNAROUND = "window_turnaround"
+
+
+class MeanOverAll(Func):
+    """PostgreSQL: the mean of a duration over every row of a grouped result (all groups), from the groups' sums
+    and counts. PostgreSQL's `AVG(interval)` is the sum of the intervals divided by their count as a float8
+    (`interval_avg` calls `interval_div`), and interval sums are exact, so this is the same value as an AVG over
+    the rows themselves, without reading them again. NULL when there is nothing to average, as AVG."""
+
+    contains_over_clause = True
+    output_field = DurationField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        total, total_params = compiler.compile(self.source_expressions[0])
+        count, count_params = compiler.compile(self.source_expressions[1])
+        return f"(SUM({total}) OVER () / NULLIF(SUM({count}) OVER (), 0))", [*total_params, *count_params]
+
+    def get_group_by_cols(self):
+        return []
+
+
+def activity(services, *, group: str, overall_turnaround: bool = False) -> list[dict]:
     """Jobs, completions, deliveries, mean time from reception to delivery and labour hours sold, per group.
 
     Two grouped queries (jobs; labour lines of invoiced or delivered jobs) merged on the group key: the
-    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python.
+    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python. With
+    `overall_turnaround` (PostgreSQL), each row also carries the mean turnaround of every group together.
     """
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
+    delivered = Q(delivered_at__isnull=False)
     jobs = (
         services.order_by()
         .values(**_activity_keys(group))
         .annotate(
             jobs=Count("id"),
             completed=Count("id", filter=Q(completed_at__isnull=False)),
-            delivered=Count("id", filter=Q(delivered_at__isnull=False)),
-            turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
+            delivered=Count("id", filter=delivered),
+            turnaround=Avg(turnaround, filter=delivered),
             total_ht=money_sum("total_ht"),
         )
     )
+    if overall_turnaround:
+        jobs = jobs.annotate(
+            **{OVERALL_TURNAROUND: MeanOverAll(Sum(turnaround, filter=delivered), Count("id", filter=delivered))}
+        )
+    if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
+        jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     hours = dict(_labour_hours(services, group))
     rows = list(jobs)
     for row in rows:
@@ -61,8 +102,31 @@ def activity(services, *, group: str) -> list[dict]:
     return rows
 
 
-def activity_totals(services) -> dict:
-    """The same measures over every job of the period (the report's total row): one aggregate, one sum."""
+def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
+    """The grouped rows and the total row. Each job, with its labour lines, falls in exactly one group (its
+    mechanic, status, kind, week or month), so the labour hours of the total row are the sum of the groups' (exact
+    decimals) rather than a second join of the period's jobs to their lines; the jobs' measures, a mean among
+    them, are aggregated once more over the jobs alone (SQLite) or come with the groups (PostgreSQL: counts and
+    amounts added up, the mean turnaround of all the jobs by `MeanOverAll`)."""
+    if connection.vendor != "postgresql":
+        rows = activity(services, group=group)
+        return rows, activity_totals(services, labour_hours=sum((row["labour_hours"] for row in rows), ZERO))
+    rows = activity(services, group=group, overall_turnaround=True)
+    overall = [row.pop(OVERALL_TURNAROUND) for row in rows]
+    totals = {
+        "jobs": sum(row["jobs"] for row in rows),
+        "completed": sum(row["completed"] for row in rows),
+        "delivered": sum(row["delivered"] for row in rows),
+        "turnaround": overall[0] if overall else None,
+        "total_ht": sum((row["total_ht"] for row in rows), ZERO),
+        "labour_hours": Decimal(sum((row["labour_hours"] for row in rows), ZERO)),
+    }
+    return rows, in_millimes(totals)
+
+
+def activity_totals(services, *, labour_hours: Decimal | None = None) -> dict:
+    """The same measures over every job of the period (the report's total row): one aggregate, and one sum of
+    the labour hours unless the caller has them (`activity_report`, from its groups)."""
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
     totals = services.order_by().aggregate(
         jobs=Count("id"),
@@ -71,8 +135,10 @@ def activity_totals(services) -> dict:
         turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
         total_ht=money_sum("total_ht"),
     )
-    sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
-    totals["labour_hours"] = Decimal(sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO)
+    if labour_hours is None:
+        sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
+        labour_hours = sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO
+    totals["labour_hours"] = Decimal(labour_hours)
     return in_millimes(totals)
 
 
@@ -122,3 +188,76 @@ def parts(lines):
         )
         .order_by("-sold_quantity", "part_reference")
     )
+
+
+PART_SUMS = ("sold_quantity", "invoices", "revenue", "cost")
+
+
+def parts_sold(*, date_from: date, date_to: date) -> list[dict]:
+    """`parts` of every line of the period (no search, no brand), the whole past months from the cache.
+
+    The lines of an issued invoice never change (their unit cost is frozen with them), so a past month's sums
+    per part are kept under a fingerprint of its invoices in force (how many, the sum of their ids), as the TVA
+    summary does (`reports.financial.tva_summary`): an invoice issued later with a date in that month, or one
+    cancelled since, changes it. Each invoice is in one month, so the months' quantities, amounts and invoice
+    counts add up to the period's; the margin and its rate are then worked out as `parts` does (the rate in
+    floating point, the same operations), and the parts' reference, name and brand read now, in one query
+    ordered as the database orders the references (the tie-break of equal quantities)."""
+    heads = (
+        Invoice.objects.filter(issue_date__range=(date_from, date_to), status__in=IN_FORCE)
+        .annotate(month=TruncMonth("issue_date"))
+        .order_by()
+        .values("month")
+        .annotate(invoices=Count("id"), ids=Sum("id"))
+    )
+    months = {as_date(row["month"]): row for row in heads}
+    keys = {
+        month: f"ecar:parts-sold:{month:%Y-%m}:{row['invoices']}:{row['ids']}"
+        for month, row in months.items()
+        if cacheable_month(month, date_from, date_to)
+    }
+    cached = cache.get_many(keys.values()) if keys else {}
+    missing = [month for month in months if keys.get(month) not in cached]
+    per_month = {month: cached[key] for month, key in keys.items() if key in cached}
+    if missing:
+        cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
+        lines = (
+            InvoiceLine.objects.filter(
+                months_within(missing, date_from, date_to).prefixed("invoice__"),
+                invoice__status__in=IN_FORCE,
+                kind="part",
+                part__isnull=False,
+            )
+            .annotate(month=TruncMonth("invoice__issue_date"))
+            .order_by()
+            .values("month", "part_id")
+            .annotate(
+                sold_quantity=Sum("quantity"),
+                invoices=Count("invoice_id", distinct=True),
+                revenue=money_sum("total_ht"),
+                cost=money_sum(cost),
+            )
+        )
+        computed: dict = {month: [] for month in missing}
+        for row in lines:
+            computed.setdefault(as_date(row.pop("month")), []).append(row)
+        per_month.update(computed)
+        fresh = {keys[month]: computed[month] for month in missing if month in keys}
+        if fresh:
+            cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
+    sums: dict = {}
+    for rows in per_month.values():
+        for row in rows:
+            into = sums.setdefault(row["part_id"], {"part_id": row["part_id"]})
+            for name in PART_SUMS:
+                into[name] = into[name] + row[name] if name in into else row[name]
+    catalogue = Part.objects.filter(pk__in=sums).order_by("reference").values_list("pk", "reference", "name", "brand")
+    in_reference_order = []
+    for pk, reference, name, brand in catalogue:
+        row = sums[pk]
+        row["margin"] = row["revenue"] - row["cost"]
+        row["margin_rate"] = float(row["margin"]) * 100.0 / float(row["revenue"]) if row["revenue"] else None
+        row.update(part_reference=reference, part_name=name, part_brand=brand)
+        in_reference_order.append(row)
+    ranked = sorted(enumerate(in_reference_order), key=lambda pair: (-pair[1]["sold_quantity"], pair[0]))
+    return [row for _rank, row in ranked]

@@ -16,7 +16,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from reports import exports
-from reports.activity import activity, activity_totals, parts
+from reports.activity import activity_report, parts, parts_sold
 from reports.filters import (
     ActivityFilterSet,
     PagingForm,
@@ -32,8 +32,7 @@ from reports.financial import (
     receivable_measures_summed,
     receivable_totals,
     receivables,
-    revenue,
-    revenue_totals,
+    revenue_report,
     statement,
     tva_summary,
 )
@@ -194,9 +193,9 @@ class RevenueReport(ReportView):
         return Invoice.objects.all()
 
     def build(self, cleaned, queryset):
-        # The groups are few (days of a period, months, kinds, mechanics): one grouped query read once,
-        # instead of the table counting them (aggregating again) before aggregating its page.
-        return list(revenue(queryset, group=cleaned["group"])), revenue_totals(queryset)
+        # The groups are few (days of a period, months, kinds, mechanics): one grouped query read once, instead of
+        # the table counting them (aggregating again) before aggregating its page; the totals add the groups up.
+        return revenue_report(queryset, group=cleaned["group"])
 
     def table_kwargs(self, cleaned, totals):
         return {"group": cleaned["group"], "totals": totals}
@@ -269,7 +268,7 @@ class ActivityReport(ReportView):
         return Service.objects.all()
 
     def build(self, cleaned, queryset):
-        return activity(queryset, group=cleaned["group"]), activity_totals(queryset)
+        return activity_report(queryset, group=cleaned["group"])
 
     def table_kwargs(self, cleaned, totals):
         return {"group": cleaned["group"], "totals": totals}
@@ -286,7 +285,11 @@ class PartsReport(ReportView):
         return InvoiceLine.objects.all()
 
     def build(self, cleaned, queryset):
-        return list(parts(queryset)), {}  # one row per catalogue part sold: read once, not counted then paged
+        # One row per catalogue part sold: read once, not counted then paged. Without a search on the parts,
+        # the period's past months come from the cache (their lines never change); a search reads every line.
+        if not cleaned.get("search") and not cleaned.get("brand"):
+            return parts_sold(date_from=cleaned["date_from"], date_to=cleaned["date_to"]), {}
+        return list(parts(queryset)), {}
 
 
 class StatementReport(ReportView):

@@ -1,13 +1,16 @@
 """Workshop activity and parts figures against the hand-worked books of tests/reports_scenario.py."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from reports import activity
+from tests import factories as f
 from tests.reports_scenario import build_books
-from workshop.models import InvoiceLine, Service
+from workshop.models import Invoice, InvoiceLine, Part, Service
 
 
 @pytest.fixture
@@ -68,3 +71,133 @@ def test_activity_totals_cover_every_job_of_the_period(books):
     assert (totals["jobs"], totals["completed"], totals["delivered"]) == (5, 3, 2)
     assert totals["turnaround"] == timedelta(hours=36)  # only the two delivered jobs
     assert totals["labour_hours"] == D("5.0")  # 3.5 (Karim) + 1.5 (Hatem)
+
+
+@pytest.mark.parametrize("group", ["mechanic", "status", "kind", "week", "month"])
+def test_activity_report_totals_equal_the_jobs_own_totals(books, group):
+    """The labour hours of the total row are the groups' added up: the same as summing every sold labour line."""
+    rows, totals = activity.activity_report(january(), group=group)
+    assert totals == activity.activity_totals(january())
+    assert totals["labour_hours"] == D("5.000")
+    assert sum(row["jobs"] for row in rows) == totals["jobs"] == 5
+
+
+def test_activity_report_of_an_empty_period(books):
+    empty = Service.objects.filter(received_at__date__range=(date(2030, 1, 1), date(2030, 1, 31)))
+    rows, totals = activity.activity_report(empty, group="mechanic")
+    assert rows == []
+    assert totals == activity.activity_totals(empty)
+    assert totals["labour_hours"] == D("0") and totals["jobs"] == 0
+
+
+def test_activity_report_reads_the_labour_lines_once(books, django_assert_num_queries):
+    """One grouped query of the jobs, one of their labour lines; on SQLite one more aggregate of the jobs for the
+    total row (PostgreSQL computes it with the groups)."""
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3) as captured:
+        activity.activity_report(january(), group="mechanic")
+    assert sum('"workshop_serviceitem"' in query["sql"] for query in captured.captured_queries) == 1
+    assert not any('JOIN "auth_user"' in query["sql"] for query in captured.captured_queries)
+
+
+def _parts_directly(date_from, date_to):
+    lines = InvoiceLine.objects.filter(invoice__issue_date__range=(date_from, date_to))
+    return [{key: row[key] for key in PARTS_KEYS} for row in activity.parts(lines)]
+
+
+PARTS_KEYS = (
+    "part_id",
+    "sold_quantity",
+    "invoices",
+    "revenue",
+    "cost",
+    "margin",
+    "margin_rate",
+    "part_reference",
+    "part_name",
+    "part_brand",
+)
+
+
+def _sell(part, day, quantity, *, status=None):
+    spec = {"kind": "part", "part": part, "quantity": D(quantity), "unit_price": D("25.000"), "unit_cost": D("14.5")}
+    return f.IssuedInvoiceFactory(issue_date=day, lines=[spec], **({"status": status} if status else {}))
+
+
+@pytest.fixture
+def sales(books):
+    """Parts sold over several months (and a cancelled sale), ties in quantity broken by reference."""
+    filter_, bulb = f.PartFactory(reference="FI-010", brand="Mann"), f.PartFactory(reference="AM-020")
+    _sell(filter_, date(2025, 12, 3), "2")
+    _sell(filter_, date(2026, 3, 30), "1.5")
+    _sell(bulb, date(2026, 3, 2), "3.5")
+    _sell(bulb, date(2026, 4, 11), "1", status=Invoice.Status.CANCELLED)
+    return books
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (date(2025, 11, 1), date(2026, 4, 30)),  # whole months only
+        (date(2025, 11, 15), date(2026, 3, 10)),  # cut months at both ends
+        (date(2026, 2, 1), date(2026, 2, 28)),  # one month
+        (date(2030, 1, 1), date(2030, 1, 31)),  # nothing sold
+    ],
+)
+def test_parts_sold_month_by_month_equals_the_lines_read_at_once(sales, date_from, date_to):
+    from django.core.cache import cache
+
+    cache.clear()
+    expected = _parts_directly(date_from, date_to)
+    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected
+    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected  # the cached months
+
+
+def test_parts_sold_reads_past_months_from_the_cache_and_sees_later_changes(sales, django_assert_num_queries):
+    """Past months come from the cache (no line read); an invoice dated in one of them, or a sale cancelled,
+    changes its fingerprint, and its lines are read again. The catalogue is read as it is now."""
+    from django.core.cache import cache
+
+    cache.clear()
+    period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
+    first = activity.parts_sold(**period)
+    with django_assert_num_queries(2):  # the invoices' fingerprints and the parts' names
+        assert activity.parts_sold(**period) == first
+    plaquettes = Part.objects.get(reference="PL-001")
+    late = _sell(plaquettes, date(2026, 1, 28), "4")
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 2, 2))  # cancels it: not a sale any more
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    Part.objects.filter(pk=plaquettes.pk).update(name="Plaquettes avant")
+    assert activity.parts_sold(**period) == _parts_directly(**period)
+    assert any(row["part_name"] == "Plaquettes avant" for row in activity.parts_sold(**period))
+
+
+@pytest.mark.parametrize("group", ["mechanic", "status", "week"])
+def test_activity_report_mean_turnaround_of_uneven_delays_is_the_average_of_every_job(db, group):
+    """Delays of days, hours and odd microseconds over several groups: the total row's mean (from the groups on
+    PostgreSQL) is exactly AVG over the jobs, to the microsecond, and NULL when no job was delivered."""
+    received = timezone.make_aware(datetime(2026, 1, 5, 8, 0))
+    mechanics = [f.UserFactory(), f.UserFactory(), None]
+    delays = [
+        timedelta(days=2, hours=3, microseconds=1),
+        timedelta(hours=7, minutes=13, seconds=11),
+        timedelta(days=9, seconds=1, microseconds=333_333),
+        timedelta(minutes=1),
+        timedelta(days=1, hours=23, minutes=59, seconds=59, microseconds=999_999),
+        timedelta(hours=30, microseconds=7),
+        None,
+    ]
+    for index, delay in enumerate(delays):
+        service = f.ServiceFactory(received_at=received + timedelta(days=index * 3), mechanic=mechanics[index % 3])
+        if delay is not None:
+            Service.objects.filter(pk=service.pk).update(
+                status=Service.Status.DELIVERED,
+                completed_at=service.received_at,
+                delivered_at=service.received_at + delay,
+            )
+    jobs = Service.objects.filter(received_at__date__range=(date(2026, 1, 1), date(2026, 1, 31)))
+    rows, totals = activity.activity_report(jobs, group=group)
+    assert totals == activity.activity_totals(jobs)
+    assert totals["delivered"] == 6 and totals["jobs"] == 7
+    assert abs(totals["turnaround"] - sum(filter(None, delays), timedelta()) / 6) <= timedelta(microseconds=1)
+    assert activity.activity_report(jobs.filter(delivered_at__isnull=True), group=group)[1]["turnaround"] is None

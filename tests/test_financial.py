@@ -270,3 +270,32 @@ def test_tva_summary_caches_past_months_and_sees_a_late_document(books, django_a
     assert january_later["total_base"] == january["total_base"] + D("100.000")
     cache.clear()
     assert financial.tva_summary(**period) == later
+
+
+@pytest.mark.parametrize("group", ["day", "month", "kind", "mechanic"])
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_revenue_report_totals_are_the_invoices_own_totals(books, group, narrowed):
+    """The page adds its groups up (one aggregation): the same figures as aggregating the invoices directly."""
+    invoices = period().filter(service__kind="repair") if narrowed else period()
+    rows, totals = financial.revenue_report(invoices, group=group)
+    assert totals == financial.revenue_totals(invoices)
+    assert sum(row["invoices"] for row in rows) == totals["invoices"] == (3 if narrowed else 4)
+
+
+def test_revenue_report_of_nothing_has_zero_totals(books):
+    rows, totals = financial.revenue_report(period(date(2030, 1, 1), date(2030, 1, 31)), group="mechanic")
+    assert rows == []
+    assert totals == financial.revenue_totals(period(date(2030, 1, 1), date(2030, 1, 31)))
+    assert totals["invoices"] == 0 and totals["total_ht"] == D("0.000")
+
+
+def test_revenue_names_each_mechanic_once_per_group(books, django_assert_num_queries):
+    """The name is looked up per group on the grouped id (no join of the users to every invoice)."""
+    with django_assert_num_queries(1) as captured:
+        rows = list(financial.revenue(period(), group="mechanic"))
+    assert {row["group"]: row["mechanic_name"] for row in rows} == {
+        books.karim.pk: "Karim Jaziri",
+        books.hatem.pk: "Hatem Mejri",
+    }
+    sql = captured.captured_queries[0]["sql"]
+    assert 'JOIN "auth_user"' not in sql

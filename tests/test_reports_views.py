@@ -245,6 +245,29 @@ def test_grouped_pages_aggregate_their_groups_once(manager_client, name, table):
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"] and table in q["sql"]]
 
 
+@pytest.mark.parametrize(
+    ("name", "table", "group"),
+    [
+        ("revenue", "workshop_invoice", "day"),
+        ("revenue", "workshop_invoice", "mechanic"),
+        ("activity", "workshop_serviceitem", "week"),
+        ("activity", "workshop_serviceitem", "mechanic"),
+    ],
+)
+def test_total_rows_add_the_groups_up_instead_of_reading_again(manager_client, books, name, table, group):
+    """Revenue reads the period's invoices once (the totals are the groups' sums), activity its labour lines once;
+    the mechanics' names are read per group, not joined to every row."""
+    with CaptureQueriesContext(connection) as queries:
+        html = get(manager_client, name, group=group, **PERIOD).content.decode()
+    reads = [
+        q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] or f'JOIN "{table}"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    assert not any('JOIN "auth_user" ON' in sql for sql in reads)
+    if group == "mechanic":
+        assert "Karim Jaziri" in html and "Hatem Mejri" in html
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_report_tables_carry_their_css_class(manager_client, books, name):
     """Without it the cells have no padding and the numbers run together (« 41 550,8657 894,703 »)."""

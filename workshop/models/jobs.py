@@ -184,6 +184,25 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             models.Index(fields=["mechanic", "status"], name="service_mechanic_idx"),
             # A mechanic's jobs, newest first (the API's and the admin's default order), page after page.
             models.Index(fields=["mechanic", "-received_at", "-id"], name="service_mechanic_recent_idx"),
+            # The reports read a few columns of most jobs (PostgreSQL, from these indexes alone): by period of
+            # reception for the activity report, by id to join the invoices (revenue per kind or mechanic) and
+            # the labour lines (hours sold) in id order.
+            models.Index(
+                fields=["received_at"],
+                include=["id", "status", "kind", "mechanic", "completed_at", "delivered_at", "total_ht"],
+                name="service_activity_idx",
+            ),
+            models.Index(
+                fields=["id"], include=["received_at", "status", "kind", "mechanic"], name="service_report_idx"
+            ),
+            # The dashboard's lists: the first jobs ready to hand over, read in order from the few of them; the jobs
+            # asked again for an answer after an approval (none most days) without reading every open job.
+            models.Index(
+                fields=["completed_at", "received_at"],
+                condition=Q(status__in=("completed", "invoiced")),
+                name="service_ready_idx",
+            ),
+            models.Index(fields=["status"], condition=Q(approved_at__isnull=False), name="service_reapproval_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -440,7 +459,13 @@ class ServiceItem(models.Model):
         verbose_name_plural = _("lignes d'intervention")
         ordering = ["service", "position", "id"]
         permissions = [("change_item_price", _("Modifier les prix et remises des lignes"))]
-        indexes = [models.Index(fields=["service", "position", "id"], name="item_service_position_idx")]
+        indexes = [
+            models.Index(fields=["service", "position", "id"], name="item_service_position_idx"),
+            # The labour hours sold (activity report): the hours of each job's labour lines, read from the index.
+            models.Index(fields=["service"], include=["quantity"], condition=Q(kind="labour"), name="item_labour_idx"),
+            # Whether a job still has a line waiting for the customer's answer (the dashboard's list).
+            models.Index(fields=["service"], condition=Q(decision="proposed"), name="item_proposed_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100), name="item_discount_percent_range"
