@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from tests import factories
 from tests.admin_helpers import one_of_everything
 from workshop.admin.search import IndexedSearchMixin, search_lookup, search_words
-from workshop.models import Service
+from workshop.models import Customer, Service
 
 
 def test_lookups_and_words_are_djangos():
@@ -72,3 +72,15 @@ def test_a_job_search_is_a_union_of_indexed_selects_not_an_or_over_joins(superus
     sql = str(queryset.query)
     assert sql.count("UNION") == len(model_admin.search_fields) - 1
     assert " OR " not in sql
+
+
+@pytest.mark.django_db
+def test_a_search_of_the_models_own_columns_keeps_djangos_or(superuser):
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    model_admin = admin.site._registry[Customer]
+    assert all("__" not in name for name in model_admin.search_fields)
+    customers = model_admin.get_queryset(request)
+    queryset, _ = IndexedSearchMixin.get_search_results(model_admin, request, customers, "Dridi")
+    assert "UNION" not in str(queryset.query)
+    assert " OR " in str(queryset.query)

@@ -2,9 +2,12 @@
 
 Django ORs every `search_fields` lookup into one WHERE over the joined tables. PostgreSQL cannot use an index
 for an OR across tables: searching jobs for « 11674 » scanned 510,000 jobs joined to their cars and customers
-(2 s), and a name search walked customers in name order filtering each one. `IndexedSearchMixin` turns each word
-into `pk IN (SELECT … UNION SELECT …)`, one SELECT per lookup, each served by its trigram index (migration
-0002); the words are ANDed as Django does, and a result never needs DISTINCT.
+(2 s). Where the searched fields span relations, `IndexedSearchMixin` turns each word into
+`pk IN (SELECT … UNION SELECT …)`, one SELECT per lookup, each served by its trigram index (migration 0002); the
+words are ANDed as Django does, and a result never needs DISTINCT. A search of the model's own columns keeps
+Django's OR, which PostgreSQL serves from the same indexes (a bitmap OR) or by walking the list's sort index and
+stopping at the page's last row, which is faster for words many rows contain (« Sfax Logistique » on the 100k
+demo: 330 ms as a union of 10,000 matches to sort, 180 ms as Django's OR).
 
 `NormalisedSearchMixin` first tries the whole term as an identifier (phone, plate, VIN) by its normal form.
 """
@@ -33,9 +36,9 @@ def search_words(search_term: str):
 class IndexedSearchMixin:
     def get_search_results(self, request, queryset, search_term):
         search_fields = self.get_search_fields(request)
-        if not search_fields or not search_term.strip():
-            return super().get_search_results(request, queryset, search_term)
         lookups = [search_lookup(str(name)) for name in search_fields]
+        if not search_term.strip() or all(lookup.count("__") == 1 for lookup in lookups):
+            return super().get_search_results(request, queryset, search_term)
         manager = queryset.model._default_manager
         for word in search_words(search_term):
             selects = [manager.filter(**{lookup: word}).values("pk").order_by() for lookup in lookups]
