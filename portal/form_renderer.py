@@ -3,7 +3,7 @@
 A job with 45 lines renders about 750 widgets (inputs, selects and their options, check boxes); through the template
 engine each costs close to a millisecond, which made the job page last a second. The Python below prints, byte for
 byte, what Django's and unfold's templates print for those widgets. It is used only while every template it copies
-is unchanged (`WIDGETS` holds their digests): after an upgrade that changes one, that widget goes back to its template
+is unchanged (`DIGESTS` holds their digests): after an upgrade that changes one, that widget goes back to its template
 until its Python is brought up to date. `tests/test_form_renderer.py` renders every widget of every admin
 form both ways and compares them.
 """
@@ -105,28 +105,28 @@ def _unfold_text(widget: dict) -> str | None:
     )
 
 
-INCLUDES_INPUT = "7d7a5bc4ccc075bb"  # `{% include "django/forms/widgets/input.html" %}` and a new line
-# Each Python widget, the templates it stands for, and the digest (sha256, 16 hex) of every template source it copies.
-WIDGETS: dict[str, tuple[Callable[[dict], str | None], dict[str, str]]] = {
+# The digest (sha256, 16 hex) of every template source the Python copies, as Django and unfold ship them.
+DIGESTS = {
+    INPUT: "770cf3acba1c18b6",
+    ATTRS: "f729483efe44660f",
+    OPTION: "37fa6c7742580aa3",
+    "django/forms/widgets/select.html": "ed4d11ce3784486f",
+    "unfold/widgets/select.html": "33286510ee2c7fb0",
+    "unfold/widgets/text.html": "95b51fac8ec3a40f",
+}
+INPUT_KINDS = ("text", "number", "email", "url", "password", "hidden", "checkbox", "date", "time", "datetime")
+# `{% include "django/forms/widgets/input.html" %}` and a new line: each of the input kinds' templates.
+DIGESTS |= {f"django/forms/widgets/{kind}.html": "7d7a5bc4ccc075bb" for kind in INPUT_KINDS}
+
+# Each Python widget: its function and the templates it copies (itself and what it includes).
+WIDGETS: dict[str, tuple[Callable[[dict], str | None], tuple[str, ...]]] = {
     **{
-        f"django/forms/widgets/{kind}.html": (
-            lambda widget: _input(widget) + "\n",
-            {f"django/forms/widgets/{kind}.html": INCLUDES_INPUT, INPUT: "770cf3acba1c18b6", ATTRS: "f729483efe44660f"},
-        )
-        for kind in ("text", "number", "email", "url", "password", "hidden", "checkbox", "date", "time", "datetime")
+        f"django/forms/widgets/{kind}.html": (lambda widget: _input(widget) + "\n", (INPUT, ATTRS))
+        for kind in INPUT_KINDS
     },
-    "django/forms/widgets/select.html": (
-        _django_select,
-        {"django/forms/widgets/select.html": "ed4d11ce3784486f", OPTION: "37fa6c7742580aa3", ATTRS: "f729483efe44660f"},
-    ),
-    "unfold/widgets/select.html": (
-        _unfold_select,
-        {"unfold/widgets/select.html": "33286510ee2c7fb0", OPTION: "37fa6c7742580aa3", ATTRS: "f729483efe44660f"},
-    ),
-    "unfold/widgets/text.html": (
-        _unfold_text,
-        {"unfold/widgets/text.html": "95b51fac8ec3a40f", INPUT: "770cf3acba1c18b6", ATTRS: "f729483efe44660f"},
-    ),
+    "django/forms/widgets/select.html": (_django_select, (OPTION, ATTRS)),
+    "unfold/widgets/select.html": (_unfold_select, (OPTION, ATTRS)),
+    "unfold/widgets/text.html": (_unfold_text, (INPUT, ATTRS)),
 }
 
 
@@ -141,8 +141,8 @@ class FastWidgetRenderer(DjangoTemplates):
     def _fast(self) -> dict[str, Callable[[dict], str | None]]:
         return {
             name: function
-            for name, (function, digests) in WIDGETS.items()
-            if all(self.source_digest(template) == expected for template, expected in digests.items())
+            for name, (function, includes) in WIDGETS.items()
+            if all(self.source_digest(template) == DIGESTS[template] for template in (name, *includes))
         }
 
     def source_digest(self, name: str) -> str | None:
