@@ -8,12 +8,12 @@ every row once one of the templates copied here changes in an upgrade (`COPIED` 
 `tests/test_inline_rows.py` renders the same pages both ways and compares them.
 """
 
+from functools import cache
 from pathlib import Path
 
 import unfold
 from django.template import Template
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -71,24 +71,16 @@ def unfold_source(name: str) -> str:
     return (UNFOLD_TEMPLATES / name).read_text(encoding="utf-8")
 
 
-class CopiedTemplates:
-    @cached_property
-    def unchanged(self) -> bool:
-        return all(digest(unfold_source(name)) == value for name, value in COPIED.items())
-
-    def unfold_row(self, engine) -> Template:
-        """unfold's own row template, compiled once per engine, for the rows written by it."""
-        template = self._rows.get(engine)
-        if template is None:
-            template = self._rows[engine] = Template(unfold_source(UNFOLD_ROW), engine=engine, name=UNFOLD_ROW)
-        return template
-
-    @cached_property
-    def _rows(self) -> dict:
-        return {}
+@cache
+def copies_unchanged() -> bool:
+    """Whether every template copied here is still unfold's (read once per process)."""
+    return all(digest(unfold_source(name)) == value for name, value in COPIED.items())
 
 
-COPIES = CopiedTemplates()
+@cache
+def unfold_row(engine) -> Template:
+    """unfold's own row template, compiled once per engine, for the rows written by it."""
+    return Template(unfold_source(UNFOLD_ROW), engine=engine, name=UNFOLD_ROW)
 
 
 def _fields(inline_admin_form):
@@ -155,7 +147,7 @@ def render_row(inline_admin_formset, inline_admin_form, forloop, nested_inline=F
     form = inline_admin_form.form
     if (
         nested_inline
-        or not COPIES.unchanged
+        or not copies_unchanged()
         or not inline_admin_form.original
         or inline_admin_form.show_url
         or form.errors

@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.inline_rows import COPIES, render_row
+from portal.inline_rows import render_row, unfold_row
 
 register = template.Library()
 
@@ -13,5 +13,5 @@ def ecar_tabular_row(context):
         context["inline_admin_formset"], context["inline_admin_form"], context["forloop"], context.get("nested_inline")
     )
     if html is None:
-        return COPIES.unfold_row(context.template.engine).render(context)
+        return unfold_row(context.template.engine).render(context)
     return html
