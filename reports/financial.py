@@ -93,7 +93,7 @@ def revenue_report(invoices, *, group: str) -> tuple[list[dict], dict]:
     """The grouped rows and the report's totals, from one aggregation of the invoices.
 
     Every invoice falls in exactly one group (its day, month, job's kind or job's mechanic, or none), so the totals
-    are the sums of the groups' counts and amounts: exact in Decimal, the same as `revenue_totals`, without
+    are the sums of the groups' counts and amounts: exact in Decimal, the same as aggregating them, without
     reading the period's invoices a second time."""
     rows = list(revenue(invoices, group=group))
     totals = {"invoices": sum(row["invoices"] for row in rows)}
@@ -116,12 +116,6 @@ def revenue_measures() -> dict:
 
 
 REVENUE_AMOUNTS = ("total_ht", "total_tva", "total_ttc", "stamps", "credited", "collected", "outstanding")
-
-
-def revenue_totals(invoices) -> dict:
-    """The totals over every invoice in force of `invoices`, aggregated on their own (the API's and the tests'
-    reference; the page adds its groups up: `revenue_report`)."""
-    return in_millimes(invoices.filter(status__in=IN_FORCE).aggregate(**revenue_measures()))
 
 
 # --- TVA ----------------------------------------------------------------------------------------------
