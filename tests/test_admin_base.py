@@ -263,12 +263,3 @@ def test_billing_pages_history_and_filters_name_people_not_logins(login, manager
         assert "Sami Trabelsi" in html or name == "jobs", name
         assert not re.search(r">\s*sami\s*<", html), name
     assert "Hédi Mansour" in client.get(pages["jobs"]).content.decode()  # the mechanic filter's choices
-
-
-def test_a_kept_badge_is_the_one_unfold_renders():
-    colours = {"received": "info", "completed": "success"}
-    for value in (("received", "Reçu"), ("completed", "Terminé"), ("other", "Autre")):
-        assert base.display_for_label(value, "—", colours) == base._unfold_display_for_label(value, "—", colours)
-        assert base.display_for_label(value, "—", colours) is base.display_for_label(value, "—", colours)
-    badges = ["a", "b"]  # a list is no key: rendered each time
-    assert base.display_for_label(badges, "—", True) == base._unfold_display_for_label(badges, "—", True)

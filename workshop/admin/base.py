@@ -13,17 +13,13 @@ from django.db import connections
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import URLPattern
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
-from unfold import fields as unfold_fields
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import RelatedDropdownFilter
-from unfold.decorators import display as unfold_display
-from unfold.templatetags import unfold_list
 
-from workshop.money import format_tnd, is_money_field
+from workshop.money import is_money_field
 from workshop.people import person_name
 from workshop.roles import can_see_prices
 
@@ -70,24 +66,6 @@ class EstimatedCountPaginator(Paginator):
         return super()._get_page(object_list, number, paginator)
 
 
-def money(value):
-    return format_html('<span class="ecar-money">{}</span>', format_tnd(value))
-
-
-def person_column(field: str, description):
-    """A read-only column naming the user in `field` by their full name (« émise par Sami Trabelsi »), not the login.
-
-    Use it where the user foreign key itself would print (`issued_by`, `received_by`…): list, change page, inline.
-    """
-
-    @unfold_display(description=description, ordering=f"{field}__last_name")
-    def column(self, obj):
-        return person_name(getattr(obj, field), default="—")
-
-    column.__name__ = f"{field}_name"
-    return column
-
-
 class PersonDropdownFilter(RelatedDropdownFilter):
     """A filter on a user foreign key (the mechanic) offering people by their full name, not their login."""
 
@@ -95,42 +73,6 @@ class PersonDropdownFilter(RelatedDropdownFilter):
         ordering = self.field_admin_ordering(field, request, model_admin) or ("first_name", "last_name", "username")
         users = field.related_model._default_manager.complex_filter(field.get_limit_choices_to()).order_by(*ordering)
         return [(user.pk, person_name(user)) for user in users]
-
-
-_unfold_display_for_field = unfold_fields.display_for_field
-
-
-def display_for_field(value, field, empty_value_display):
-    """Read-only amounts (an issued invoice's totals, its lines, its payments) read « 1 131,500 DT » like every
-    other amount of the portal, not the bare localised decimal « 1131,500 »: unfold renders every read-only
-    model field through this one function, whose name its module looks up at call time."""
-    if value not in (None, "") and is_money_field(field):
-        return format_tnd(value)
-    return _unfold_display_for_field(value, field, empty_value_display)
-
-
-unfold_fields.display_for_field = display_for_field
-
-_unfold_display_for_label = unfold_list.display_for_label
-_LABELS: dict = {}
-
-
-def display_for_label(value, empty_value_display, label):
-    """unfold renders a status badge through two templates on every row (a fifth of a list page's time); the
-    badge depends only on its value and colours, so each is rendered once per process and kept."""
-    try:
-        key = (value, empty_value_display, tuple(label.items()) if isinstance(label, dict) else label)
-        html = _LABELS.get(key)
-    except TypeError:  # a value that cannot be a key (a list of badges)
-        return _unfold_display_for_label(value, empty_value_display, label)
-    if html is None:
-        if len(_LABELS) >= 4096:
-            _LABELS.clear()
-        html = _LABELS[key] = _unfold_display_for_label(value, empty_value_display, label)
-    return html
-
-
-unfold_list.display_for_label = display_for_label
 
 
 class RefuseBadLookupsMixin:
@@ -329,6 +271,9 @@ class EcarModelAdmin(
     list_filter_submit = True
     warn_unsaved_form = True
     compressed_fields = True
+    # unfold's list template asks every row for `list_sections`; a missing attribute makes Django's template engine
+    # call dir() on the admin (a tenth of a list page's time), an empty tuple answers at once.
+    list_sections = ()
 
 
 class EcarTabularInline(PriceVisibilityMixin, TabularInline):

@@ -21,7 +21,8 @@ from workshop.money import format_tnd
 from workshop.validators import validate_past_date
 from workshop.workflows import refuse_if_stale
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin, money, person_column
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from .cells import choice_badge, money, person_column
 from .einvoice import EInvoiceActionsMixin, EInvoiceStatusFilter
 from .exports import ListExportMixin
 from .settlements import RefundInline, SettlementActionsMixin
@@ -466,7 +467,7 @@ class InvoiceAdmin(
 
     @display(description=_("statut"), ordering="status", label=INVOICE_COLOURS)
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return choice_badge(obj, "status")
 
     @display(description=_("TTC"), ordering="total_ttc")
     def ttc_column(self, obj):

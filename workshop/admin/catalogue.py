@@ -11,7 +11,8 @@ from unfold.forms import BaseDialogForm
 from workshop import stock
 from workshop.models import LabourOperation, Part, StockMovement
 
-from .base import EcarModelAdmin, money
+from .base import EcarModelAdmin
+from .cells import money
 from .transitions import TransitionAdminMixin
 
 RECENT_MOVEMENTS = 20

@@ -14,8 +14,9 @@ from workshop.money import format_tnd
 from workshop.pages.customer import customer_page, open_invoices
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
-from .base import EcarModelAdmin, EcarTabularInline, money
+from .base import EcarModelAdmin, EcarTabularInline
 from .billing import PaymentFields
+from .cells import choice_badge, money
 from .exports import ListExportMixin
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin
@@ -188,7 +189,7 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
         label={"individual": "info", "business": "success", "public": "warning"},
     )
     def kind_badge(self, obj):
-        return obj.kind, obj.get_kind_display()
+        return choice_badge(obj, "kind")
 
     @display(description=_("téléphone"), ordering="phone")
     def phone_column(self, obj):

@@ -16,6 +16,7 @@ from workshop.einvoice import records, teif, validation
 from workshop.models import EInvoice
 
 from .base import EcarModelAdmin, ReadOnlyAdminMixin
+from .cells import choice_badge
 
 EINVOICE_COLOURS = {
     "none": "info",
@@ -74,7 +75,7 @@ class EInvoiceActionsMixin:
         record = getattr(obj, "einvoice", None)  # the reverse one-to-one, selected with the list
         if record is None:
             return NOT_PREPARED, gettext("Non préparée")
-        return record.status, record.get_status_display()
+        return choice_badge(record, "status")
 
     @action(description=_("XML El Fatoora (TEIF)"), url_path="teif", icon="code", permissions=["view"])
     def download_teif(self, request, object_id):
@@ -167,4 +168,4 @@ class EInvoiceAdmin(ReadOnlyAdminMixin, EcarModelAdmin):
 
     @display(description=_("état"), ordering="status", label=EINVOICE_COLOURS)
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return choice_badge(obj, "status")

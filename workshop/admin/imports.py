@@ -24,7 +24,8 @@ from workshop.imports.runs import ImportRefused, InvalidRowsRefused, progress_of
 from workshop.imports.spreadsheets import READABLE_EXTENSIONS, SpreadsheetError, precheck
 from workshop.models import CustomerImport
 
-from .base import EcarModelAdmin, ReadOnlyAdminMixin, person_column
+from .base import EcarModelAdmin, ReadOnlyAdminMixin
+from .cells import choice_badge, person_column
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -90,7 +91,7 @@ class CustomerImportAdmin(ReadOnlyAdminMixin, EcarModelAdmin):
         },
     )
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return choice_badge(obj, "status")
 
     @display(description=gettext_lazy("mis à jour"))
     def updated_column(self, obj):

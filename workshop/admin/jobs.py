@@ -22,13 +22,8 @@ from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
 from .approvals import ApprovalAdminMixin
-from .base import (
-    EcarModelAdmin,
-    EcarTabularInline,
-    PersonDropdownFilter,
-    PrimedAutocompleteInlineMixin,
-    money,
-)
+from .base import EcarModelAdmin, EcarTabularInline, PersonDropdownFilter, PrimedAutocompleteInlineMixin
+from .cells import choice_badge, money
 from .exports import ListExportMixin
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
@@ -469,7 +464,7 @@ class ServiceAdmin(
 
     @display(description=_("statut"), ordering="status", label=STATUS_COLOURS)
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return choice_badge(obj, "status")
 
     @display(description=_("total TTC"), ordering="total_ttc")
     def total_column(self, obj):

@@ -21,6 +21,7 @@ from workshop.notifications.preview import garage_name, preview
 from workshop.notifications.sending import send_test_sms
 
 from .base import EcarModelAdmin
+from .cells import choice_badge
 
 NOTIFICATION_COLOURS = {
     "pending": "warning",
@@ -105,7 +106,7 @@ class NotificationAdmin(EcarModelAdmin):
 
     @display(description=_("statut"), ordering="status", label=NOTIFICATION_COLOURS)
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return choice_badge(obj, "status")
 
     @display(description=_("coût SMS"))
     def cost(self, obj):

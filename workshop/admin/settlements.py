@@ -17,7 +17,8 @@ from workshop import settlements
 from workshop.models import Invoice, Refund
 from workshop.models.refunds import REFUND_METHODS
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin, money, person_column
+from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from .cells import money, person_column
 from .exports import ListExportMixin
 from .transitions import TransitionForm
 
