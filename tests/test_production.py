@@ -88,6 +88,18 @@ def test_gunicorn_refuses_to_load_the_application_without_a_key():
     assert python("import portal.wsgi", DJANGO_DEBUG="true").returncode == 0  # make run
 
 
+def test_the_application_is_loaded_and_frozen_before_its_first_request():
+    """A gunicorn worker imports every view before serving, and the collector's full passes skip what it loaded."""
+    loaded = python(
+        "import gc, sys, portal.wsgi; print(gc.get_freeze_count(), 'workshop.api.billing.views' in sys.modules)",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=KEY,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    frozen, api_loaded = loaded.stdout.split()
+    assert int(frozen) > 100_000 and api_loaded == "True"
+
+
 def test_celery_worker_and_beat_refuse_the_development_key(settings):
     settings.DEBUG, settings.SECRET_KEY_FROM_ENV = False, False
     with pytest.raises(SystemExit, match="DJANGO_SECRET_KEY"):

@@ -11,6 +11,7 @@ from unfold import fields as unfold_fields
 from unfold.decorators import display as unfold_display
 from unfold.templatetags import unfold_list
 
+from portal import list_rows
 from workshop.money import format_tnd, is_money_field
 from workshop.people import person_name
 
@@ -80,3 +81,6 @@ def choice_badge(obj, name: str) -> tuple:
     value = getattr(obj, name)
     label = _choice_labels(obj._meta.get_field(name)).get(value, value)
     return value, str(label)
+
+
+unfold_list.result_list = list_rows.result_list  # the rows of every list, written once per column (portal.list_rows)
