@@ -100,6 +100,20 @@ def test_the_application_is_loaded_and_frozen_before_its_first_request():
     assert int(frozen) > 100_000 and api_loaded == "True"
 
 
+@pytest.mark.parametrize(("environment", "kept"), [({}, "60"), ({"DATABASE_CONN_MAX_AGE": "0"}, "0")])
+def test_a_gunicorn_worker_keeps_its_database_connection(environment, kept):
+    code = "import portal.wsgi; from django.conf import settings as s; d = s.DATABASES['default']; "
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    loaded = python(code, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=KEY, **environment)
+    assert loaded.stdout.split() == [kept, "True"], loaded.stderr
+    runserver = python(
+        "import django; django.setup(); import portal.wsgi; from django.conf import settings as s; "
+        "print(s.DATABASES['default']['CONN_MAX_AGE'])",
+        DJANGO_DEBUG="true",
+    )
+    assert runserver.stdout.split() == ["0"], runserver.stderr
+
+
 def test_celery_worker_and_beat_refuse_the_development_key(settings):
     settings.DEBUG, settings.SECRET_KEY_FROM_ENV = False, False
     with pytest.raises(SystemExit, match="DJANGO_SECRET_KEY"):
