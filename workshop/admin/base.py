@@ -17,7 +17,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
-from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from workshop.money import is_money_field
 from workshop.people import person_name
@@ -64,15 +63,6 @@ class EstimatedCountPaginator(Paginator):
             window = self.object_list.values("pk")[query.low_mark : query.high_mark]
             object_list = self.object_list.filter(pk__in=window)
         return super()._get_page(object_list, number, paginator)
-
-
-class PersonDropdownFilter(RelatedDropdownFilter):
-    """A filter on a user foreign key (the mechanic) offering people by their full name, not their login."""
-
-    def field_choices(self, field, request, model_admin):
-        ordering = self.field_admin_ordering(field, request, model_admin) or ("first_name", "last_name", "username")
-        users = field.related_model._default_manager.complex_filter(field.get_limit_choices_to()).order_by(*ordering)
-        return [(user.pk, person_name(user)) for user in users]
 
 
 class RefuseBadLookupsMixin:

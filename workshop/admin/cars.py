@@ -9,6 +9,7 @@ from workshop.validators import normalise_phone, normalise_plate, normalise_vin,
 
 from .base import EcarModelAdmin
 from .exports import ListExportMixin
+from .filters import DistinctValuesFilter
 from .search import NormalisedSearchMixin
 
 
@@ -20,7 +21,7 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     list_filter = (
         ("fuel", ChoicesDropdownFilter),
         ("category", ChoicesDropdownFilter),
-        "make",
+        ("make", DistinctValuesFilter),
         ("next_service_date", RangeDateFilter),
     )
     search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")

@@ -18,6 +18,7 @@ from .base import EcarModelAdmin, EcarTabularInline
 from .billing import PaymentFields
 from .cells import choice_badge, money
 from .exports import ListExportMixin
+from .filters import DistinctValuesFilter
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin
 from .users import app_accounts
@@ -75,7 +76,7 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
     actions_detail = ["record_payment"]
     normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate, "tax_id": full_tax_id}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
-    list_filter = (("kind", ChoicesDropdownFilter), "city", "sms_consent")
+    list_filter = (("kind", ChoicesDropdownFilter), ("city", DistinctValuesFilter), "sms_consent")
     search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id")
     inlines = [CarInline]
     readonly_fields = ("created_at", "updated_at", "customer_credit")

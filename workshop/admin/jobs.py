@@ -22,9 +22,10 @@ from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
 from .approvals import ApprovalAdminMixin
-from .base import EcarModelAdmin, EcarTabularInline, PersonDropdownFilter, PrimedAutocompleteInlineMixin
+from .base import EcarModelAdmin, EcarTabularInline, PrimedAutocompleteInlineMixin
 from .cells import choice_badge, money
 from .exports import ListExportMixin
+from .filters import PersonDropdownFilter
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
