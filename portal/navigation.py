@@ -1,0 +1,70 @@
+"""The sidebar's menu, rendered once per language, role and current section instead of on every page.
+
+unfold renders the menu (about thirty links, with their icons, groups and active state) through its template on
+each page: a tenth of a list page. Its HTML depends only on the menu unfold works out for the request (which
+links the user may see, which one is active) and on the language, so it is kept under that key. A menu with a
+badge (a count that changes) or showing all applications is rendered every time.
+"""
+
+from functools import cache
+
+from django.template import Template
+from django.utils.translation import get_language
+
+from portal.inline_rows import unfold_source
+
+APP_LIST = "unfold/helpers/app_list.html"
+_RENDERED: dict[tuple, str] = {}
+LIMIT = 512  # language × role × active section; a full dict starts again
+
+
+@cache
+def unfold_app_list(engine) -> Template:
+    """unfold's own menu template (the project's `templates/` takes its name), compiled once per engine."""
+    return Template(unfold_source(APP_LIST), engine=engine, name=APP_LIST)
+
+
+def _key(context) -> tuple | None:
+    """What varies between two renders of the menu: the language, which links the user may see and which is active.
+
+    Titles and links come from the settings (`UNFOLD["SIDEBAR"]`) and are the same for every request."""
+    if context.get("sidebar_show_all_applications"):
+        return None
+    try:
+        return get_language(), _state(context.get("sidebar_navigation") or [])
+    except _Counted:
+        return None
+
+
+class _Counted(Exception):
+    """A badge: a count that changes between requests."""
+
+
+def _state(entries) -> tuple:
+    state = []
+    for entry in entries:
+        if "badge" in entry or "badge_callback" in entry:
+            raise _Counted
+        link = entry.get("link_callback")
+        state.append(
+            (
+                entry.get("active"),
+                entry.get("has_permission"),
+                None if link is None else str(link),
+                _state(entry["items"]) if isinstance(entry.get("items"), list) else None,
+            )
+        )
+    return tuple(state)
+
+
+def render_app_list(context) -> str:
+    engine = context.template.engine
+    key = _key(context)
+    if key is None:
+        return unfold_app_list(engine).render(context)
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= LIMIT:
+            _RENDERED.clear()
+        html = _RENDERED[key] = unfold_app_list(engine).render(context)
+    return html

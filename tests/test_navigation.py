@@ -1,0 +1,81 @@
+"""The sidebar menu kept by `portal.navigation` is the one unfold renders, per role, section and language."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from portal import navigation
+
+pytestmark = pytest.mark.django_db
+
+
+def menu(html: bytes) -> str:
+    found = re.search(r'<div id="nav-sidebar-apps".*?</ol>\s*</div>\s*</div>', html.decode(), re.S)
+    assert found, "no sidebar menu"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    navigation._RENDERED.clear()
+    yield
+    navigation._RENDERED.clear()
+
+
+def unfolds(client, url, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(navigation, "_key", lambda context: None)
+        return menu(client.get(url).content)
+
+
+PAGES = ["admin:index", "admin:workshop_service_changelist", "admin:workshop_customer_changelist"]
+
+
+@pytest.mark.parametrize("role", ["manager", "mechanic", "accountant", "adviser"])
+def test_the_kept_menu_is_unfolds_for_each_role_and_section(login, request, role, monkeypatch):
+    client = login(request.getfixturevalue(role))
+    for name in PAGES:
+        url = reverse(name)
+        if client.get(url).status_code != 200:
+            continue
+        first, kept = menu(client.get(url).content), menu(client.get(url).content)
+        assert first == kept == unfolds(client, url, monkeypatch), (role, name)
+    assert navigation._RENDERED
+
+
+def test_the_active_link_follows_the_page(manager_client):
+    jobs = menu(manager_client.get(reverse("admin:workshop_service_changelist")).content)
+    customers = menu(manager_client.get(reverse("admin:workshop_customer_changelist")).content)
+    active = re.compile(r'href="([^"]+)" class="[^"]*\bactive\b')
+    assert active.findall(jobs) == [reverse("admin:workshop_service_changelist")]
+    assert active.findall(customers) == [reverse("admin:workshop_customer_changelist")]
+
+
+def test_a_mechanic_never_gets_the_managers_menu(login, manager, mechanic):
+    url = reverse("admin:workshop_service_changelist")
+    invoices = reverse("admin:workshop_invoice_changelist")
+    assert invoices in menu(login(manager).get(url).content)
+    assert invoices not in menu(login(mechanic).get(url).content)
+
+
+def test_each_language_keeps_its_own_menu(manager_client, monkeypatch):
+    url = reverse("admin:workshop_service_changelist")
+    french = menu(manager_client.get(url).content)
+    manager_client.cookies["django_language"] = "ar"
+    arabic = menu(manager_client.get(url).content)
+    assert arabic != french
+    assert arabic == unfolds(manager_client, url, monkeypatch)
+
+
+def test_a_menu_with_a_badge_is_rendered_every_time():
+    class Context(dict):
+        pass
+
+    counted = Context(
+        sidebar_navigation=[{"title": "Atelier", "items": [{"title": "Stock", "badge": "x.y", "items": []}]}]
+    )
+    assert navigation._key(counted) is None
+    plain = Context(sidebar_navigation=[{"title": "Atelier", "items": [{"title": "Stock", "link": "/a/"}]}])
+    assert navigation._key(plain) is not None
+    assert navigation._key(Context(plain, sidebar_show_all_applications=True)) is None
