@@ -10,7 +10,7 @@ Seeds with `seed_demo --customers N` (idempotent), then serves the project with 
 - queries per JSON list at page_size 1 and 50 (in-process): a list must cost the same whatever its size.
 An endpoint that answers 404 (not merged yet) is skipped with a message. Aims (issue 9): p95 < 50 ms, at least
 3x the admin list's throughput, queries constant. JWTs are minted in-process (AccessToken.for_user: nothing is
-written); the admin list uses a session opened by a login, as bench/admin_changelist.py does.
+written); the admin list uses a session opened by a login, as bench/admin_pages.py does.
 """
 
 import argparse
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,21 +83,41 @@ def latency(session, url, headers, runs) -> list[float]:
     return timings
 
 
-def throughput(url, headers, cookies, clients, seconds) -> float:
+@dataclass
+class Load:
+    """What `clients` clients got in a run: requests per second and each request's time (ms)."""
+
+    rate: float
+    timings: list[float]
+
+    def summary(self) -> str:
+        ordered = sorted(self.timings)
+        return (
+            f"{self.rate:.1f} req/s, médiane {statistics.median(ordered):.0f} ms, "
+            f"p95 {ordered[int(len(ordered) * 0.95)]:.0f} ms"
+        )
+
+
+def throughput(urls, headers, cookies, clients, seconds) -> Load:
+    """`clients` clients, each cycling through `urls` from its own starting point, for `seconds`; any answer
+    other than 200 stops the run."""
     import requests
 
-    done = [0] * clients
-    failures = []
+    urls = [urls] if isinstance(urls, str) else list(urls)
+    timings, failures = [], []
     stop = time.monotonic() + seconds
 
     def hammer(slot):
         session = requests.Session()
-        while time.monotonic() < stop:
-            response = session.get(url, headers=headers, cookies=cookies)
+        turn = slot
+        while time.monotonic() < stop and not failures:
+            url = urls[turn % len(urls)]
+            started = time.perf_counter()
+            response = session.get(url, headers=headers, cookies=cookies, timeout=60)
+            timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
-                failures.append(response.status_code)
-                return
-            done[slot] += 1
+                failures.append((url, response.status_code))
+            turn += 1
 
     threads = [threading.Thread(target=hammer, args=(slot,)) for slot in range(clients)]
     started = time.monotonic()
@@ -104,8 +125,8 @@ def throughput(url, headers, cookies, clients, seconds) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not failures, f"{url}: {failures[:5]}"
-    return sum(done) / (time.monotonic() - started)
+    assert not failures, failures[:5]
+    return Load(len(timings) / (time.monotonic() - started), timings)
 
 
 def main():
@@ -200,11 +221,11 @@ def main():
 
         print(f"\n{args.clients} clients simultanés pendant {args.seconds:.0f} s")
         admin_url = base + "/admin/workshop/service/"
-        admin_rps = throughput(admin_url, {}, admin_cookies, args.clients, args.seconds)
+        admin_rps = throughput(admin_url, {}, admin_cookies, args.clients, args.seconds).rate
         print(f"{'admin : liste des ordres':<34} {admin_rps:>8.1f} req/s")
         for label, _path, _params, headers, url in measured:
             if label.startswith(("client : mes ordres", "comptable", "mécanicien")):
-                rps = throughput(url, headers, None, args.clients, args.seconds)
+                rps = throughput(url, headers, None, args.clients, args.seconds).rate
                 print(f"{label:<34} {rps:>8.1f} req/s  ({rps / admin_rps:.1f} x l'admin)")
     finally:
         stop_gunicorn(server)
