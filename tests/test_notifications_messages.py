@@ -121,3 +121,16 @@ def test_quiet_hours_set_the_morning_at_queue_time(db, settings):
     assert (local.hour, local.minute) == (23, 59) and note.scheduled_for >= timezone.now()
     code = messages.verification_code(phone="+21650111222", code="1")
     assert code.scheduled_for <= timezone.now()
+
+
+def test_contact_never_picks_a_refused_channel():
+    from workshop.models import Customer
+    from workshop.notifications.messages import contact
+
+    both = Customer(phone="+21620123456", email="a@b.tn", sms_consent=True, email_consent=True)
+    assert contact(both, event="service_due") == ("sms", "+21620123456")
+    assert contact(both, event="service_due", channels=("email",)) == ("email", "a@b.tn")
+    refused = Customer(phone="+21620123456", email="", sms_consent=False, email_consent=True)
+    assert contact(refused, event="service_due") is None
+    no_phone = Customer(phone=None, email="a@b.tn", sms_consent=True, email_consent=True)
+    assert contact(no_phone, event="service_due") == ("email", "a@b.tn")

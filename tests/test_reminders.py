@@ -18,7 +18,7 @@ from workshop.money import format_tnd
 from workshop.notifications import reminders
 from workshop.notifications.encoding import to_gsm7
 from workshop.notifications.obligations import next_inspection
-from workshop.notifications.reminders import contact_for, reminder_text, send_reminders, service_forecast
+from workshop.notifications.reminders import reminder_text, send_reminders, service_forecast
 from workshop.notifications.reminders_due import declined_lines_due, forecast_service, km_per_day
 
 LAST_SERVICE = date(2025, 11, 20)
@@ -244,14 +244,13 @@ def test_no_message_without_any_consent(serviced_car):
     assert not Notification.objects.exists() and not Reminder.objects.exists()
 
 
-def test_contact_for_never_picks_a_refused_channel():
-    both = Customer(phone="+21620123456", email="a@b.tn", sms_consent=True, email_consent=True)
-    assert contact_for(both) == ("sms", "+21620123456")
-    assert contact_for(Customer(phone="+21620123456", email="", sms_consent=False, email_consent=True)) is None
-    assert contact_for(Customer(phone=None, email="a@b.tn", sms_consent=True, email_consent=True)) == (
-        "email",
-        "a@b.tn",
-    )
+def test_a_reminder_the_garage_declared_required_reaches_a_customer_without_consent(serviced_car, settings):
+    """The same rule as every other message (`messages.contact`): consent, unless the event is legally required."""
+    Customer.objects.filter(pk=serviced_car.owner_id).update(sms_consent=False, email_consent=False)
+    settings.ECAR_NOTIFY_REQUIRED_EVENTS = ["service_due"]
+    report = send_reminders(on=date(2026, 11, 13))
+    assert report.counts["service_due"]["sent"] == 1
+    assert Notification.objects.get().recipient == serviced_car.owner.phone
 
 
 @pytest.mark.django_db

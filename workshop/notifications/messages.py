@@ -128,11 +128,17 @@ def queue(
     )
 
 
-def _contact(customer, channel: str, event: str) -> str:
+def contact(customer, *, event: str, channels=("sms", "email")) -> tuple[str, str] | None:
+    """(channel, address) of the first channel the customer may get this event on, SMS first; None if none.
+
+    Consent decides, except for the events the garage declared legally required (`refusal_for`)."""
     from .rules import refusal_for
 
-    address = {"sms": customer.phone, "email": customer.email}.get(channel) or ""
-    return address if address and not refusal_for(customer=customer, channel=channel, event=event) else ""
+    for channel in channels:
+        address = {"sms": customer.phone, "email": customer.email}.get(channel) or ""
+        if address and not refusal_for(customer=customer, channel=channel, event=event):
+            return channel, address
+    return None
 
 
 def notify(
@@ -142,12 +148,10 @@ def notify(
 
     `required` names placeholders whose value the message must carry: a garage's template written without them
     gets the value appended (the approval link must reach the customer whatever the text says)."""
-    for channel in channels:
-        recipient = _contact(customer, channel, event)
-        if recipient:
-            break
-    else:
+    found = contact(customer, event=event, channels=channels)
+    if found is None:
         return None
+    channel, recipient = found
     rendered = render(event=event, language=language_of(customer), context={"customer": str(customer), **context})
     text = rendered.text
     for name in required:

@@ -88,15 +88,6 @@ def edited_templates() -> dict[tuple[str, str], str]:
     }
 
 
-def contact_for(customer: Customer) -> tuple[str, str] | None:
-    """(channel, address) the customer accepted, SMS first (the rule of Notification.for_service); None if none."""
-    if customer.phone and customer.sms_consent:
-        return Notification.Channel.SMS, customer.phone
-    if customer.email and customer.email_consent:
-        return Notification.Channel.EMAIL, customer.email
-    return None
-
-
 def _text_for(due: Due, customer: Customer, cars: dict[int, Car], edited: dict, garage: str) -> str:
     values = {"due_date": due.due_date, "garage": garage, "customer": str(customer)}
     if due.car_id:
@@ -182,7 +173,7 @@ def send_reminders(*, on: date | None = None, dry_run: bool = False, kinds=None)
         cars = Car.objects.in_bulk({due.car_id for due in dues if due.car_id})
         for due in dues:
             customer = customers[due.customer_id]
-            contact = contact_for(customer)
+            contact = messages.contact(customer, event=EVENTS[kind])
             if contact is None:
                 report.count(kind, "no_consent")
                 continue
