@@ -9,8 +9,10 @@ class WorkshopConfig(AppConfig):
 
     def ready(self):
         from portal import production  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+        from workshop.accounts import backends
         from workshop.notifications import signals as notification_signals
         from workshop.roles import sync_roles_after_migrate
 
         notification_signals.connect()
+        backends.install()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
