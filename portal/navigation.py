@@ -9,6 +9,7 @@ badge (a count that changes) or showing all applications is rendered every time.
 from functools import cache
 
 from django.template import Template
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from portal.inline_rows import unfold_source
@@ -68,3 +69,14 @@ def render_app_list(context) -> str:
             _RENDERED.clear()
         html = _RENDERED[key] = unfold_app_list(engine).render(context)
     return html
+
+
+def lazy_app_list(site) -> None:
+    """Django's admin builds the list of every model (a URL and four permission checks each) for every page, as
+    `available_apps`, which only the stock sidebar reads; unfold's menu does not. It is now built when read."""
+    build = site.get_app_list
+
+    def get_app_list(request, app_label=None):
+        return SimpleLazyObject(lambda: build(request, app_label))
+
+    site.get_app_list = get_app_list

@@ -79,3 +79,17 @@ def test_a_menu_with_a_badge_is_rendered_every_time():
     plain = Context(sidebar_navigation=[{"title": "Atelier", "items": [{"title": "Stock", "link": "/a/"}]}])
     assert navigation._key(plain) is not None
     assert navigation._key(Context(plain, sidebar_show_all_applications=True)) is None
+
+
+def test_a_list_page_does_not_build_the_list_of_every_model(manager_client):
+    from unittest import mock
+
+    from django.contrib import admin
+
+    with mock.patch.object(admin.site, "_build_app_dict", wraps=admin.site._build_app_dict) as building:
+        assert manager_client.get(reverse("admin:workshop_service_changelist")).status_code == 200
+        assert building.call_count == 0
+        application = manager_client.get(reverse("admin:app_list", args=["workshop"]))
+        assert building.call_count >= 1
+    assert application.status_code == 200
+    assert reverse("admin:workshop_customer_changelist") in application.content.decode()

@@ -8,11 +8,15 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("Atelier")
 
     def ready(self):
+        from django.contrib import admin
+
         from portal import production  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+        from portal.navigation import lazy_app_list
         from workshop.accounts import backends
         from workshop.notifications import signals as notification_signals
         from workshop.roles import sync_roles_after_migrate
 
         notification_signals.connect()
         backends.install()
+        lazy_app_list(admin.site)
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
