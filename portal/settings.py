@@ -9,9 +9,9 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.templatetags.static import static
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import reverse_once
 from workshop.notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -469,24 +469,24 @@ UNFOLD = {
                     {
                         "title": _("Tableau de bord"),
                         "icon": "dashboard",
-                        "link": reverse_lazy("admin:index"),
+                        "link": reverse_once("admin:index"),
                     },
                     {
                         "title": _("Ordres de réparation"),
                         "icon": "build",
-                        "link": reverse_lazy("admin:workshop_service_changelist"),
+                        "link": reverse_once("admin:workshop_service_changelist"),
                         "permission": _can("workshop.view_service"),
                     },
                     {
                         "title": _("Notifications"),
                         "icon": "notifications",
-                        "link": reverse_lazy("admin:workshop_notification_changelist"),
+                        "link": reverse_once("admin:workshop_notification_changelist"),
                         "permission": _can("workshop.view_notification"),
                     },
                     {
                         "title": _("Modèles de messages"),
                         "icon": "edit_note",
-                        "link": reverse_lazy("admin:workshop_notificationtemplate_changelist"),
+                        "link": reverse_once("admin:workshop_notificationtemplate_changelist"),
                         "permission": _can("workshop.view_notificationtemplate"),
                     },
                 ],
@@ -497,19 +497,19 @@ UNFOLD = {
                     {
                         "title": _("Clients"),
                         "icon": "people",
-                        "link": reverse_lazy("admin:workshop_customer_changelist"),
+                        "link": reverse_once("admin:workshop_customer_changelist"),
                         "permission": _can("workshop.view_customer"),
                     },
                     {
                         "title": _("Véhicules"),
                         "icon": "directions_car",
-                        "link": reverse_lazy("admin:workshop_car_changelist"),
+                        "link": reverse_once("admin:workshop_car_changelist"),
                         "permission": _can("workshop.view_car"),
                     },
                     {
                         "title": _("Imports"),
                         "icon": "upload_file",
-                        "link": reverse_lazy("admin:workshop_customerimport_changelist"),
+                        "link": reverse_once("admin:workshop_customerimport_changelist"),
                         "permission": _can("workshop.view_customerimport"),
                     },
                 ],
@@ -520,25 +520,25 @@ UNFOLD = {
                     {
                         "title": _("Factures"),
                         "icon": "receipt_long",
-                        "link": reverse_lazy("admin:workshop_invoice_changelist"),
+                        "link": reverse_once("admin:workshop_invoice_changelist"),
                         "permission": _can("workshop.view_invoice"),
                     },
                     {
                         "title": _("Avoirs"),
                         "icon": "undo",
-                        "link": reverse_lazy("admin:workshop_creditnote_changelist"),
+                        "link": reverse_once("admin:workshop_creditnote_changelist"),
                         "permission": _can("workshop.view_creditnote"),
                     },
                     {
                         "title": _("Paiements"),
                         "icon": "payments",
-                        "link": reverse_lazy("admin:workshop_payment_changelist"),
+                        "link": reverse_once("admin:workshop_payment_changelist"),
                         "permission": _can("workshop.view_payment"),
                     },
                     {
                         "title": _("Export comptable"),
                         "icon": "request_quote",
-                        "link": reverse_lazy("accounting_export"),
+                        "link": reverse_once("accounting_export"),
                         "permission": _can("workshop.export_billing"),
                     },
                 ],
@@ -550,37 +550,37 @@ UNFOLD = {
                     {
                         "title": _("Chiffre d'affaires"),
                         "icon": "trending_up",
-                        "link": reverse_lazy("reports:revenue"),
+                        "link": reverse_once("reports:revenue"),
                         "permission": _can("reports.view_financial_reports"),
                     },
                     {
                         "title": _("Récapitulatif TVA"),
                         "icon": "account_balance",
-                        "link": reverse_lazy("reports:tva"),
+                        "link": reverse_once("reports:tva"),
                         "permission": _can("reports.view_financial_reports"),
                     },
                     {
                         "title": _("Créances clients"),
                         "icon": "hourglass_bottom",
-                        "link": reverse_lazy("reports:receivables"),
+                        "link": reverse_once("reports:receivables"),
                         "permission": _can("reports.view_financial_reports"),
                     },
                     {
                         "title": _("Relevé de compte"),
                         "icon": "person_search",
-                        "link": reverse_lazy("reports:statement"),
+                        "link": reverse_once("reports:statement"),
                         "permission": _can("reports.view_financial_reports"),
                     },
                     {
                         "title": _("Pièces vendues"),
                         "icon": "inventory_2",
-                        "link": reverse_lazy("reports:parts"),
+                        "link": reverse_once("reports:parts"),
                         "permission": _can("reports.view_financial_reports"),
                     },
                     {
                         "title": _("Activité de l'atelier"),
                         "icon": "build",
-                        "link": reverse_lazy("reports:activity"),
+                        "link": reverse_once("reports:activity"),
                         "permission": _can("reports.view_activity_reports"),
                     },
                 ],
@@ -591,13 +591,13 @@ UNFOLD = {
                     {
                         "title": _("Pièces"),
                         "icon": "inventory_2",
-                        "link": reverse_lazy("admin:workshop_part_changelist"),
+                        "link": reverse_once("admin:workshop_part_changelist"),
                         "permission": _can("workshop.view_part"),
                     },
                     {
                         "title": _("Main-d'œuvre"),
                         "icon": "engineering",
-                        "link": reverse_lazy("admin:workshop_labouroperation_changelist"),
+                        "link": reverse_once("admin:workshop_labouroperation_changelist"),
                         "permission": _can("workshop.view_labouroperation"),
                     },
                 ],
@@ -608,25 +608,25 @@ UNFOLD = {
                     {
                         "title": _("Atelier (identité)"),
                         "icon": "storefront",
-                        "link": reverse_lazy("admin:workshop_workshopprofile_changelist"),
+                        "link": reverse_once("admin:workshop_workshopprofile_changelist"),
                         "permission": _can("workshop.view_workshopprofile"),
                     },
                     {
                         "title": _("Utilisateurs"),
                         "icon": "person",
-                        "link": reverse_lazy("admin:auth_user_changelist"),
+                        "link": reverse_once("admin:auth_user_changelist"),
                         "permission": _can("auth.view_user"),
                     },
                     {
                         "title": _("Connexions bloquées"),
                         "icon": "lock_person",
-                        "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+                        "link": reverse_once("admin:axes_accessattempt_changelist"),
                         "permission": _can("axes.view_accessattempt"),
                     },
                     {
                         "title": _("Rôles"),
                         "icon": "group",
-                        "link": reverse_lazy("admin:auth_group_changelist"),
+                        "link": reverse_once("admin:auth_group_changelist"),
                         "permission": _can("auth.view_group"),
                     },
                 ],

@@ -10,7 +10,10 @@ class WorkshopConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from portal import production  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+        from portal import (
+            links,
+            production,  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+        )
         from portal.navigation import lazy_app_list
         from workshop.accounts import backends
         from workshop.notifications import signals as notification_signals
@@ -19,4 +22,5 @@ class WorkshopConfig(AppConfig):
         notification_signals.connect()
         backends.install()
         lazy_app_list(admin.site)
+        links.install()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
