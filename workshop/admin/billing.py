@@ -15,7 +15,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
-from workshop.models.billing import CUSTOMER_COPY_FIELDS
+from workshop.models.documents import CUSTOMER_COPY_FIELDS
 from workshop.models.refunds import customer_credit_available
 from workshop.money import format_tnd
 from workshop.validators import validate_past_date

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from workshop.models import Invoice
-from workshop.models.billing import SETTLEMENT_FIELDS
+from workshop.models.invoices import SETTLEMENT_FIELDS
 from workshop.validators import validate_past_date
 from workshop.workflows import TransitionRefused
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from workshop import stock
 from workshop.models import CreditNote, CreditNoteLine, Invoice
-from workshop.models.billing import CUSTOMER_COPY_FIELDS
+from workshop.models.documents import CUSTOMER_COPY_FIELDS
 from workshop.money import ZERO, format_tnd, line_amounts
 from workshop.printing import PRINT_FIELDS
 from workshop.workflows import TransitionRefused, fire
