@@ -391,9 +391,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
     # Several models have a `status` (or `kind`) with their own choices: one named enum each.
     "ENUM_NAME_OVERRIDES": {
-        "InvoiceStatusEnum": "workshop.models.billing.Invoice.Status",
-        "CreditNoteStatusEnum": "workshop.models.billing.CreditNote.Status",
-        "PaymentMethodEnum": "workshop.models.billing.Payment.Method",
+        "InvoiceStatusEnum": "workshop.models.invoices.Invoice.Status",
+        "CreditNoteStatusEnum": "workshop.models.credit_notes.CreditNote.Status",
+        "PaymentMethodEnum": "workshop.models.payments.Payment.Method",
         "ServiceStatusEnum": "workshop.models.jobs.Service.Status",
         "ServiceKindEnum": "workshop.models.jobs.Service.Kind",
         "ServiceItemKindEnum": "workshop.models.jobs.ServiceItem.Kind",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workshop.billing import SETTLEMENT, _require, _take_saved_state
+from workshop.billing.common import SETTLEMENT, _require, _take_saved_state
 from workshop.models import Invoice, Payment, Refund
 from workshop.money import format_tnd, to_millimes
 from workshop.workflows import TransitionRefused, fire, refusal, stale_message

@@ -1,15 +1,17 @@
 """The admin is the product: one module per aggregate, registered on import."""
 
 from . import (
-    billing,
     cars,
     catalogue,
     cells,
+    credit_notes,
     customers,
     einvoice,
     imports,
+    invoices,
     jobs,
     notifications,
+    payments,
     profile,
     reminders,
     security,
@@ -17,15 +19,17 @@ from . import (
 )
 
 __all__ = [
-    "billing",
     "cars",
     "catalogue",
     "cells",
+    "credit_notes",
     "customers",
     "einvoice",
     "imports",
+    "invoices",
     "jobs",
     "notifications",
+    "payments",
     "profile",
     "reminders",
     "security",

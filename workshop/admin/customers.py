@@ -15,10 +15,10 @@ from workshop.pages.customer import customer_page, open_invoices
 from workshop.validators import normalise_phone, normalise_plate, normalise_tax_id
 
 from .base import EcarModelAdmin, EcarTabularInline
-from .billing import PaymentFields
 from .cells import choice_badge, money
 from .exports import ListExportMixin
 from .filters import DistinctValuesFilter
+from .payments import PaymentFields
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin
 from .users import app_accounts

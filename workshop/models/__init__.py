@@ -2,15 +2,17 @@
 
 from .accounts import PhoneVerification
 from .approvals import ApprovalLink, LineDecision
-from .billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
 from .cars import Car
 from .catalogue import LabourOperation, Part
 from .common import DocumentSequence, LockedError, TvaRate
+from .credit_notes import CreditNote, CreditNoteLine
 from .customers import Customer
 from .einvoice import EInvoice
 from .imports import CustomerImport
+from .invoices import Invoice, InvoiceLine
 from .jobs import Service, ServiceItem
 from .notifications import Notification, NotificationTemplate
+from .payments import Payment
 from .profile import WorkshopProfile
 from .refunds import Refund
 from .reminders import Reminder

@@ -17,8 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from workshop.money import ZERO
 
-from .billing import Payment
 from .common import MONEY, LockedError, TimeStamped
+from .payments import Payment
 
 REFUND_LOCKED_MESSAGE = _(
     "Un remboursement ou un avoir client enregistré ne peut être ni modifié ni supprimé : il solde une facture."

@@ -1,10 +1,7 @@
 """Invoices are drafted from jobs, edited while draft, then issued: from then on only read, paid or credited."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,21 +9,21 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
-from reports.admin_actions import CreditNoteDocumentsMixin, InvoiceDocumentsMixin
+from reports.admin_actions import InvoiceDocumentsMixin
 from workshop import billing
-from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
-from workshop.models.billing import CUSTOMER_COPY_FIELDS
-from workshop.models.refunds import customer_credit_available
-from workshop.money import format_tnd
-from workshop.validators import validate_past_date
+from workshop.models import Invoice, InvoiceLine
+from workshop.models.documents import CUSTOMER_COPY_FIELDS
 from workshop.workflows import refuse_if_stale
 
-from .base import EcarModelAdmin, EcarTabularInline, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from .base import EcarModelAdmin, EcarTabularInline
 from .cells import choice_badge, money, person_column
+from .credit_notes import CreditNoteForm, TotalCreditNoteForm
+from .documents import IDENTITY_FIELDSETS, LINE_FIELDS, TOTAL_FIELDS
 from .einvoice import EInvoiceActionsMixin, EInvoiceStatusFilter
 from .exports import ListExportMixin
+from .payments import PaymentForm, PaymentInline
 from .settlements import RefundInline, SettlementActionsMixin
-from .transitions import TransitionAdminMixin, TransitionForm, style_dialog_fields, transition_action, transition_form
+from .transitions import TransitionAdminMixin, transition_action, transition_form
 
 INVOICE_COLOURS = {
     "draft": "info",
@@ -35,43 +32,6 @@ INVOICE_COLOURS = {
     "paid": "success",
     "cancelled": "danger",
 }
-LINE_FIELDS = (
-    "position",
-    "reference",
-    "description",
-    "quantity",
-    "unit_price",
-    "discount_percent",
-    "tva_rate",
-    "total_ht",
-    "total_tva",
-    "total_ttc",
-)
-IDENTITY_FIELDSETS = (
-    (
-        _("Client (copie figée)"),
-        {"fields": CUSTOMER_COPY_FIELDS},
-    ),
-    (
-        _("Atelier (copie figée)"),
-        {
-            "fields": (
-                "seller_name",
-                "seller_address",
-                "seller_tax_id",
-                "seller_rne",
-                "seller_phone",
-                "seller_rib",
-                "seller_bank_name",
-                "seller_email",
-                "seller_logo",
-                "printed_footer",
-            ),
-            "classes": ["collapse"],
-        },
-    ),
-)
-TOTAL_FIELDS = ("total_ht", "total_tva", "total_ttc", "stamp_duty", "net_to_pay")
 
 
 class DraftOnlyInlineMixin:
@@ -96,117 +56,6 @@ class InvoiceLineInline(DraftOnlyInlineMixin, EcarTabularInline):
     readonly_fields = ("total_ht", "total_tva", "total_ttc")
 
 
-class PaymentInline(ReadOnlyInlineMixin, EcarTabularInline):
-    """Payments are recorded with the « Enregistrer un paiement » button, never typed into the grid."""
-
-    model = Payment
-    fields = (
-        "date",
-        "method",
-        "amount",
-        "withholding_amount",
-        "withholding_certificate",
-        "reference",
-        "received_by_name",
-        "reverses",
-        "reason",
-    )
-    readonly_fields = fields
-    received_by_name = person_column("received_by", _("reçu par"))
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("received_by", "reverses")
-
-
-class PaymentFields(forms.Form):
-    """What a payment records: the invoice's « Enregistrer un paiement » and the customer page's ask the same."""
-
-    amount = forms.DecimalField(label=_("Montant encaissé (DT)"), max_digits=14, decimal_places=3, min_value=0)
-    method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
-    payment_date = forms.DateField(label=_("Date"), initial=timezone.localdate, validators=[validate_past_date])
-    withholding_amount = forms.DecimalField(
-        label=_("Retenue à la source (DT)"), max_digits=14, decimal_places=3, min_value=0, required=False
-    )
-    withholding_certificate = forms.CharField(label=_("N° du certificat de retenue"), max_length=40, required=False)
-    reference = forms.CharField(label=_("Référence (chèque, virement…)"), max_length=60, required=False)
-
-    def record(self, *, invoice, user):
-        """The payment these fields describe, recorded on `invoice` by `billing.record_payment`."""
-        data = self.cleaned_data
-        return billing.record_payment(
-            invoice=invoice,
-            user=user,
-            amount=data["amount"],
-            method=data["method"],
-            payment_date=data["payment_date"],
-            withholding_amount=data.get("withholding_amount") or 0,
-            withholding_certificate=data.get("withholding_certificate", ""),
-            reference=data.get("reference", ""),
-        )
-
-
-class PaymentForm(TransitionForm, PaymentFields):
-    model = Invoice
-
-    def __init__(self, request, object_id=None, *args, **kwargs):
-        super().__init__(request, object_id, *args, **kwargs)
-        invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
-        if invoice is None:
-            return
-        credit = customer_credit_available(invoice.customer_id)
-        if credit > 0:
-            self.fields["method"].help_text = gettext("Avoir client disponible : %(credit)s") % {
-                "credit": money(credit)
-            }
-        withholding = billing.withholding_due(invoice)
-        self.fields["withholding_amount"].initial = withholding
-        self.fields["amount"].initial = max(invoice.balance_due - withholding, 0)
-        if withholding:
-            self.fields["withholding_amount"].help_text = gettext(
-                "Client entreprise, facture d'au moins %(threshold)s DT TTC : retenue de %(rate)s %% proposée."
-            ) % {
-                "threshold": settings.ECAR_WITHHOLDING_THRESHOLD,
-                "rate": settings.ECAR_WITHHOLDING_RATE,
-            }
-        else:
-            self.fields["withholding_amount"].disabled = True
-
-
-class CreditNoteForm(TransitionForm):
-    """Partial credit note: a quantity per invoice line (0 leaves the line alone)."""
-
-    model = Invoice
-    reason = forms.CharField(label=_("Motif"), max_length=255)
-
-    def __init__(self, request, object_id=None, *args, **kwargs):
-        super().__init__(request, object_id, *args, **kwargs)
-        invoice = Invoice.objects.filter(pk=object_id).first() if object_id else None
-        if invoice is None:
-            return
-        credited = billing.credited_so_far(invoice)
-        for line in invoice.lines.order_by("position", "id"):
-            left = line.quantity - (credited.get(line.pk, {}).get("quantity") or 0)
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=f"{line.description} ({format_tnd(line.unit_price)})",  # a label is text: no HTML
-                max_digits=12,
-                decimal_places=3,
-                min_value=0,
-                max_value=left,
-                initial=0,
-                required=False,
-                help_text=gettext("%(left)s à créditer au plus") % {"left": left},
-            )
-        style_dialog_fields(self)
-
-    def quantities(self):
-        return {
-            int(name.removeprefix("line_")): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("line_") and value
-        }
-
-
-TotalCreditNoteForm = transition_form(Invoice, reason=forms.CharField(label=_("Motif"), max_length=255))
 IssueForm = transition_form(Invoice)
 
 
@@ -482,73 +331,3 @@ class InvoiceAdmin(
         if obj.money_to_return:
             return format_html("{} · {}", money(obj.balance_due), gettext("à rendre au client"))
         return money(obj.balance_due)
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdminMixin, ListExportMixin, EcarModelAdmin):
-    """A ledger: payments are recorded from their invoice and never edited or deleted."""
-
-    list_display = ("date", "invoice", "method", "amount_column", "withholding_column", "reference", "reverses")
-    list_filter = (("method", ChoicesDropdownFilter), ("date", RangeDateFilter))
-    search_fields = ("invoice__number", "invoice__customer_name", "reference", "withholding_certificate")
-    list_select_related = ("invoice", "reverses")
-    autocomplete_fields = ("invoice",)
-    exclude = ("received_by",)
-    readonly_fields = ("received_by_name", "reverses", "reason", "created_at")
-    received_by_name = person_column("received_by", _("reçu par"))
-
-    @display(description=_("montant"), ordering="amount")
-    def amount_column(self, obj):
-        return money(obj.amount)
-
-    @display(description=_("retenue"), ordering="withholding_amount")
-    def withholding_column(self, obj):
-        return money(obj.withholding_amount)
-
-
-class CreditNoteLineInline(ReadOnlyInlineMixin, EcarTabularInline):
-    model = CreditNoteLine
-    fields = ("invoice_line", *LINE_FIELDS)
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("invoice_line")
-
-
-@admin.register(CreditNote)
-class CreditNoteAdmin(
-    CreditNoteDocumentsMixin, EInvoiceActionsMixin, ReadOnlyAdminMixin, ListExportMixin, EcarModelAdmin
-):
-    """Credit notes are issued from their invoice (« Avoir total » / « Avoir partiel ») and then only read."""
-
-    list_display = (
-        "number_column",
-        "issue_date",
-        "invoice",
-        "customer_name",
-        "status",
-        "ttc_column",
-        "is_total",
-        "einvoice_column",
-    )
-    list_filter = ("status", ("issue_date", RangeDateFilter), "is_total", EInvoiceStatusFilter)
-    search_fields = ("number", "invoice__number", "customer_name", "reason")
-    list_select_related = ("invoice", "einvoice")
-    autocomplete_fields = ("invoice", "customer")
-    inlines = [CreditNoteLineInline]
-    readonly_fields = ("number", "issued_at", "issued_by_name", *TOTAL_FIELDS, "created_at")
-    fieldsets = (
-        (None, {"fields": (("number", "status"), ("invoice", "customer"), "issue_date", "is_total", "reason")}),
-        *IDENTITY_FIELDSETS,
-        (_("Montants"), {"fields": (TOTAL_FIELDS,)}),
-        (_("Suivi"), {"fields": (("issued_at", "issued_by_name"), "created_at")}),
-    )
-    issued_by_name = person_column("issued_by", _("émis par"))
-
-    @display(description=_("numéro"), ordering="number")
-    def number_column(self, obj):
-        return str(obj)
-
-    @display(description=_("TTC"), ordering="total_ttc")
-    def ttc_column(self, obj):
-        return money(obj.total_ttc)
