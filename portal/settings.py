@@ -224,6 +224,8 @@ ECAR_TTN_POLL_MINUTES = int(os.environ.get("ECAR_TTN_POLL_MINUTES", "5"))
 ECAR_DEMO_REFERENCE_DATE = os.environ.get("ECAR_DEMO_REFERENCE_DATE", "")
 # Unfiltered changelists above this many rows show PostgreSQL's estimate instead of COUNT(*).
 ECAR_ESTIMATED_COUNT_THRESHOLD = int(os.environ.get("ECAR_ESTIMATED_COUNT_THRESHOLD", "20000"))
+# An admin search finding at most this many rows sorts them instead of walking the list's sort index (admin/search.py).
+ECAR_SORTED_SEARCH_MAX = int(os.environ.get("ECAR_SORTED_SEARCH_MAX", "5000"))
 
 # --- Estimate approval by the customer (workshop.approvals; README « Accord du devis ») ------------
 # A signed link to the public approval page lasts this many days; the page counts at most

@@ -3,12 +3,13 @@
 import pytest
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
+from django.db.models import F
 from django.test import RequestFactory
 
 from tests import factories
 from tests.admin_helpers import one_of_everything
-from workshop.admin.search import IndexedSearchMixin, search_lookup, search_words
-from workshop.models import Customer, Service
+from workshop.admin.search import IndexedSearchMixin, search_lookup, search_words, sorted_after_matching
+from workshop.models import Car, Customer, Service
 
 
 def test_lookups_and_words_are_djangos():
@@ -84,3 +85,40 @@ def test_a_search_of_the_models_own_columns_keeps_djangos_or(superuser):
     queryset, _ = IndexedSearchMixin.get_search_results(model_admin, request, customers, "Dridi")
     assert "UNION" not in str(queryset.query)
     assert " OR " in str(queryset.query)
+
+
+def _names(queryset):
+    return list(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        ("last_name", "first_name", "company_name", "pk"),
+        ("-last_name", "-pk"),
+        ("phone", "pk"),  # a column with NULLs, which COALESCE(phone, phone) sorts where phone sorts them
+        (F("city").desc(nulls_last=True), "pk"),
+        (F("email"), "-pk"),
+    ],
+)
+def test_sorted_after_matching_finds_the_same_rows_in_the_same_order(ordering):
+    for n, (last, city, phone) in enumerate(
+        [("Dridi", "Sfax", None), ("Abidi", "Tunis", "+21698000001"), ("Dridi", "", None), ("Zouari", "Sfax", None)]
+    ):
+        factories.CustomerFactory(last_name=last, city=city, phone=phone, email=f"c{3 - n}@exemple.tn")
+    factories.CustomerFactory.create_batch(3, last_name="Dridi", city="Gabès")
+    customers = Customer.objects.order_by(*ordering)
+    resorted = sorted_after_matching(customers)
+    assert "COALESCE" in str(resorted.query).split("ORDER BY")[1]
+    assert _names(resorted) == _names(customers)
+    assert _names(resorted[2:5]) == _names(customers[2:5])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", [("owner", "pk"), ("plate__lower", "pk"), ("?",)])
+def test_sorted_after_matching_leaves_an_ordering_it_cannot_copy_as_it_is(ordering):
+    """A relation sorts by its model's ordering (`owner` by the customer's name), not by its key as F() would."""
+    cars = factories.CarFactory.create_batch(2)
+    queryset = Car.objects.filter(pk__in=[car.pk for car in cars]).order_by(*ordering)
+    assert sorted_after_matching(queryset) is queryset

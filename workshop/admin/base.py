@@ -5,6 +5,7 @@ import dataclasses
 from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from workshop.people import person_name
 from workshop.roles import can_see_prices
 
 from .checks import EcarModelAdminChecks
-from .search import IndexedSearchMixin
+from .search import IndexedSearchMixin, sorted_after_matching
 
 DEFERRED_JOIN_FROM = 1000  # rows skipped before a page picks its keys first
 
@@ -33,7 +34,14 @@ class EstimatedCountPaginator(Paginator):
 
     COUNT(*) reads the whole table; `pg_class.reltuples` is what the planner uses and is exact enough
     for "page 3 of 2 000". Filtered lists, small tables and SQLite keep the exact count.
+
+    A searched list (`searched`) with at most `ECAR_SORTED_SEARCH_MAX` matches is sorted after matching
+    (`sorted_after_matching`); above that, matches are common enough that walking the sort's index finds a page soon.
     """
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, searched=False):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.searched = searched
 
     @cached_property
     def count(self):
@@ -59,9 +67,15 @@ class EstimatedCountPaginator(Paginator):
         Sliced as is, the database joins each job to its car, customer and mechanic for all 10,000 rows it then
         skips; the keys alone come from the sort's index."""
         query = getattr(object_list, "query", None)
-        if query is not None and query.low_mark >= DEFERRED_JOIN_FROM and not query.distinct:
-            window = self.object_list.values("pk")[query.low_mark : query.high_mark]
-            object_list = self.object_list.filter(pk__in=window)
+        if query is None:
+            return super()._get_page(object_list, number, paginator)
+        rows = self.object_list
+        if self.searched and self.count <= settings.ECAR_SORTED_SEARCH_MAX:
+            rows = sorted_after_matching(rows)
+        if query.low_mark >= DEFERRED_JOIN_FROM and not query.distinct:
+            object_list = rows.filter(pk__in=rows.values("pk")[query.low_mark : query.high_mark])
+        elif rows is not self.object_list:
+            object_list = rows[query.low_mark : query.high_mark]
         return super()._get_page(object_list, number, paginator)
 
 
@@ -264,6 +278,12 @@ class EcarModelAdmin(
     # unfold's list template asks every row for `list_sections`; a missing attribute makes Django's template engine
     # call dir() on the admin (a tenth of a list page's time), an empty tuple answers at once.
     list_sections = ()
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searched = bool(request.GET.get(SEARCH_VAR, "").strip()) and issubclass(self.paginator, EstimatedCountPaginator)
+        if not searched:
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, searched=True)
 
 
 class EcarTabularInline(PriceVisibilityMixin, TabularInline):
