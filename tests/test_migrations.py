@@ -1,5 +1,8 @@
 import pytest
+from django.contrib import admin
 from django.db import connection
+
+from workshop.admin.search import search_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -10,6 +13,35 @@ def test_searched_columns_have_trigram_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
         names = {row[0] for row in cursor.fetchall()}
     assert {"workshop_customer_last_name_trgm", "workshop_customer_phone_trgm", "workshop_car_plate_trgm"} <= names
+
+
+# Tables that stay small whatever the garage's activity (the catalogue, templates, staff accounts, import runs): a
+# search reads them whole in no time.
+SMALL_TABLES = {"workshop_part", "workshop_labouroperation", "workshop_notificationtemplate", "auth_user"}
+SMALL_TABLES |= {"workshop_customerimport"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+def test_every_column_a_workshop_list_searches_has_its_trigram_index():
+    """One searched column without its index makes the whole search read the table (migration 0024)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
+        names = {row[0] for row in cursor.fetchall()}
+    missing, checked = [], 0
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "workshop":
+            continue
+        for name in model_admin.search_fields:
+            *path, _ = search_lookup(name).split("__")
+            target = model
+            for part in path[:-1]:
+                target = target._meta.get_field(part).related_model
+            table, column = target._meta.db_table, target._meta.get_field(path[-1]).column
+            checked += 1
+            if table not in SMALL_TABLES and f"{table}_{column}_trgm" not in names:
+                missing.append(f"{model.__name__}.{name}")
+    assert checked > 40
+    assert missing == []
 
 
 def test_0018_fills_existing_invoices_in_from_their_jobs_car():
