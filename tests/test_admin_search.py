@@ -113,6 +113,7 @@ def test_sorted_after_matching_finds_the_same_rows_in_the_same_order(ordering):
     assert "COALESCE" in str(resorted.query).split("ORDER BY")[1]
     assert _names(resorted) == _names(customers)
     assert _names(resorted[2:5]) == _names(customers[2:5])
+    assert _names(sorted_after_matching(customers.distinct())) == _names(customers)  # the key joins SELECT DISTINCT
 
 
 @pytest.mark.django_db
