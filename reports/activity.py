@@ -21,16 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf, TruncMonth, TruncWeek
 
-from reports.financial import (
-    IN_FORCE,
-    MONEY_FIELD,
-    as_date,
-    cacheable_month,
-    in_millimes,
-    mechanic_name,
-    money_sum,
-    months_within,
-)
+from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
+from reports.pieces import Pieces, as_date
 from workshop.models import Invoice, InvoiceLine, Part, Service, ServiceItem
 from workshop.money import ZERO
 
@@ -194,43 +186,45 @@ PART_SUMS = ("sold_quantity", "invoices", "revenue", "cost")
 
 
 def parts_sold(*, date_from: date, date_to: date) -> list[dict]:
-    """`parts` of every line of the period (no search, no brand), the whole past months from the cache.
+    """`parts` of every line of the period (no search, no brand), the pieces over before today from the cache.
 
-    The lines of an issued invoice never change (their unit cost is frozen with them), so a past month's sums
-    per part are kept under a fingerprint of its invoices in force (how many, the sum of their ids), as the TVA
-    summary does (`reports.financial.tva_summary`): an invoice issued later with a date in that month, or one
-    cancelled since, changes it. Each invoice is in one month, so the months' quantities, amounts and invoice
-    counts add up to the period's; the margin and its rate are then worked out as `parts` does (the rate in
-    floating point, the same operations), and the parts' reference, name and brand read now, in one query
-    ordered as the database orders the references (the tie-break of equal quantities)."""
+    The lines of an issued invoice never change (their unit cost is frozen with them), so a piece's sums per part
+    (`reports.pieces`: a whole past month, or a day) are kept under a fingerprint of its invoices in force (how
+    many, the sum of their ids), as the TVA summary does (`reports.financial.tva_summary`): an invoice issued
+    later with a date in that piece, or one cancelled since, changes it. Each invoice is in one piece, so the
+    pieces' quantities, amounts and invoice counts add up to the period's; the margin and its rate are then
+    worked out as `parts` does (the rate in floating point, the same operations), and the parts' reference,
+    name and brand read now, in one query ordered as the database orders the references (the tie-break of
+    equal quantities)."""
+    pieces = Pieces.of(date_from, date_to)
     heads = (
         Invoice.objects.filter(issue_date__range=(date_from, date_to), status__in=IN_FORCE)
-        .annotate(month=TruncMonth("issue_date"))
+        .annotate(piece=pieces.key("issue_date"))
         .order_by()
-        .values("month")
+        .values("piece")
         .annotate(invoices=Count("id"), ids=Sum("id"))
     )
-    months = {as_date(row["month"]): row for row in heads}
+    found = {as_date(row["piece"]): row for row in heads}
     keys = {
-        month: f"ecar:parts-sold:{month:%Y-%m}:{row['invoices']}:{row['ids']}"
-        for month, row in months.items()
-        if cacheable_month(month, date_from, date_to)
+        piece: f"ecar:parts-sold:{pieces.name(piece)}:{row['invoices']}:{row['ids']}"
+        for piece, row in found.items()
+        if pieces.cacheable(piece)
     }
     cached = cache.get_many(keys.values()) if keys else {}
-    missing = [month for month in months if keys.get(month) not in cached]
-    per_month = {month: cached[key] for month, key in keys.items() if key in cached}
+    missing = [piece for piece in found if keys.get(piece) not in cached]
+    per_piece = {piece: cached[key] for piece, key in keys.items() if key in cached}
     if missing:
         cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
         lines = (
             InvoiceLine.objects.filter(
-                months_within(missing, date_from, date_to).prefixed("invoice__"),
+                pieces.within(missing, "invoice__issue_date"),
                 invoice__status__in=IN_FORCE,
                 kind="part",
                 part__isnull=False,
             )
-            .annotate(month=TruncMonth("invoice__issue_date"))
+            .annotate(piece=pieces.key("invoice__issue_date"))
             .order_by()
-            .values("month", "part_id")
+            .values("piece", "part_id")
             .annotate(
                 sold_quantity=Sum("quantity"),
                 invoices=Count("invoice_id", distinct=True),
@@ -238,15 +232,15 @@ def parts_sold(*, date_from: date, date_to: date) -> list[dict]:
                 cost=money_sum(cost),
             )
         )
-        computed: dict = {month: [] for month in missing}
+        computed: dict = {piece: [] for piece in missing}
         for row in lines:
-            computed.setdefault(as_date(row.pop("month")), []).append(row)
-        per_month.update(computed)
-        fresh = {keys[month]: computed[month] for month in missing if month in keys}
+            computed.setdefault(as_date(row.pop("piece")), []).append(row)
+        per_piece.update(computed)
+        fresh = {keys[piece]: computed[piece] for piece in missing if piece in keys}
         if fresh:
             cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
     sums: dict = {}
-    for rows in per_month.values():
+    for rows in per_piece.values():
         for row in rows:
             into = sums.setdefault(row["part_id"], {"part_id": row["part_id"]})
             for name in PART_SUMS:

@@ -28,8 +28,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
-from django.utils.timezone import localdate
 
+from reports.pieces import Pieces, as_date
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
 from workshop.models.common import MONEY, TvaRate
 from workshop.models.refunds import customer_credit_available
@@ -136,62 +136,68 @@ def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
     """One row per month: base and TVA per rate net of credit notes, credit notes deducted, stamps.
 
     Two grouped queries on the document heads (counts, stamps), and two on the lines (invoice lines, credit-note
-    lines) for the months not in the cache, merged by month. A whole month before the current one is cached
-    under a fingerprint of its documents (how many, the sum of their ids): an issued document never changes
-    and is never deleted, so the same fingerprint means the same lines, and a document issued later with a
-    date in that month (or a credit note) changes the fingerprint; the lines, which carry no date and are read
-    through their invoice, are then only read for the months that need it (the edges of the period, this month).
+    lines) for the pieces of the period not in the cache (`reports.pieces`: whole past months, other days),
+    added up by month. A piece over before today is cached under a fingerprint of its documents (how many, the
+    sum of their ids): an issued document never changes and is never deleted, so the same fingerprint means the
+    same lines, and a document issued later with a date in that piece (or a credit note) changes it; the lines,
+    which carry no date and are read through their document, are then only read for the pieces that need it
+    (today, and what changed).
     """
+    pieces = Pieces.of(date_from, date_to)
     period = Q(issue_date__range=(date_from, date_to))
-    heads = _tva_heads(Invoice.objects.filter(period, status__in=NUMBERED), "invoice")
+    heads = _tva_heads(Invoice.objects.filter(period, status__in=NUMBERED), pieces, "invoice")
     heads_credit = _tva_heads(
-        CreditNote.objects.filter(period, status=CreditNote.Status.ISSUED), "credit", count_as="credit_notes"
+        CreditNote.objects.filter(period, status=CreditNote.Status.ISSUED), pieces, "credit", count_as="credit_notes"
     )
-    months: dict = {}
+    found: dict = {}
     for source in (heads, heads_credit):
         for row in source:
-            months.setdefault(as_date(row.pop("month")), {}).update(row)
-    keys = {month: _tva_key(month, months[month]) for month in months if cacheable_month(month, date_from, date_to)}
+            found.setdefault(as_date(row.pop("piece")), {}).update(row)
+    keys = {piece: _tva_key(pieces, piece, found[piece]) for piece in found if pieces.cacheable(piece)}
     cached = cache.get_many(keys.values()) if keys else {}
-    missing = [month for month in months if keys.get(month) not in cached]
-    for month, key in keys.items():
+    missing = [piece for piece in found if keys.get(piece) not in cached]
+    for piece, key in keys.items():
         if key in cached:
-            months[month].update(cached[key])
+            found[piece].update(cached[key])
     if missing:
         computed: dict = {}
-        within = months_within(missing, date_from, date_to)
         invoice_lines = (
-            InvoiceLine.objects.filter(within.prefixed("invoice__"), invoice__status__in=NUMBERED)
-            .annotate(month=TruncMonth("invoice__issue_date"))
+            InvoiceLine.objects.filter(pieces.within(missing, "invoice__issue_date"), invoice__status__in=NUMBERED)
+            .annotate(piece=pieces.key("invoice__issue_date"))
             .order_by()
-            .values("month")
+            .values("piece")
             .annotate(**_per_rate())
         )
         credit_lines = (
             CreditNoteLine.objects.filter(
-                within.prefixed("credit_note__"), credit_note__status=CreditNote.Status.ISSUED
+                pieces.within(missing, "credit_note__issue_date"), credit_note__status=CreditNote.Status.ISSUED
             )
-            .annotate(month=TruncMonth("credit_note__issue_date"))
+            .annotate(piece=pieces.key("credit_note__issue_date"))
             .order_by()
-            .values("month")
+            .values("piece")
             .annotate(**_per_rate("credited_"))
         )
         for source in (invoice_lines, credit_lines):
             for row in source:
-                computed.setdefault(as_date(row.pop("month")), {}).update(row)
-        for month, values in computed.items():
-            months[month].update(values)
-        fresh = {keys[month]: computed.get(month, {}) for month in missing if month in keys}
+                computed.setdefault(as_date(row.pop("piece")), {}).update(row)
+        for piece, values in computed.items():
+            found[piece].update(values)
+        fresh = {keys[piece]: computed.get(piece, {}) for piece in missing if piece in keys}
         if fresh:
             cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
+    months: dict = {}
+    for piece, values in found.items():  # each piece lies in one month: its sums and counts add up to the month's
+        into = months.setdefault(piece.replace(day=1), {})
+        for name, value in values.items():
+            into[name] = into[name] + value if name in into else value
     return [_tva_row(month, values) for month, values in sorted(months.items(), reverse=True)]
 
 
-def _tva_heads(documents, prefix: str, count_as: str = "invoices"):
+def _tva_heads(documents, pieces: Pieces, prefix: str, count_as: str = "invoices"):
     return (
-        documents.annotate(month=TruncMonth("issue_date"))
+        documents.annotate(piece=pieces.key("issue_date"))
         .order_by()
-        .values("month")
+        .values("piece")
         .annotate(
             **{
                 count_as: Count("id"),
@@ -202,44 +208,9 @@ def _tva_heads(documents, prefix: str, count_as: str = "invoices"):
     )
 
 
-def _tva_key(month: date, heads: dict) -> str:
+def _tva_key(pieces: Pieces, piece: date, heads: dict) -> str:
     parts = [str(heads.get(name, "")) for name in ("invoices", "invoice_ids", "credit_notes", "credit_ids")]
-    return f"ecar:tva-lines:{month:%Y-%m}:" + ":".join(parts)
-
-
-def cacheable_month(month: date, date_from: date, date_to: date) -> bool:
-    """A whole month of the period, over before this one began."""
-    following = (month + timedelta(days=32)).replace(day=1)
-    return month >= date_from and following - timedelta(days=1) <= date_to and following <= localdate().replace(day=1)
-
-
-class _Within:
-    """The dates of the months to read, clipped to the period, for a relation's `issue_date`."""
-
-    def __init__(self, spans: list[tuple[date, date]]):
-        self.spans = spans
-
-    def prefixed(self, prefix: str) -> Q:
-        condition = Q()
-        for start, end in self.spans:
-            condition |= Q(**{f"{prefix}issue_date__range": (start, end)})
-        return condition
-
-
-def months_within(months: list[date], date_from: date, date_to: date) -> _Within:
-    spans: list[tuple[date, date]] = []
-    for month in sorted(months):
-        start = max(month, date_from)
-        end = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), date_to)
-        if spans and spans[-1][1] + timedelta(days=1) >= start:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return _Within(spans)
-
-
-def as_date(value) -> date:
-    return value.date() if hasattr(value, "date") else value
+    return f"ecar:tva-lines:{pieces.name(piece)}:" + ":".join(parts)
 
 
 def _tva_row(month: date, values: dict) -> dict:

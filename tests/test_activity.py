@@ -201,3 +201,36 @@ def test_activity_report_mean_turnaround_of_uneven_delays_is_the_average_of_ever
     assert totals["delivered"] == 6 and totals["jobs"] == 7
     assert abs(totals["turnaround"] - sum(filter(None, delays), timedelta()) / 6) <= timedelta(microseconds=1)
     assert activity.activity_report(jobs.filter(delivered_at__isnull=True), group=group)[1]["turnaround"] is None
+
+
+def test_parts_sold_caches_the_past_days_of_this_month_and_reads_only_today(sales, monkeypatch):
+    """This month's days before today come from the cache, as past months do: the lines read again are today's
+    and those of a day that changed (a late sale, a cancelled one); the figures stay those of the lines."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import pieces
+
+    def lines_read():
+        with CaptureQueriesContext(connection) as queries:
+            assert activity.parts_sold(**period) == _parts_directly(**period)
+        sql = [q["sql"] for q in queries.captured_queries if "workshop_invoiceline" in q["sql"]]
+        return [text.split(" WHERE ", 1)[1] for text in sql[:-1]]  # the last one is _parts_directly's
+
+    period = {"date_from": date(2025, 12, 1), "date_to": date(2026, 3, 31)}
+    monkeypatch.setattr(pieces, "localdate", lambda: date(2026, 3, 31))  # March is this month
+    cache.clear()
+    assert len(lines_read()) == 1
+    assert lines_read() == []  # nothing sold today: every piece from the cache
+    bulb = Part.objects.get(reference="AM-020")
+    late = _sell(bulb, date(2026, 3, 5), "2")
+    _sell(bulb, date(2026, 3, 5), "0.5")
+    _sell(bulb, date(2026, 3, 31), "1")
+    [read] = lines_read()
+    assert "2026-03-05" in read and "2026-03-31" in read and "2026-03-30" not in read
+    [read] = lines_read()
+    assert "2026-03-31" in read and "2026-03-05" not in read
+    f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 3, 31))  # cancels the late sale
+    [read] = lines_read()
+    assert "2026-03-05" in read
+    assert next(row for row in activity.parts_sold(**period) if row["part_id"] == bulb.pk)["sold_quantity"] == D("5")

@@ -306,3 +306,40 @@ def test_revenue_names_each_mechanic_once_per_group(books, django_assert_num_que
     }
     sql = captured.captured_queries[0]["sql"]
     assert 'JOIN "auth_user"' not in sql
+
+
+def test_tva_summary_caches_the_past_days_of_this_month_and_reads_only_today(
+    books, monkeypatch, django_assert_num_queries
+):
+    """This month's days before today are cached one by one under their fingerprints, as a past month is: the
+    lines read again are today's and those of a day that changed (a late invoice); the figures stay the month's."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import pieces
+
+    period = {"date_from": JAN, "date_to": date(2026, 2, 28)}
+    expected = financial.tva_summary(**period)  # January and February as whole past months
+    monkeypatch.setattr(pieces, "localdate", lambda: date(2026, 2, 20))  # February is this month
+    cache.clear()
+    assert financial.tva_summary(**period) == expected
+    with django_assert_num_queries(2):  # the heads only: January and February's days come from the cache
+        assert financial.tva_summary(**period) == expected
+    f.IssuedInvoiceFactory(issue_date=date(2026, 2, 20))  # today
+    f.IssuedInvoiceFactory(issue_date=date(2026, 2, 6))  # issued late, dated on a past day
+    with CaptureQueriesContext(connection) as first:
+        later = financial.tva_summary(**period)
+    with CaptureQueriesContext(connection) as second:
+        assert financial.tva_summary(**period) == later
+    read = [q["sql"].split(" WHERE ", 1)[1] for q in first.captured_queries if "workshop_invoiceline" in q["sql"]]
+    assert len(read) == 1 and "2026-02-06" in read[0] and "2026-02-20" in read[0]
+    read = [q["sql"].split(" WHERE ", 1)[1] for q in second.captured_queries if "workshop_invoiceline" in q["sql"]]
+    assert len(read) == 1 and "2026-02-20" in read[0]
+    assert "2026-02-06" not in read[0] and "2026-01" not in read[0]
+    february, february_before = (next(row for row in rows if row["month"] == FEB) for rows in (later, expected))
+    assert february["invoices"] == february_before["invoices"] + 2
+    assert february["total_base"] == february_before["total_base"] + D("200.000")
+    monkeypatch.undo()
+    cache.clear()
+    assert financial.tva_summary(**period) == later
