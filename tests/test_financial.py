@@ -343,3 +343,15 @@ def test_tva_summary_caches_the_past_days_of_this_month_and_reads_only_today(
     monkeypatch.undo()
     cache.clear()
     assert financial.tva_summary(**period) == later
+
+
+def test_the_index_for_revenue_by_job_covers_exactly_the_invoices_in_force():
+    """Revenue by mechanic or kind reads its invoices in job order from a partial index (migration 0023): its
+    condition must be implied by the report's own filter, or PostgreSQL cannot use it."""
+    from django.db.models import Q
+
+    index = next(index for index in Invoice._meta.indexes if index.name == "invoice_service_report_idx")
+    assert index.condition == Q(status__in=financial.IN_FORCE)
+    assert index.fields == ["service"]
+    measured = {"issue_date", "status", "total_ht", "total_tva", "total_ttc", "stamp_duty", "amount_credited"}
+    assert measured | {"amount_paid", "amount_withheld", "net_to_pay", "amount_refunded"} <= set(index.include)

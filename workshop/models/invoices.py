@@ -160,6 +160,28 @@ class Invoice(
                 condition=Q(status__in=("issued", "partially_paid", "paid", "cancelled")),
                 name="invoice_issued_idx",
             ),
+            # Revenue by mechanic or job kind joins a year of invoices in force (300,000 on the demo data) to
+            # their jobs: in job order, read from this index and the job's (service_report_idx), a merge join
+            # replaces hashing every job (690-1,030 ms -> 350-405 ms on the demo data).
+            models.Index(
+                fields=["service"],
+                include=[
+                    "issue_date",
+                    "id",
+                    "status",
+                    "stamp_duty",
+                    "total_ht",
+                    "total_tva",
+                    "total_ttc",
+                    "amount_credited",
+                    "amount_paid",
+                    "amount_withheld",
+                    "net_to_pay",
+                    "amount_refunded",
+                ],
+                condition=Q(status__in=("issued", "partially_paid", "paid")),
+                name="invoice_service_report_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
