@@ -346,7 +346,7 @@ def test_tva_summary_caches_the_past_days_of_this_month_and_reads_only_today(
 
 
 def test_the_index_for_revenue_by_job_covers_exactly_the_invoices_in_force():
-    """Revenue by mechanic or kind reads its invoices in job order from a partial index (migration 0023): its
+    """Revenue by mechanic or kind reads its invoices in job order from a partial index (migration 0024): its
     condition must be implied by the report's own filter, or PostgreSQL cannot use it."""
     from django.db.models import Q
 

@@ -23,7 +23,7 @@ SMALL_TABLES |= {"workshop_customerimport"}
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
 def test_every_column_a_workshop_list_searches_has_its_trigram_index():
-    """One searched column without its index makes the whole search read the table (migration 0024)."""
+    """One searched column without its index makes the whole search read the table (migration 0023)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
         names = {row[0] for row in cursor.fetchall()}
