@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, F, When
+from django.db import connections
+from django.db.models import Case, Count, F, Func, IntegerField, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +22,7 @@ from workshop.models import Invoice, Service
 
 READY = (Service.Status.COMPLETED, Service.Status.INVOICED)
 CLOSED = (Service.Status.DELIVERED, Service.Status.CANCELLED)
+IN_WORKSHOP = tuple(status for status in Service.Status.values if status not in CLOSED)
 LIST_SIZE = 8
 MONTHS = 12
 WEEKS = 12
@@ -42,7 +44,10 @@ def job_figures(services) -> dict:
         .values_list("status")
         .annotate(n=Count("id"))
     )
-    open_by_status = dict(services.exclude(status__in=CLOSED).order_by().values_list("status").annotate(n=Count("id")))
+    # IN the open statuses and COUNT(*): read from the (status, received_at) index alone, 84,000 of 510,000 jobs
+    # on the demo (NOT IN and COUNT(id) read the whole table: 10 ms instead of 77).
+    in_workshop = services.filter(status__in=IN_WORKSHOP).order_by()
+    open_by_status = dict(in_workshop.values_list("status").annotate(n=Count("*")))
     waiting = list(
         services.filter(status=Service.Status.WAITING_PARTS)
         .order_by("received_at")
@@ -54,15 +59,8 @@ def job_figures(services) -> dict:
         .values("pk", "reference", "completed_at", plate=F("car__plate"))[:LIST_SIZE]
     )
     week_start = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
-    weeks = dict(
-        services.filter(received_at__gte=day_start(week_start))
-        .annotate(week=TruncWeek("received_at"))
-        .order_by()
-        .values_list("week")
-        .annotate(n=Count("id"))
-    )
-    weeks = {(key.date() if hasattr(key, "date") else key): n for key, n in weeks.items()}
     week_days = [week_start + timedelta(weeks=i) for i in range(WEEKS)]
+    weeks = jobs_per_week(services, week_days)
     return {
         "today_by_status": [
             {"status": value, "label": str(label), "count": by_status_today.get(value, 0)}
@@ -81,18 +79,41 @@ def job_figures(services) -> dict:
     }
 
 
+class PeriodOf(Func):
+    """The number (1, 2…) of the period a date or moment falls in, `width_bucket` over the periods' starts.
+
+    PostgreSQL finds it by comparing values, where `date_trunc` converted every row (a moment to the time zone, a
+    date to a timestamp): on the demo, 41 ms instead of 62 for the 200,000 jobs of twelve weeks, 128 instead of
+    185 for the 300,000 invoices of twelve months. Rows before the first start get 0."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, starts, array_type: str):
+        super().__init__(expression)
+        self.starts, self.array_type = starts, array_type
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"width_bucket({sql}, %s::{self.array_type}[])", [*params, self.starts]
+
+
+def jobs_per_week(services, week_days) -> dict:
+    """{first day of the week: jobs received that week} for consecutive weeks starting on `week_days`."""
+    starts = [day_start(day) for day in week_days]
+    received = services.filter(received_at__gte=starts[0]).order_by()
+    if connections[received.db].vendor == "postgresql":
+        weeks = PeriodOf("received_at", starts, "timestamptz")
+        buckets = received.annotate(week=weeks).values_list("week").annotate(n=Count("*"))
+        return {week_days[week - 1]: n for week, n in buckets}
+    weeks = received.annotate(week=TruncWeek("received_at")).values_list("week").annotate(n=Count("id"))
+    return {(key.date() if hasattr(key, "date") else key): n for key, n in weeks}
+
+
 def money_figures() -> dict:
     today = timezone.localdate()
     this_month = today.replace(day=1)
     months = _months_back(this_month, MONTHS)
-    revenue = dict(
-        Invoice.objects.filter(status__in=IN_FORCE, issue_date__gte=months[0])
-        .annotate(month=TruncMonth("issue_date"))
-        .order_by()
-        .values_list("month")
-        .annotate(ht=money_sum("total_ht"))
-    )
-    revenue = {(key.date() if hasattr(key, "date") else key): value for key, value in revenue.items()}
+    revenue = revenue_per_month(months)
     receivables = Invoice.objects.filter(status__in=OPEN).aggregate(
         due=money_sum(balance_expression()),
         overdue=money_sum(_overdue_balance(today)),
@@ -111,6 +132,16 @@ def money_figures() -> dict:
             "values": [float(revenue.get(month, 0)) for month in months],  # chart.js data, not money
         },
     }
+
+
+def revenue_per_month(months) -> dict:
+    """{first day of the month: revenue excluding tax of the invoices in force issued that month}."""
+    in_force = Invoice.objects.filter(status__in=IN_FORCE, issue_date__gte=months[0]).order_by()
+    if connections[in_force.db].vendor == "postgresql":
+        buckets = in_force.annotate(month=PeriodOf("issue_date", months, "date")).values_list("month")
+        return {months[month - 1]: ht for month, ht in buckets.annotate(ht=money_sum("total_ht"))}
+    revenue = in_force.annotate(month=TruncMonth("issue_date")).values_list("month").annotate(ht=money_sum("total_ht"))
+    return {(key.date() if hasattr(key, "date") else key): value for key, value in revenue}
 
 
 def _overdue_balance(today):

@@ -1,6 +1,7 @@
 """The admin index as the manager's dashboard: figures, role scope, cache, constant queries."""
 
-from datetime import date, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -105,3 +106,43 @@ def test_dashboard_query_count_does_not_grow_with_data(manager_client, workshop,
     f.IssuedInvoiceFactory.create_batch(10)
     with django_assert_max_num_queries(len(few)):
         assert manager_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_jobs_fall_in_their_week_at_tunis_midnight(db):
+    """Sunday 23:30 in Tunis is the week before, Monday 00:10 the week after, on either database's path."""
+    monday = date(2026, 11, 16)
+    weeks = [monday - timedelta(weeks=1), monday, monday + timedelta(weeks=1)]
+    tunis = zoneinfo.ZoneInfo("Africa/Tunis")
+    for moment in (
+        datetime(2026, 11, 15, 23, 30, tzinfo=tunis),
+        datetime(2026, 11, 16, 0, 10, tzinfo=tunis),
+        datetime(2026, 11, 16, 0, 20, tzinfo=tunis),
+        datetime(2026, 11, 23, 9, 0, tzinfo=tunis),
+        datetime(2026, 11, 8, 23, 59, tzinfo=tunis),  # before the first week: not counted
+    ):
+        f.ServiceFactory(received_at=moment)
+    assert dashboard.jobs_per_week(Service.objects.all(), weeks) == {weeks[0]: 1, weeks[1]: 2, weeks[2]: 1}
+
+
+def test_open_jobs_are_counted_from_the_status_index(manager, workshop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        dashboard.figures(manager)
+    counts = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and "workshop_service" in q["sql"]]
+    open_jobs = [sql for sql in counts if "'received'" in sql and "'invoiced'" in sql and 'received_at" >=' not in sql]
+    assert open_jobs and all("COUNT(*)" in sql and " NOT " not in sql for sql in open_jobs)
+
+
+def test_invoices_fall_in_their_month_on_either_database(db):
+    months = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    for day, price in ((date(2026, 8, 31), "1000.000"), (date(2026, 9, 30), "100.000"), (date(2026, 10, 1), "20.000")):
+        f.IssuedInvoiceFactory(issue_date=day, lines=[{"unit_price": price}])
+    f.IssuedInvoiceFactory(issue_date=date(2026, 11, 3), lines=[{"unit_price": "3.000"}])
+    f.IssuedInvoiceFactory(issue_date=date(2026, 11, 4), status=Invoice.Status.CANCELLED, lines=[{"unit_price": "9"}])
+    assert dashboard.revenue_per_month(months) == {
+        months[0]: Decimal("100.000"),
+        months[1]: Decimal("20.000"),
+        months[2]: Decimal("3.000"),
+    }
