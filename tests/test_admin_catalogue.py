@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests import factories as f
 from workshop import billing, stock
 from workshop.models import Part, StockMovement
-from workshop.models.jobs import ServiceItem
+from workshop.models.job_lines import ServiceItem
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from workshop import billing, workflows
-from workshop.admin.jobs import BILLED_BY
+from workshop.admin.next_steps import BILLED_BY
 from workshop.models import Notification, Service
 
 pytestmark = pytest.mark.django_db

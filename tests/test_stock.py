@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from tests import factories as f
 from workshop import billing, invariants, stock
 from workshop.models import Invoice, LockedError, Part, StockMovement
-from workshop.models.jobs import ServiceItem
+from workshop.models.job_lines import ServiceItem
 from workshop.workflows import TransitionRefused
 
 pytestmark = pytest.mark.django_db

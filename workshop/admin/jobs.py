@@ -1,4 +1,7 @@
-from dataclasses import dataclass
+"""The job's page (ordre de réparation): its list, intake form, transitions and billing actions.
+
+The lines are in `job_lines`, the « Étapes suivantes » panel above the form in `next_steps`.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,16 +19,18 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import ServiceDocumentsMixin
 from workshop import billing, roles, workflows
 from workshop.history import service_timeline
-from workshop.models import Invoice, Service, ServiceItem
+from workshop.models import Invoice, Service
 from workshop.people import person_name
 from workshop.roles import MECHANIC
 from workshop.validators import normalise_phone, normalise_plate
 
 from .approvals import ApprovalAdminMixin
-from .base import EcarModelAdmin, EcarTabularInline, PrimedAutocompleteInlineMixin
+from .base import EcarModelAdmin
 from .cells import choice_badge, money
 from .exports import ListExportMixin
 from .filters import PersonDropdownFilter
+from .job_lines import ServiceItemInline
+from .next_steps import REBILL_HELP, NextStepsAdminMixin
 from .search import NormalisedSearchMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
@@ -40,26 +45,6 @@ STATUS_COLOURS = {
     "delivered": "",
     "cancelled": "",
 }
-REBILL_HELP = _(
-    "Toutes les factures de cet ordre ont été annulées par avoir : une nouvelle facture brouillon reprend "
-    "ses lignes figées, à vérifier puis émettre."
-)
-INVOICE_HELP = _(
-    "Après « Terminé », l'ordre est facturé (bouton « Facturer ») : une facture brouillon reprend les lignes, "
-    "à vérifier puis émettre ; le véhicule est ensuite remis au client."
-)
-BILLED_BY = _("la facturation est faite par le comptable ou le gérant.")
-PRICE_FIELDS = ("unit_price", "discount_percent", "tva_rate")
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """A step of the « Étapes suivantes » panel that is not a transition of the job (re-billing)."""
-
-    name: str
-    label: str
-    refusal: str | None
-    help: str = ""
 
 
 INTAKE_FIELDS = ("car", "customer", "kind", "mechanic", "received_at", "promised_at", "complaint")
@@ -106,61 +91,6 @@ class ServiceAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceItemInline(PrimedAutocompleteInlineMixin, EcarTabularInline):
-    model = ServiceItem
-    fields = (
-        "position",
-        "kind",
-        "part",
-        "labour",
-        "description",
-        "quantity",
-        "unit_price",
-        "discount_percent",
-        "tva_rate",
-        "total_ht_column",
-        "total_ttc_column",
-        "recommended",
-        "decision_column",
-    )
-    autocomplete_fields = ("part", "labour")
-    related_links = False
-    price_columns = ("total_ht_column", "total_ttc_column")
-    ordering_field = "position"
-    hide_ordering_field = True
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not (obj and obj.items_frozen)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.items_frozen)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.items_frozen)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = ["total_ht_column", "total_ttc_column", "decision_column"]
-        if not request.user.has_perm("workshop.change_item_price"):
-            fields += PRICE_FIELDS
-        return fields
-
-    @display(description=_("total HT"))
-    def total_ht_column(self, obj):
-        return money(obj.total_ht) if obj.pk else "—"
-
-    @display(description=_("total TTC"))
-    def total_ttc_column(self, obj):
-        return money(obj.total_ttc) if obj.pk else "—"
-
-    @display(description=_("réponse du client"))
-    def decision_column(self, obj):
-        if not obj.pk:
-            return "—"
-        if obj.decision == ServiceItem.Decision.DECLINED:
-            return gettext("Travaux refusés")
-        return obj.get_decision_display()
-
-
 ServiceTransitionForm = transition_form(Service)
 CancelServiceForm = transition_form(
     Service,
@@ -201,6 +131,7 @@ def _bulk_service_actions():
 
 
 class ServiceAdmin(
+    NextStepsAdminMixin,
     ApprovalAdminMixin,
     ServiceDocumentsMixin,
     ListExportMixin,
@@ -217,7 +148,6 @@ class ServiceAdmin(
     ]
     conditional_detail_actions = ("create_invoice", "rebill", *ApprovalAdminMixin.approval_actions)
     actions = ["bulk_start", "bulk_complete", "bulk_deliver", "create_invoices"]
-    change_form_outer_before_template = "workshop/admin/next_steps.html"
     normalised_search = {"car__plate": normalise_plate, "customer__phone": normalise_phone}
     list_display = (
         "reference",
@@ -418,30 +348,6 @@ class ServiceAdmin(
             return "—"
         entries = service_timeline(obj, with_prices=False)
         return render_to_string("workshop/admin/timeline.html", {"entries": entries})
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The panel above the form: what can happen next, and why a step is blocked."""
-        obj = self._transition_object(request, object_id)
-        extra_context = extra_context or {}
-        if obj is not None:
-            steps = list(self.available_transitions(request, obj))
-            steps += self._billing_steps(request, obj)
-            extra_context["workflow_steps"] = steps
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _billing_steps(self, request, obj) -> list[NextStep]:
-        """What follows « Terminé » and a total credit note: billing, by those who bill (told to everyone)."""
-        may_bill = request.user.has_perm("workshop.invoice_service")
-        if obj.status == Service.Status.COMPLETED:
-            refused = workflows.refusal(obj, "invoice", request.user) if may_bill else None
-            reason = str(BILLED_BY) if not may_bill else (" ".join(refused.messages) if refused else None)
-            return [NextStep("create_invoice", str(_("Facturer")), reason, str(INVOICE_HELP))]
-        if self._all_invoices_cancelled(request, obj):
-            return [NextStep("rebill", str(_("Refacturer")), None if may_bill else str(BILLED_BY), str(REBILL_HELP))]
-        return []
-
-    def _all_invoices_cancelled(self, request, obj) -> bool:
-        return obj.status in Service.FROZEN_STATUSES and self._may_rebill_ignoring_role(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":

@@ -10,7 +10,8 @@ from .customers import Customer
 from .einvoice import EInvoice
 from .imports import CustomerImport
 from .invoices import Invoice, InvoiceLine
-from .jobs import Service, ServiceItem
+from .job_lines import ServiceItem
+from .jobs import Service
 from .notifications import Notification, NotificationTemplate
 from .payments import Payment
 from .profile import WorkshopProfile
