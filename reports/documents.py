@@ -15,6 +15,7 @@ import base64
 import hashlib
 import mimetypes
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
@@ -116,14 +117,21 @@ class PdfIdentity:
         return self.created.isoformat(timespec="seconds") if self.created else None
 
 
-def _render(template_name: str, context: dict):
-    """Lay out one document (WeasyPrint's Document), in French whatever the user's language."""
+# WeasyPrint shares its fonts (Pango, FontConfig) between documents, and Pango is not safe across threads: eight
+# invoices issued at once in threads (runserver, a threaded worker) crashed the process now and then (SIGSEGV in
+# the line layout, WeasyPrint issue #1402). Layout and writing take turns; templates render side by side.
+_LAYOUT = threading.Lock()
+
+
+def _html(template_name: str, context: dict) -> HTML:
+    """One document's HTML, in French whatever the user's language."""
     with translation.override("fr"):
         html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_url_fetcher()).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
-    )
-    return document
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_url_fetcher())
+
+
+def _layout(html: HTML):
+    return html.render(stylesheets=[_stylesheet()], font_config=_font_config())
 
 
 def _write(document, identity: PdfIdentity) -> bytes:
@@ -135,14 +143,18 @@ def _write(document, identity: PdfIdentity) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict, *, identity: PdfIdentity) -> bytes:
-    return _write(_render(template_name, context), identity)
+    html = _html(template_name, context)
+    with _LAYOUT:
+        return _write(_layout(html), identity)
 
 
 def render_many(documents: list[tuple[str, dict]], *, identity: PdfIdentity) -> bytes:
     """Several documents in one PDF; each keeps its own page numbering."""
-    rendered = [_render(template_name, context) for template_name, context in documents]
-    pages = [page for document in rendered for page in document.pages]
-    return _write(rendered[0].copy(pages), identity)
+    pages_of = [_html(template_name, context) for template_name, context in documents]
+    with _LAYOUT:
+        rendered = [_layout(html) for html in pages_of]
+        pages = [page for document in rendered for page in document.pages]
+        return _write(rendered[0].copy(pages), identity)
 
 
 # --- Contexts --------------------------------------------------------------------------------------

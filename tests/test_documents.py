@@ -405,3 +405,36 @@ def test_the_copy_of_an_accepted_e_invoice_carries_ttns_reference_and_qr_code(in
     )
     images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
     assert images, "the QR code is drawn"
+
+
+def test_documents_are_laid_out_one_at_a_time_across_threads(monkeypatch):
+    """Pango is not safe across threads: eight PDFs asked for at once are laid out in turn, and all come out."""
+    import threading
+    import time
+
+    inside, most = [0], [0]
+    layout = documents._layout
+
+    def watched(html):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.01)  # long enough for another thread to come in, were it let in
+        try:
+            return layout(html)
+        finally:
+            inside[0] -= 1
+
+    monkeypatch.setattr(documents, "_layout", watched)
+    context = {"title": "Essai"}
+    results = []
+
+    def render():
+        results.append(documents.render_pdf("documents/report.html", context, identity=documents.PdfIdentity("t")))
+
+    threads = [threading.Thread(target=render) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and all(pdf.startswith(b"%PDF") for pdf in results)
+    assert most[0] == 1
