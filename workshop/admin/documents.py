@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from workshop.models.documents import CUSTOMER_COPY_FIELDS
+from workshop.models.documents import CUSTOMER_COPY_FIELDS, SELLER_COPY_FIELDS
 
 LINE_FIELDS = (
     "position",
@@ -24,18 +24,7 @@ IDENTITY_FIELDSETS = (
     (
         _("Atelier (copie figée)"),
         {
-            "fields": (
-                "seller_name",
-                "seller_address",
-                "seller_tax_id",
-                "seller_rne",
-                "seller_phone",
-                "seller_rib",
-                "seller_bank_name",
-                "seller_email",
-                "seller_logo",
-                "printed_footer",
-            ),
+            "fields": SELLER_COPY_FIELDS,
             "classes": ["collapse"],
         },
     ),

@@ -12,7 +12,7 @@ from unfold.enums import ActionVariant
 from reports.admin_actions import InvoiceDocumentsMixin
 from workshop import billing
 from workshop.models import Invoice, InvoiceLine
-from workshop.models.documents import CUSTOMER_COPY_FIELDS
+from workshop.models.documents import CUSTOMER_COPY_FIELDS, SELLER_COPY_FIELDS
 from workshop.workflows import refuse_if_stale
 
 from .base import EcarModelAdmin, EcarTabularInline
@@ -120,16 +120,7 @@ class InvoiceAdmin(
         "due_date",
         *CUSTOMER_COPY_FIELDS,
         "vehicle",
-        "seller_name",
-        "seller_address",
-        "seller_tax_id",
-        "seller_rne",
-        "seller_phone",
-        "seller_rib",
-        "seller_bank_name",
-        "seller_email",
-        "seller_logo",
-        "printed_footer",
+        *SELLER_COPY_FIELDS,
         "issued_at",
         "issued_by_name",
         *TOTAL_FIELDS,

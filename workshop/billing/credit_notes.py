@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from workshop import stock
 from workshop.models import CreditNote, CreditNoteLine, Invoice
-from workshop.models.documents import CUSTOMER_COPY_FIELDS
+from workshop.models.documents import CUSTOMER_COPY_FIELDS, SELLER_COPY_FIELDS
 from workshop.money import ZERO, format_tnd, line_amounts
-from workshop.printing import PRINT_FIELDS
 from workshop.workflows import TransitionRefused, fire
 
 from .common import INVOICE_TRANSITION_LABELS, SETTLEMENT, _checked_date, _require, _take_saved_state
@@ -165,11 +164,5 @@ def create_credit_note(
 PARTY_FIELDS = [
     *CUSTOMER_COPY_FIELDS,
     "customer_kind",
-    "seller_name",
-    "seller_address",
-    "seller_tax_id",
-    "seller_rne",
-    "seller_phone",
-    "seller_rib",
-    *PRINT_FIELDS,
+    *SELLER_COPY_FIELDS,
 ]

@@ -26,6 +26,19 @@ CUSTOMER_COPY_FIELDS = (
     "customer_national_id",
     "customer_phone",
 )
+# The garage's copy on a document, in the same order.
+SELLER_COPY_FIELDS = (
+    "seller_name",
+    "seller_address",
+    "seller_tax_id",
+    "seller_rne",
+    "seller_phone",
+    "seller_rib",
+    "seller_bank_name",
+    "seller_email",
+    "seller_logo",
+    "printed_footer",
+)
 
 
 class PartyIdentity(models.Model):
