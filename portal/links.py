@@ -19,7 +19,11 @@ def _reversed(name: str, args: tuple, urlconf: str, prefix: str, language: str |
     return reverse(name, urlconf=urlconf, args=args)
 
 
-def reversed_once(name: str, args=()) -> str:
+def reversed_once(name: str, args=(), **options) -> str:
+    """`reverse(name, args=args)` remembered; with any other of reverse's options (kwargs, urlconf, current_app),
+    `reverse` itself, as `reverse_lazy` would."""
+    if options:
+        return reverse(name, args=args, **options)
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _reversed(name, tuple(args or ()), urlconf, get_script_prefix(), get_language())
 

@@ -14,6 +14,12 @@ def test_a_link_reads_as_reverse_reads_it():
     )
 
 
+def test_reverses_other_options_are_passed_to_reverse():
+    url = reverse("admin:workshop_service_change", kwargs={"object_id": 7})
+    assert str(reverse_once("admin:workshop_service_change", kwargs={"object_id": 7})) == url
+    assert str(reverse_once("admin:index", current_app="admin")) == reverse("admin:index")
+
+
 def test_a_link_follows_the_script_prefix():
     set_script_prefix("/garage/")
     try:
