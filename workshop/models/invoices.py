@@ -67,6 +67,20 @@ class InvoiceQuerySet(GuardedQuerySet):
         return self.with_balance().filter(open_ | Q(status=Invoice.Status.CANCELLED, balance__lt=0))
 
 
+# The amounts the reports read from the covering indexes of invoices, in the indexes' column order.
+REPORTED_AMOUNTS = [
+    "stamp_duty",
+    "total_ht",
+    "total_tva",
+    "total_ttc",
+    "amount_credited",
+    "amount_paid",
+    "amount_withheld",
+    "net_to_pay",
+    "amount_refunded",
+]
+
+
 class Invoice(
     StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, VehicleIdentity, DocumentTotals, TimeStamped
 ):
@@ -143,20 +157,7 @@ class Invoice(
             # of a wide table), and the job (kind, mechanic) of each: from this index alone on PostgreSQL.
             models.Index(
                 fields=["issue_date"],
-                include=[
-                    "id",
-                    "status",
-                    "service",
-                    "stamp_duty",
-                    "total_ht",
-                    "total_tva",
-                    "total_ttc",
-                    "amount_credited",
-                    "amount_paid",
-                    "amount_withheld",
-                    "net_to_pay",
-                    "amount_refunded",
-                ],
+                include=["id", "status", "service", *REPORTED_AMOUNTS],
                 condition=Q(status__in=("issued", "partially_paid", "paid", "cancelled")),
                 name="invoice_issued_idx",
             ),
@@ -165,20 +166,7 @@ class Invoice(
             # replaces hashing every job (690-1,030 ms -> 350-405 ms on the demo data).
             models.Index(
                 fields=["service"],
-                include=[
-                    "issue_date",
-                    "id",
-                    "status",
-                    "stamp_duty",
-                    "total_ht",
-                    "total_tva",
-                    "total_ttc",
-                    "amount_credited",
-                    "amount_paid",
-                    "amount_withheld",
-                    "net_to_pay",
-                    "amount_refunded",
-                ],
+                include=["issue_date", "id", "status", *REPORTED_AMOUNTS],
                 condition=Q(status__in=("issued", "partially_paid", "paid")),
                 name="invoice_service_report_idx",
             ),
