@@ -71,16 +71,22 @@ def unfold_source(name: str) -> str:
     return (UNFOLD_TEMPLATES / name).read_text(encoding="utf-8")
 
 
+def sources_unchanged(copied: dict[str, str]) -> bool:
+    """Whether each template of `copied` (name: digest) is still the one unfold ships."""
+    return all(digest(unfold_source(name)) == value for name, value in copied.items())
+
+
+@cache
+def unfold_template(engine, name: str) -> Template:
+    """unfold's own template under a name the project's `templates/` overrides, compiled once per engine: what
+    the pages written in Python fall back to (`inline_rows`, `list_rows`, `navigation`)."""
+    return Template(unfold_source(name), engine=engine, name=name)
+
+
 @cache
 def copies_unchanged() -> bool:
     """Whether every template copied here is still unfold's (read once per process)."""
-    return all(digest(unfold_source(name)) == value for name, value in COPIED.items())
-
-
-@cache
-def unfold_row(engine) -> Template:
-    """unfold's own row template, compiled once per engine, for the rows written by it."""
-    return Template(unfold_source(UNFOLD_ROW), engine=engine, name=UNFOLD_ROW)
+    return sources_unchanged(COPIED)
 
 
 def _fields(inline_admin_form):

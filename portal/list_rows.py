@@ -23,13 +23,12 @@ from django.contrib.admin.utils import FieldIsAForeignKeyColumnName, _get_non_gf
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.template import Template
 from django.urls import NoReverseMatch
 from django.utils.safestring import mark_safe
 from unfold.templatetags import unfold_list
 
 from portal.form_renderer import digest
-from portal.inline_rows import unfold_source
+from portal.inline_rows import sources_unchanged, unfold_template
 
 RESULTS = "admin/change_list_results.html"
 COPIED = {
@@ -59,14 +58,7 @@ def code_digests() -> dict[str, str]:
 @cache
 def copies_unchanged() -> bool:
     """Whether every template and function copied here is still unfold's and Django's (read once per process)."""
-    templates = all(digest(unfold_source(name)) == value for name, value in COPIED.items())
-    return templates and code_digests() == COPIED_CODE
-
-
-@cache
-def unfold_results(engine) -> Template:
-    """unfold's own `change_list_results.html` (the project's template takes its name), compiled once per engine."""
-    return Template(unfold_source(RESULTS), engine=engine, name=RESULTS)
+    return sources_unchanged(COPIED) and code_digests() == COPIED_CODE
 
 
 def _escape(value) -> str:
@@ -227,7 +219,7 @@ def result_list(context, cl):
         return {
             **_unfold_result_list(context, cl),
             "ecar_rows": None,
-            "unfold_results": unfold_results(context.template.engine),
+            "unfold_results": unfold_template(context.template.engine, RESULTS),
         }
     headers = list(unfold_list.result_headers(cl))
     return {

@@ -6,23 +6,14 @@ links the user may see, which one is active) and on the language, so it is kept 
 badge (a count that changes) or showing all applications is rendered every time.
 """
 
-from functools import cache
-
-from django.template import Template
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from portal.inline_rows import unfold_source
+from portal.inline_rows import unfold_template
 
 APP_LIST = "unfold/helpers/app_list.html"
 _RENDERED: dict[tuple, str] = {}
 LIMIT = 512  # language × role × active section; a full dict starts again
-
-
-@cache
-def unfold_app_list(engine) -> Template:
-    """unfold's own menu template (the project's `templates/` takes its name), compiled once per engine."""
-    return Template(unfold_source(APP_LIST), engine=engine, name=APP_LIST)
 
 
 def _key(context) -> tuple | None:
@@ -62,12 +53,12 @@ def render_app_list(context) -> str:
     engine = context.template.engine
     key = _key(context)
     if key is None:
-        return unfold_app_list(engine).render(context)
+        return unfold_template(engine, APP_LIST).render(context)
     html = _RENDERED.get(key)
     if html is None:
         if len(_RENDERED) >= LIMIT:
             _RENDERED.clear()
-        html = _RENDERED[key] = unfold_app_list(engine).render(context)
+        html = _RENDERED[key] = unfold_template(engine, APP_LIST).render(context)
     return html
 
 

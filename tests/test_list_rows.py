@@ -12,7 +12,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from portal import list_rows
-from portal.list_rows import COPIED, COPIED_CODE, code_digests, copies_unchanged, digest, unfold_source
+from portal.form_renderer import digest
+from portal.inline_rows import unfold_source
+from portal.list_rows import COPIED, COPIED_CODE, code_digests, copies_unchanged
 from tests import factories
 from tests.admin_helpers import comparable, one_of_everything
 from workshop.models import Service

@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.inline_rows import render_row, unfold_row
+from portal.inline_rows import UNFOLD_ROW, render_row, unfold_template
 
 register = template.Library()
 
@@ -13,5 +13,5 @@ def ecar_tabular_row(context):
         context["inline_admin_formset"], context["inline_admin_form"], context["forloop"], context.get("nested_inline")
     )
     if html is None:
-        return unfold_row(context.template.engine).render(context)
+        return unfold_template(context.template.engine, UNFOLD_ROW).render(context)
     return html
