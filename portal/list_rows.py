@@ -186,7 +186,7 @@ def _writer(cl, columns):
 
 
 def written_here(cl, context) -> bool:
-    """Whether this list's rows are plain enough to be written here."""
+    """Whether this list is plain enough for its rows to be written here (its columns are checked apart)."""
     model_admin = cl.model_admin
     return (
         copies_unchanged()
@@ -196,13 +196,12 @@ def written_here(cl, context) -> bool:
         and not context.get("actions_row")
         and not cl.to_field
         and isinstance(cl.lookup_opts.pk, models.AutoField)
-        and all(column.plain for column in _columns(cl))
     )
 
 
-def render_rows(cl) -> str:
+def render_rows(cl, columns) -> str:
     """Every row of the page, as unfold's `change_list_results.html` prints them."""
-    write = _writer(cl, _columns(cl))
+    write = _writer(cl, columns)
     return "".join(
         f'<tbody class="relative {STRIPES[number % 2]}" x-data="{{rowOpen: false}}" >'
         f'<tr class="data-row relative">{write(result)}</tr></tbody>'
@@ -215,7 +214,8 @@ _unfold_result_list = unfold_list.result_list
 
 def result_list(context, cl):
     """unfold's `result_list` tag: its context, with the rows written here when the list is plain."""
-    if not written_here(cl, context):
+    columns = _columns(cl) if written_here(cl, context) else []
+    if not columns or not all(column.plain for column in columns):
         return {
             **_unfold_result_list(context, cl),
             "ecar_rows": None,
@@ -228,7 +228,7 @@ def result_list(context, cl):
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
         "results": cl.result_list,
-        "ecar_rows": mark_safe(render_rows(cl)),
+        "ecar_rows": mark_safe(render_rows(cl, columns)),
         "actions_row": context.get("actions_row"),
         "has_add_permission": cl.model_admin.has_add_permission(context["request"]),
     }

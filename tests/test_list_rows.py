@@ -43,9 +43,9 @@ def rows_written(monkeypatch):
     written = {"lists": 0}
     render_rows = list_rows.render_rows
 
-    def counting(cl):
+    def counting(cl, columns):
         written["lists"] += 1
-        return render_rows(cl)
+        return render_rows(cl, columns)
 
     monkeypatch.setattr(list_rows, "render_rows", counting)
     return written
