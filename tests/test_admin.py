@@ -162,6 +162,15 @@ def test_car_search_by_a_partial_plate_in_arabic(manager_client, term):
     assert f"/{other.pk}/change/" not in html
 
 
+@pytest.mark.parametrize("term", ["TU 500", "tu500", "تونس 500"])
+def test_car_search_by_the_start_of_a_plate_number_keeps_the_plates_order(manager_client, term):
+    wanted = f.CarFactory(plate="123 TU 5001")
+    series = f.CarFactory(plate="500 TU 12")  # has TU and 500, not in that order
+    html = manager_client.get(reverse("admin:workshop_car_changelist"), {"q": term}).content.decode()
+    assert f"/{wanted.pk}/change/" in html
+    assert f"/{series.pk}/change/" not in html
+
+
 @pytest.mark.parametrize("term", ["123 تونس 4567", "123TU4567"])
 def test_car_search_by_plate_in_any_spelling(manager_client, term):
     car = f.CarFactory(plate="123 TU 4567")

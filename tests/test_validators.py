@@ -9,6 +9,7 @@ from workshop.validators import (
     normalise_tax_id,
     normalise_vin,
     plate_in_arabic,
+    plate_search_text,
 )
 
 
@@ -91,6 +92,27 @@ def test_wrong_plates_are_refused_in_french(typed):
         normalise_plate(typed)
     assert "Immatriculation invalide" in error.value.messages[0]
     assert "123 TU 4567" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("TU 500", '"TU 500"'),
+        ("tu500", '"TU 500"'),
+        ("تونس 4567", '"TU 4567"'),
+        ("TUN 4567", '"TU 4567"'),
+        ("123 تونس", '"123 TU"'),
+        ("500 TU 12", '"500 TU 12"'),
+        ("12345 ن ت", '"12345 RS"'),
+        ("12345RS", '"12345 RS"'),
+        ("RS 12", "RS 12"),
+        ("Peugeot tun", "Peugeot TU"),
+        ("Tunis 12", "Tunis 12"),
+        ("123 TU 4567 Dridi", '"123 TU 4567" Dridi'),
+    ],
+)
+def test_a_partial_plate_is_searched_as_one_phrase_in_the_stored_form(typed, searched):
+    assert plate_search_text(typed) == searched
 
 
 def test_plate_prints_in_arabic():
