@@ -69,9 +69,11 @@ test: system-packages-test lint compiled-messages
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecar_bench
 
+# Every script of bench/; a module without `__main__` (bench/customer_files.py) is a helper the scripts import.
 bench: system-packages $(STAMP)
 	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
 	@for script in bench/*.py; do \
+		grep -q '^if __name__ == "__main__":' $$script || continue; \
 		echo "== $$script"; \
 		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python $$script $(BENCH_ARGS) || exit 1; \
 	done

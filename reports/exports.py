@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from reports.documents import PdfIdentity, render_pdf
+from reports.pdf_rendering import PdfIdentity, render_pdf
 from reports.templatetags.document_tags import tnd
 from workshop.imports.spreadsheets import write_csv, write_xlsx
 

@@ -71,6 +71,12 @@ def manager_client(login, manager):
 # --- api: the garage fixture (two customers with accounts, their cars, jobs, lines, notifications) ---------
 from tests.api_helpers import garage  # noqa: E402, F401
 
+# --- billing: the workshop profile, and an issued invoice whose lines mix TVA rates (tests/billing_helpers.py) ---
+from tests.billing_helpers import issued, profile  # noqa: E402, F401
+
+# --- reminders: a serviced car, a declined estimate, cars owing the vignette (tests/reminder_helpers.py) ------
+from tests.reminder_helpers import declined, road_tax_cars, serviced_car  # noqa: E402, F401
+
 
 @pytest.fixture
 def sms_gateway(settings):

@@ -1,13 +1,15 @@
 """The car page: owner, visits with mileage, next service, open job, « Nouvel ordre »; per role, constant queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
-from workshop.models import Service
+from workshop.models import Car, Service
+from workshop.notifications.obligations import next_inspection
+from workshop.notifications.reminders import service_forecast
 from workshop.pages.car import LIMIT
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,17 @@ def test_the_page_costs_the_same_for_many_visits(manager_client, django_assert_m
     assert reverse("admin:workshop_service_changelist") + f"?car__id__exact={car.pk}" in page
     assert page.count("/admin/workshop/service/") >= LIMIT
     assert waiting.reference in page.split('id="car-open-job"')[1].split("</div>")[0]
+
+
+@pytest.mark.django_db
+def test_the_car_page_shows_the_next_service_and_inspection(manager_client, serviced_car):
+    Car.objects.filter(pk=serviced_car.pk).update(first_registration=date(2022, 12, 10))
+    serviced_car.refresh_from_db()
+    forecast = service_forecast(serviced_car, on=date(2026, 11, 1))
+    assert (forecast.due_date, forecast.by) == (date(2026, 11, 20), "date")
+    page = manager_client.get(reverse("admin:workshop_car_change", args=[serviced_car.pk])).content.decode()
+    today = timezone.localdate()  # the page speaks of today: the same rules, today
+    shown_service = service_forecast(serviced_car, on=today).due_date
+    shown_inspection = next_inspection(serviced_car.first_registration, serviced_car.category, on=today)
+    assert shown_service.strftime("%d/%m/%Y") in page
+    assert "Visite technique" in page and shown_inspection.strftime("%d/%m/%Y") in page

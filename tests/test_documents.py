@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from reports import documents
+from reports import documents, pdf_rendering
 from tests import factories as f
 
 
@@ -164,7 +164,7 @@ def test_job_card_shows_car_complaint_and_signatures_but_no_prices(profile):
 def test_fetcher_refuses_network_and_paths_outside_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "logo.png").write_bytes(b"png")
-    fetcher = documents.LocalFileFetcher()
+    fetcher = pdf_rendering.LocalFileFetcher()
     assert fetcher.fetch("ecar:/media/logo.png").read() == b"png"
     with pytest.raises(ValueError):
         fetcher.fetch("https://example.com/logo.png")
@@ -176,15 +176,15 @@ def test_renders_reuse_one_url_fetcher(db, monkeypatch):
     """Building a fetcher sets up urllib's handlers and an SSL context: once per process, not per PDF."""
 
     built = []
-    original = documents.LocalFileFetcher.__init__
+    original = pdf_rendering.LocalFileFetcher.__init__
 
     def counting_init(self, *args, **kwargs):
         built.append(self)
         original(self, *args, **kwargs)
 
-    documents._url_fetcher.cache_clear()
-    documents._stylesheet.cache_clear()
-    monkeypatch.setattr(documents.LocalFileFetcher, "__init__", counting_init)
+    pdf_rendering._url_fetcher.cache_clear()
+    pdf_rendering._stylesheet.cache_clear()
+    monkeypatch.setattr(pdf_rendering.LocalFileFetcher, "__init__", counting_init)
     invoice = f.IssuedInvoiceFactory()
     documents.invoice_pdf(invoice)
     documents.invoice_pdf(invoice)
@@ -236,7 +236,7 @@ def test_font_timestamp_is_pinned_for_fonttools():
 
     from fontTools.misc.timeTools import epoch_diff, timestampNow
 
-    assert os.environ["SOURCE_DATE_EPOCH"] == documents.FONT_TIMESTAMP
+    assert os.environ["SOURCE_DATE_EPOCH"] == pdf_rendering.FONT_TIMESTAMP
     assert timestampNow() + epoch_diff == 1_672_531_200  # 2023-01-01 00:00:00 UTC
 
 
@@ -413,7 +413,7 @@ def test_documents_are_laid_out_one_at_a_time_across_threads(monkeypatch):
     import time
 
     inside, most = [0], [0]
-    layout = documents._layout
+    layout = pdf_rendering._layout
 
     def watched(html):
         inside[0] += 1
@@ -424,12 +424,14 @@ def test_documents_are_laid_out_one_at_a_time_across_threads(monkeypatch):
         finally:
             inside[0] -= 1
 
-    monkeypatch.setattr(documents, "_layout", watched)
+    monkeypatch.setattr(pdf_rendering, "_layout", watched)
     context = {"title": "Essai"}
     results = []
 
     def render():
-        results.append(documents.render_pdf("documents/report.html", context, identity=documents.PdfIdentity("t")))
+        results.append(
+            pdf_rendering.render_pdf("documents/report.html", context, identity=pdf_rendering.PdfIdentity("t"))
+        )
 
     threads = [threading.Thread(target=render) for _ in range(8)]
     for thread in threads:

@@ -1,4 +1,4 @@
-"""Production settings (portal/settings.py, portal/production.py, portal/security.py, portal/logs.py)."""
+"""Production settings (portal/settings/, portal/production.py, portal/security.py, portal/logs.py)."""
 
 import json
 import logging

@@ -1,133 +1,24 @@
 """Periodic reminders: what falls due, to whom, on which channel, in which words, and never twice."""
 
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone
 
 from tests import factories as f
+from tests.reminder_helpers import LAST_SERVICE, at, done_job, reminders_of
 from workshop import billing
 from workshop.models import Car, Customer, Notification, Reminder, Service
 from workshop.money import format_tnd
 from workshop.notifications import reminders
 from workshop.notifications.encoding import to_gsm7
-from workshop.notifications.obligations import next_inspection
-from workshop.notifications.reminders import reminder_text, send_reminders, service_forecast
-from workshop.notifications.reminders_due import declined_lines_due, forecast_service, km_per_day
-
-LAST_SERVICE = date(2025, 11, 20)
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-def done_job(car, day: date, km: int | None, kind=Service.Kind.MAINTENANCE) -> Service:
-    return f.ServiceFactory(
-        car=car,
-        kind=kind,
-        status=Service.Status.COMPLETED,
-        received_at=at(day),
-        completed_at=at(day, 17),
-        mileage_in=km,
-    )
-
-
-def reminders_of(kind) -> list[Reminder]:
-    return list(Reminder.objects.filter(kind=kind).order_by("id"))
-
-
-# --- the service forecast ------------------------------------------------------------------------------------------
-
-
-def test_km_per_day_is_the_trend_of_the_visits():
-    readings = [(date(2025, 1, 1), 40000), (date(2025, 7, 1), 49050), (date(2025, 12, 31), 58000)]
-    assert km_per_day(readings) == pytest.approx(18000 / 364, rel=0.01)
-
-
-@pytest.mark.parametrize(
-    "readings",
-    [
-        [],
-        [(date(2025, 1, 1), 40000)],
-        [(date(2025, 1, 1), 40000), (date(2025, 1, 20), 42000)],  # 19 days: too short to tell
-        [(date(2025, 1, 1), 40000), (date(2025, 6, 1), 39000)],  # the odometer went down
-    ],
-)
-def test_no_trend_without_enough_readings(readings):
-    assert km_per_day(readings) is None
-
-
-def test_a_slow_driver_is_due_by_date():
-    readings = [(date(2024, 11, 20), 47000), (LAST_SERVICE, 50000)]  # 3,000 km a year
-    forecast = forecast_service(last_service=(LAST_SERVICE, 50000, 7), readings=readings)
-    assert (forecast.due_date, forecast.by, forecast.due_mileage, forecast.anchor) == (
-        date(2026, 11, 20),
-        "date",
-        60000,
-        "7",
-    )
-
-
-def test_a_fast_driver_is_due_by_mileage_whichever_comes_first():
-    readings = [(date(2025, 5, 24), 30000), (LAST_SERVICE, 50000)]  # 20,000 km in 180 days: 111 km a day
-    forecast = forecast_service(last_service=(LAST_SERVICE, 50000, 7), readings=readings)
-    assert forecast.by == "km"
-    assert forecast.due_date == LAST_SERVICE + timedelta(days=90)  # 10,000 km at 111.1 km a day
-    assert forecast.due_mileage == 60000
-
-
-def test_a_reading_after_the_service_moves_the_mileage_date():
-    readings = [(date(2025, 5, 24), 30000), (LAST_SERVICE, 50000), (date(2026, 1, 19), 58000)]
-    forecast = forecast_service(last_service=(LAST_SERVICE, 50000, 7), readings=readings)
-    rate = km_per_day(readings)
-    assert forecast.by == "km"
-    assert forecast.due_date == date(2026, 1, 19) + timedelta(days=int(2000 / rate))
-
-
-def test_the_car_interval_overrides_the_garage_default():
-    forecast = forecast_service(last_service=(LAST_SERVICE, 50000, 7), readings=[], interval_months=6, interval_km=5000)
-    assert (forecast.due_date, forecast.due_mileage) == (date(2026, 5, 20), 55000)
-
-
-def test_a_next_service_typed_after_the_last_service_wins_a_stale_one_does_not(settings):
-    typed = forecast_service(
-        last_service=(LAST_SERVICE, 50000, 7),
-        readings=[],
-        next_service_date=date(2026, 3, 1),
-        next_service_mileage=57000,
-    )
-    assert (typed.due_date, typed.due_mileage) == (date(2026, 3, 1), 57000)
-    stale = forecast_service(
-        last_service=(LAST_SERVICE, 50000, 7),
-        readings=[],
-        next_service_date=date(2025, 6, 1),
-        next_service_mileage=45000,
-    )
-    assert (stale.due_date, stale.due_mileage) == (date(2026, 11, 20), 60000)
-
-
-def test_no_forecast_for_a_car_never_serviced_unless_a_date_is_planned():
-    assert forecast_service(last_service=None, readings=[(LAST_SERVICE, 50000)]) is None
-    planned = forecast_service(last_service=None, readings=[], next_service_date=date(2026, 2, 1))
-    assert (planned.due_date, planned.anchor) == (date(2026, 2, 1), "plan:2026-02-01")
-
+from workshop.notifications.reminders import reminder_text, send_reminders
+from workshop.notifications.reminders_due import declined_lines_due
 
 # --- service due, end to end ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def serviced_car(db):
-    car = f.CarFactory(plate="123 TU 4567")
-    done_job(car, date(2024, 11, 20), 47000, kind=Service.Kind.REPAIR)
-    done_job(car, LAST_SERVICE, 50000)
-    return car
 
 
 @pytest.mark.django_db
@@ -346,18 +237,6 @@ def test_payment_reminder_days_are_settings(overdue_invoice, settings):
 # --- declined work --------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def declined(db):
-    car = f.CarFactory(plate="77 TU 1234")
-    job = f.ServiceFactory(car=car, kind=Service.Kind.REPAIR, received_at=at(date(2026, 10, 1)))
-    f.ServiceItemFactory(service=job, description="Plaquettes de frein avant", position=0)
-    f.ServiceItemFactory(service=job, description="Disques avant", position=1)
-    Service.objects.filter(pk=job.pk).update(
-        status=Service.Status.CANCELLED, diagnosed_at=at(date(2026, 10, 1), 11), cancelled_at=at(date(2026, 10, 2))
-    )
-    return job
-
-
 @pytest.mark.django_db
 def test_a_declined_estimate_is_reminded_once_after_the_delay(declined):
     assert not declined_lines_due(on=date(2026, 10, 31)).exists()
@@ -371,20 +250,6 @@ def test_a_declined_estimate_is_reminded_once_after_the_delay(declined):
         "Les travaux proposés pour votre véhicule 77 TU 1234 (Plaquettes de frein avant, Disques avant) "
         "n'ont pas été réalisés. Souhaitez-vous un rendez-vous ?"
     )
-
-
-@pytest.mark.django_db
-def test_an_approved_or_a_returned_job_is_not_declined_work(declined):
-    Service.objects.filter(pk=declined.pk).update(approved_at=at(date(2026, 10, 1), 12))
-    assert not declined_lines_due(on=date(2026, 11, 1)).exists()
-    Service.objects.filter(pk=declined.pk).update(approved_at=None)
-    f.ServiceFactory(car=declined.car, received_at=at(date(2026, 10, 20)))
-    assert not declined_lines_due(on=date(2026, 11, 1)).exists()
-
-
-@pytest.mark.django_db
-def test_a_refusal_older_than_two_delays_is_left_alone(declined):
-    assert not declined_lines_due(on=date(2026, 12, 1)).exists()
 
 
 # --- visite technique and vignette -----------------------------------------------------------------------------------
@@ -411,18 +276,6 @@ def test_a_taxi_is_reminded_every_six_months_after_three_years():
     assert [r.due_date for r in reminders_of("inspection")] == [date(2026, 1, 15), date(2026, 7, 15), date(2027, 1, 15)]
 
 
-@pytest.fixture
-def road_tax_cars(db):
-    even = f.CarFactory(plate="150 TU 2468")
-    odd = f.CarFactory(plate="12345 RS")
-    company = f.CarFactory(plate="160 TU 1357", owner=f.BusinessCustomerFactory())
-    gone = f.CarFactory(plate="170 TU 8642")
-    for car in (even, odd, company):
-        f.ServiceFactory(car=car, received_at=at(date(2026, 6, 1)))
-    f.ServiceFactory(car=gone, received_at=at(date(2023, 6, 1)))
-    return {"even": even, "odd": odd, "company": company, "gone": gone}
-
-
 @pytest.mark.django_db
 def test_road_tax_reminders_by_payer(road_tax_cars):
     assert send_reminders(on=date(2027, 1, 20)).counts["road_tax"]["sent"] == 0  # 16 days before 5 February
@@ -438,12 +291,6 @@ def test_road_tax_reminders_by_payer(road_tax_cars):
     }
     message = Reminder.objects.get(car=road_tax_cars["odd"]).notification.message
     assert message == "La vignette 2027 de votre véhicule 12345 RS est à payer en ligne avant le 05/04/2027."
-
-
-@pytest.mark.django_db
-def test_road_tax_costs_no_query_outside_its_weeks(road_tax_cars, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        assert reminders.RULES["road_tax"](on=date(2027, 7, 1)) == []
 
 
 # --- never twice ------------------------------------------------------------------------------------------------------
@@ -516,7 +363,7 @@ def test_two_runs_at_once_send_each_reminder_once():
     assert set(Reminder.objects.values_list("kind", flat=True)) == {"service_due", "inspection"}
 
 
-# --- the daily run: bulk queries, command, task, admin ------------------------------------------------------
+# --- the daily run's queries --------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -540,71 +387,3 @@ def test_the_dry_run_costs_the_same_queries_for_more_cars(settings):
     assert report.counts["inspection"]["to_send"] == 9
     assert many == few
     assert not Reminder.objects.exists() and not Notification.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_command_dry_run_prints_and_writes_nothing(serviced_car, capsys):
-    call_command("send_reminders", "--date", "2026-11-13", "--dry-run")
-    out = capsys.readouterr().out
-    assert "Relances du 13/11/2026 (à blanc" in out
-    assert "Entretien à prévoir : 1 à envoyer" in out
-    assert "L'entretien de votre véhicule 123 TU 4567" in out
-    assert not Reminder.objects.exists()
-    call_command("send_reminders", "--date", "2026-11-13", "--kind", "service_due")
-    assert "1 envoyées" in capsys.readouterr().out
-    assert Reminder.objects.count() == 1
-
-
-def test_the_command_refuses_a_bad_date():
-    with pytest.raises(CommandError, match="Date invalide"):
-        call_command("send_reminders", "--date", "13/11/2026")
-
-
-@pytest.mark.django_db
-def test_the_beat_schedule_runs_the_registered_task_daily(settings):
-    from portal.celery import app
-    from workshop.notifications import reminder_tasks
-    from workshop.notifications.obligations import add_months
-
-    done_job(f.CarFactory(), add_months(timezone.localdate(), -12) + timedelta(days=3), 50000)
-
-    entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
-    assert "workshop.notifications.reminder_tasks" in app.conf.imports  # what a worker loads at start
-    assert entry["task"] in app.tasks
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({9}, {0})
-    result = reminder_tasks.send_reminders.delay().get()
-    assert result["service_due"]["sent"] == 1
-
-
-@pytest.mark.django_db
-def test_the_ledger_is_read_only_and_lists_in_constant_queries(
-    manager_client, serviced_car, django_assert_max_num_queries
-):
-    send_reminders(on=date(2026, 11, 13))
-    reminder = Reminder.objects.get()
-    with django_assert_max_num_queries(12):
-        response = manager_client.get(reverse("admin:workshop_reminder_changelist"))
-    assert response.status_code == 200 and "123 TU 4567" in response.content.decode()
-    for _ in range(5):
-        car = f.CarFactory()
-        done_job(car, LAST_SERVICE, 50000)
-    send_reminders(on=date(2026, 11, 13))
-    with django_assert_max_num_queries(12):
-        manager_client.get(reverse("admin:workshop_reminder_changelist"))
-    page = manager_client.get(reverse("admin:workshop_reminder_change", args=[reminder.pk]))
-    assert page.status_code == 200
-    assert manager_client.post(reverse("admin:workshop_reminder_delete", args=[reminder.pk])).status_code == 403
-
-
-@pytest.mark.django_db
-def test_the_car_page_shows_the_next_service_and_inspection(manager_client, serviced_car):
-    Car.objects.filter(pk=serviced_car.pk).update(first_registration=date(2022, 12, 10))
-    serviced_car.refresh_from_db()
-    forecast = service_forecast(serviced_car, on=date(2026, 11, 1))
-    assert (forecast.due_date, forecast.by) == (date(2026, 11, 20), "date")
-    page = manager_client.get(reverse("admin:workshop_car_change", args=[serviced_car.pk])).content.decode()
-    today = timezone.localdate()  # the page speaks of today: the same rules, today
-    shown_service = service_forecast(serviced_car, on=today).due_date
-    shown_inspection = next_inspection(serviced_car.first_registration, serviced_car.category, on=today)
-    assert shown_service.strftime("%d/%m/%Y") in page
-    assert "Visite technique" in page and shown_inspection.strftime("%d/%m/%Y") in page

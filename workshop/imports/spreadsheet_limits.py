@@ -11,7 +11,7 @@ shared strings, which openpyxl keeps in memory. So, before openpyxl opens the fi
 
 Python's zipfile never inflates a member beyond its declared size, so the declared sizes are real bounds.
 CSV files are checked row by row while they are read (`check_csv_row`). Every limit is a setting
-(see `portal/settings.py`, « Import limits »); a refusal names the limit in French and nothing is written.
+(see `portal/settings/business.py`, « Import limits »); a refusal names the limit in French and nothing is written.
 """
 
 import re

@@ -1,4 +1,4 @@
-"""Celery beat's daily reminder run (CELERY_BEAT_SCHEDULE in portal/settings.py): a thin wrapper."""
+"""Celery beat's daily reminder run (CELERY_BEAT_SCHEDULE in portal/settings/tasks.py): a thin wrapper."""
 
 from celery import shared_task
 
