@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    DecimalField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -19,14 +20,15 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, NullIf, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth, TruncWeek
 
 from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
 from reports.pieces import Pieces, as_date
-from workshop.models import Invoice, InvoiceLine, Part, Service, ServiceItem
+from workshop.models import Invoice, InvoiceLine, Part, Service
 from workshop.money import ZERO
 
 SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
+HOURS_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
 
 def _activity_keys(group: str, prefix: str = "") -> dict:
@@ -60,49 +62,48 @@ class MeanOverAll(Func):
         return []
 
 
-def activity(services, *, group: str, overall_turnaround: bool = False) -> list[dict]:
-    """Jobs, completions, deliveries, mean time from reception to delivery and labour hours sold, per group.
-
-    Two grouped queries (jobs; labour lines of invoiced or delivered jobs) merged on the group key: the
-    groups are few (mechanics, statuses, kinds, weeks), the rows behind them never reach Python. With
-    `overall_turnaround` (PostgreSQL), each row also carries the mean turnaround of every group together.
-    """
+def _measures(overall_turnaround: bool = False) -> dict:
+    """Jobs, completions, deliveries, mean time from reception to delivery, amount and labour hours sold (of the
+    invoiced or delivered jobs), all read from each job's own row: its hours are kept with its totals."""
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
     delivered = Q(delivered_at__isnull=False)
-    jobs = (
-        services.order_by()
-        .values(**_activity_keys(group))
-        .annotate(
-            jobs=Count("id"),
-            completed=Count("id", filter=Q(completed_at__isnull=False)),
-            delivered=Count("id", filter=delivered),
-            turnaround=Avg(turnaround, filter=delivered),
-            total_ht=money_sum("total_ht"),
-        )
-    )
+    measures = {
+        "jobs": Count("id"),
+        "completed": Count("id", filter=Q(completed_at__isnull=False)),
+        "delivered": Count("id", filter=delivered),
+        "turnaround": Avg(turnaround, filter=delivered),
+        "total_ht": money_sum("total_ht"),
+        "labour_hours": Coalesce(Sum("labour_hours", filter=Q(status__in=SOLD)), ZERO, output_field=HOURS_FIELD),
+    }
     if overall_turnaround:
-        jobs = jobs.annotate(
-            **{OVERALL_TURNAROUND: MeanOverAll(Sum(turnaround, filter=delivered), Count("id", filter=delivered))}
-        )
+        measures[OVERALL_TURNAROUND] = MeanOverAll(Sum(turnaround, filter=delivered), Count("id", filter=delivered))
+    return measures
+
+
+def activity(services, *, group: str, overall_turnaround: bool = False) -> list[dict]:
+    """The measures per group, in one grouped query of the jobs: the groups are few (mechanics, statuses, kinds,
+    weeks), the rows behind them never reach Python, and the labour hours come with each job's row (PostgreSQL
+    reads them all from `service_activity_idx`). With `overall_turnaround` (PostgreSQL), each row also carries
+    the mean turnaround of every group together.
+    """
+    jobs = services.order_by().values(**_activity_keys(group)).annotate(**_measures(overall_turnaround))
     if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
         jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
-    hours = dict(_labour_hours(services, group))
     rows = list(jobs)
     for row in rows:
-        row["labour_hours"] = hours.get(row["group"], ZERO)
+        row["labour_hours"] = Decimal(row["labour_hours"])
     rows.sort(key=lambda row: (row["group"] is None, row["group"]), reverse=group in ("week", "month"))
     return rows
 
 
 def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
-    """The grouped rows and the total row. Each job, with its labour lines, falls in exactly one group (its
-    mechanic, status, kind, week or month), so the labour hours of the total row are the sum of the groups' (exact
-    decimals) rather than a second join of the period's jobs to their lines; the jobs' measures, a mean among
-    them, are aggregated once more over the jobs alone (SQLite) or come with the groups (PostgreSQL: counts and
-    amounts added up, the mean turnaround of all the jobs by `MeanOverAll`)."""
+    """The grouped rows and the total row. Each job falls in exactly one group (its mechanic, status, kind, week
+    or month), so the counts, amounts and hours of the total row are the groups' added up (exact decimals); their
+    mean turnaround comes with the groups (PostgreSQL, `MeanOverAll`) or from one more aggregate of the jobs
+    (SQLite)."""
     if connection.vendor != "postgresql":
         rows = activity(services, group=group)
-        return rows, activity_totals(services, labour_hours=sum((row["labour_hours"] for row in rows), ZERO))
+        return rows, activity_totals(services)
     rows = activity(services, group=group, overall_turnaround=True)
     overall = [row.pop(OVERALL_TURNAROUND) for row in rows]
     totals = {
@@ -111,42 +112,16 @@ def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
         "delivered": sum(row["delivered"] for row in rows),
         "turnaround": overall[0] if overall else None,
         "total_ht": sum((row["total_ht"] for row in rows), ZERO),
-        "labour_hours": Decimal(sum((row["labour_hours"] for row in rows), ZERO)),
+        "labour_hours": sum((row["labour_hours"] for row in rows), ZERO),
     }
     return rows, in_millimes(totals)
 
 
-def activity_totals(services, *, labour_hours: Decimal | None = None) -> dict:
-    """The same measures over every job of the period (the report's total row): one aggregate, and one sum of
-    the labour hours unless the caller has them (`activity_report`, from its groups)."""
-    turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
-    totals = services.order_by().aggregate(
-        jobs=Count("id"),
-        completed=Count("id", filter=Q(completed_at__isnull=False)),
-        delivered=Count("id", filter=Q(delivered_at__isnull=False)),
-        turnaround=Avg(turnaround, filter=Q(delivered_at__isnull=False)),
-        total_ht=money_sum("total_ht"),
-    )
-    if labour_hours is None:
-        sold = services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR).order_by()
-        labour_hours = sold.aggregate(hours=Sum("items__quantity"))["hours"] or ZERO
-    totals["labour_hours"] = Decimal(labour_hours)
+def activity_totals(services) -> dict:
+    """The same measures over every job of the period (the report's total row), in one aggregate."""
+    totals = services.order_by().aggregate(**_measures())
+    totals["labour_hours"] = Decimal(totals["labour_hours"])
     return in_millimes(totals)
-
-
-def _labour_hours(services, group: str):
-    """Labour hours of the invoiced or delivered jobs among `services`, per group key.
-
-    One join from the filtered jobs to their labour lines (the filter before the aggregate makes it an
-    inner join that the aggregate reuses), rather than `service__in` a subquery that scans the jobs twice.
-    """
-    return (
-        services.filter(status__in=SOLD, items__kind=ServiceItem.Kind.LABOUR)
-        .order_by()
-        .values(**{"group_key": _activity_keys(group)["group"]})
-        .annotate(hours=Sum("items__quantity"))
-        .values_list("group_key", "hours")
-    )
 
 
 def _part_field(name: str) -> Subquery:

@@ -107,6 +107,17 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     tva_rate = 19
 
 
+def declined_line(**kwargs) -> models.ServiceItem:
+    """A line the customer declined (as `approvals.decisions` records it): it counts for nothing on the job."""
+    item = ServiceItemFactory(**kwargs)
+    models.ServiceItem.objects.filter(pk=item.pk).update(
+        decision=models.ServiceItem.Decision.DECLINED, decided_at=item.service.received_at, decided_terms=item.terms()
+    )
+    item.service.refresh_totals()
+    item.refresh_from_db()
+    return item
+
+
 class WorkshopProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.WorkshopProfile

@@ -69,6 +69,8 @@ def test_seed_makes_valid_tunisian_data_and_one_login_per_role(catalogue, capsys
         lines = [hand_amounts(item) for item in service.items.all()]
         assert [(i.total_ht, i.total_tva, i.total_ttc) for i in service.items.all()] == lines
         assert service.total_ttc == sum(ttc for _, _, ttc in lines)
+        labour = [i.quantity for i in service.items.all() if i.kind == "labour" and i.decision != "declined"]
+        assert service.labour_hours == sum(labour, Decimal("0.000"))
 
 
 def test_seed_is_idempotent_and_grows_only_the_missing_tail(catalogue):

@@ -12,6 +12,7 @@ from tests.factories import (
     ServiceFactory,
     ServiceItemFactory,
     UserFactory,
+    declined_line,
 )
 from workshop.models import Service, ServiceItem
 
@@ -52,6 +53,20 @@ def test_deleting_an_item_updates_the_job_totals():
     item.delete()
     item.service.refresh_from_db()
     assert item.service.total_ttc == Decimal("0.000")
+
+
+def test_the_job_keeps_the_hours_of_its_labour_lines_the_customer_did_not_decline():
+    service = ServiceFactory()
+    labour = ServiceItem.Kind.LABOUR
+    first = ServiceItemFactory(service=service, kind=labour, quantity="1.5")
+    ServiceItemFactory(service=service, kind=labour, quantity="2.25")
+    ServiceItemFactory(service=service, kind=ServiceItem.Kind.PART, quantity="4")  # parts are not hours
+    declined_line(service=service, kind=labour, quantity="3")
+    service.refresh_from_db()
+    assert service.labour_hours == Decimal("3.750")
+    first.delete()
+    service.refresh_from_db()
+    assert service.labour_hours == Decimal("2.250")
 
 
 def test_catalogue_pick_fills_description_price_and_rate():

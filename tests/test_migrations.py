@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -68,3 +70,25 @@ def test_0018_fills_existing_invoices_in_from_their_jobs_car():
         4200,
     )
     assert (loose.vehicle_plate, loose.vehicle_mileage) == ("", None)
+
+
+def test_0025_fills_each_jobs_labour_hours_from_its_lines_not_declined():
+    from importlib import import_module
+
+    from tests import factories as f
+    from workshop.models import Service, ServiceItem
+
+    migration = import_module("workshop.migrations.0025_service_labour_hours")
+    worked, idle = f.ServiceFactory(), f.ServiceFactory()
+    f.ServiceItemFactory(service=worked, kind=ServiceItem.Kind.LABOUR, quantity="1.5")
+    f.ServiceItemFactory(service=worked, kind=ServiceItem.Kind.LABOUR, quantity="0.25")
+    f.ServiceItemFactory(service=worked, kind=ServiceItem.Kind.PART, quantity="4")
+    f.declined_line(service=worked, kind=ServiceItem.Kind.LABOUR, quantity="3")
+    f.ServiceItemFactory(service=idle, kind=ServiceItem.Kind.PART)
+    Service.objects.update(labour_hours=0)
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert dict(Service.objects.values_list("pk", "labour_hours")) == {
+        worked.pk: Decimal("1.750"),
+        idle.pk: Decimal("0.000"),
+    }

@@ -250,19 +250,22 @@ def test_grouped_pages_aggregate_their_groups_once(manager_client, name, table):
     [
         ("revenue", "workshop_invoice", "day"),
         ("revenue", "workshop_invoice", "mechanic"),
-        ("activity", "workshop_serviceitem", "week"),
-        ("activity", "workshop_serviceitem", "mechanic"),
+        ("activity", "workshop_service", "week"),
+        ("activity", "workshop_service", "mechanic"),
     ],
 )
 def test_total_rows_add_the_groups_up_instead_of_reading_again(manager_client, books, name, table, group):
-    """Revenue reads the period's invoices once (the totals are the groups' sums), activity its labour lines once;
-    the mechanics' names are read per group, not joined to every row."""
+    """Revenue reads the period's invoices once (the totals are the groups' sums), activity its jobs once (their
+    labour hours with them, no line read; SQLite aggregates the jobs once more for the mean turnaround); the
+    mechanics' names are read per group, not joined to every row."""
     with CaptureQueriesContext(connection) as queries:
         html = get(manager_client, name, group=group, **PERIOD).content.decode()
     reads = [
         q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] or f'JOIN "{table}"' in q["sql"]
     ]
-    assert len(reads) == 1, reads
+    again = name == "activity" and connection.vendor != "postgresql"
+    assert len(reads) == (2 if again else 1), reads
+    assert not any('"workshop_serviceitem"' in q["sql"] for q in queries.captured_queries)
     assert not any('JOIN "auth_user" ON' in sql for sql in reads)
     if group == "mechanic":
         assert "Karim Jaziri" in html and "Hatem Mejri" in html

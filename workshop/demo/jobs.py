@@ -112,6 +112,9 @@ def _services_for(cars, now, mechanics, parts, labours, seed):
             service.total_ht = sum((i.total_ht for i in lines), Decimal("0.000"))
             service.total_tva = sum((i.total_tva for i in lines), Decimal("0.000"))
             service.total_ttc = sum((i.total_ttc for i in lines), Decimal("0.000"))
+            kept = [i for i in lines if i.decision != ServiceItem.Decision.DECLINED]
+            hours = (i.quantity for i in kept if i.kind == ServiceItem.Kind.LABOUR)
+            service.labour_hours = sum(hours, Decimal("0.000"))
             services.append(service)
             items.append(lines)
     _number(services)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from workshop.money import ZERO, to_millimes
 from workshop.validators import date_bounds_check, validate_past_date, validate_planned_date
 
-from .common import MONEY, DocumentSequence, StateMachineStatusMixin, TimeStamped, refusal
+from .common import MONEY, QUANTITY, DocumentSequence, StateMachineStatusMixin, TimeStamped, refusal
 
 
 @refusal(_("Ajoutez au moins une ligne (pièce ou main-d'œuvre) à l'ordre de réparation."))
@@ -95,6 +95,10 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(mechanic=user)
 
 
+# What the activity report reads of a job, carried by `service_activity_idx` (an index-only scan by period).
+ACTIVITY_COLUMNS = ("id", "status", "kind", "mechanic", "completed_at", "delivered_at", "total_ht", "labour_hours")
+
+
 class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
     """A repair order (ordre de réparation): one visit of one car, for the customer who brought it.
 
@@ -152,6 +156,9 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
     total_ht = models.DecimalField(_("total HT"), default=ZERO, editable=False, **MONEY)
     total_tva = models.DecimalField(_("total TVA"), default=ZERO, editable=False, **MONEY)
     total_ttc = models.DecimalField(_("total TTC"), default=ZERO, editable=False, **MONEY)
+    # The hours of its labour lines the customer did not decline, kept with the totals: the activity report sums
+    # them over a year of jobs from `service_activity_idx` alone, without joining 460,000 lines.
+    labour_hours = models.DecimalField(_("heures de main-d'œuvre"), default=ZERO, editable=False, **QUANTITY)
     history = HistoricalRecords()
 
     objects = ServiceQuerySet.as_manager()
@@ -182,7 +189,7 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             # the labour lines (hours sold) in id order.
             models.Index(
                 fields=["received_at"],
-                include=["id", "status", "kind", "mechanic", "completed_at", "delivered_at", "total_ht"],
+                include=[*ACTIVITY_COLUMNS],
                 name="service_activity_idx",
             ),
             models.Index(
@@ -365,10 +372,17 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
         from .job_lines import ServiceItem
 
         lines = self.items.exclude(decision=ServiceItem.Decision.DECLINED)  # « travaux refusés » count for nothing
-        sums = lines.aggregate(ht=Sum("total_ht"), tva=Sum("total_tva"), ttc=Sum("total_ttc"))
-        self.total_ht, self.total_tva, self.total_ttc = (sums[k] or ZERO for k in ("ht", "tva", "ttc"))
+        sums = lines.aggregate(
+            ht=Sum("total_ht"),
+            tva=Sum("total_tva"),
+            ttc=Sum("total_ttc"),
+            hours=Sum("quantity", filter=Q(kind=ServiceItem.Kind.LABOUR)),
+        )
+        self.total_ht, self.total_tva, self.total_ttc, self.labour_hours = (
+            sums[k] or ZERO for k in ("ht", "tva", "ttc", "hours")
+        )
         Service.objects.filter(pk=self.pk).update(
-            total_ht=self.total_ht, total_tva=self.total_tva, total_ttc=self.total_ttc
+            total_ht=self.total_ht, total_tva=self.total_tva, total_ttc=self.total_ttc, labour_hours=self.labour_hours
         )
 
 
