@@ -1,11 +1,11 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Avg,
     Count,
@@ -22,8 +22,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth, TruncWeek
 
+from reports.filters import day_start
 from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
-from reports.pieces import Pieces, as_date
+from reports.pieces import PeriodOf, Pieces, as_date
 from workshop.models import Invoice, InvoiceLine, Part, Service
 from workshop.money import ZERO
 
@@ -80,31 +81,54 @@ def _measures(overall_turnaround: bool = False) -> dict:
     return measures
 
 
-def activity(services, *, group: str, overall_turnaround: bool = False) -> list[dict]:
+def period_starts(group: str, period: tuple[date, date]) -> list[date]:
+    """The first day of every week (Monday, as `date_trunc`) or month that [date_from, date_to] touches."""
+    date_from, date_to = period
+    if group == "week":
+        first, step = date_from - timedelta(days=date_from.weekday()), lambda day: day + timedelta(days=7)
+    else:
+        first, step = date_from.replace(day=1), lambda day: (day + timedelta(days=32)).replace(day=1)
+    starts = [first]
+    while (following := step(starts[-1])) <= date_to:
+        starts.append(following)
+    return starts
+
+
+def activity(services, *, group: str, overall_turnaround: bool = False, period=None) -> list[dict]:
     """The measures per group, in one grouped query of the jobs: the groups are few (mechanics, statuses, kinds,
     weeks), the rows behind them never reach Python, and the labour hours come with each job's row (PostgreSQL
     reads them all from `service_activity_idx`). With `overall_turnaround` (PostgreSQL), each row also carries
     the mean turnaround of every group together.
+
+    Given the `period` the jobs were received in, PostgreSQL finds each job's week or month by `PeriodOf` among
+    the period's starts (local midnights) rather than by `date_trunc` in the time zone on every row; the groups
+    are the same moments `TruncWeek` and `TruncMonth` give.
     """
-    jobs = services.order_by().values(**_activity_keys(group)).annotate(**_measures(overall_turnaround))
+    keys, starts = _activity_keys(group), None
+    if period and group in ("week", "month") and connections[services.db].vendor == "postgresql":
+        starts = [day_start(day) for day in period_starts(group, period)]
+        keys = {"group": PeriodOf("received_at", starts, "timestamptz")}
+    jobs = services.order_by().values(**keys).annotate(**_measures(overall_turnaround))
     if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
         jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     rows = list(jobs)
     for row in rows:
         row["labour_hours"] = Decimal(row["labour_hours"])
+        if starts:
+            row["group"] = starts[row["group"] - 1] if row["group"] else None
     rows.sort(key=lambda row: (row["group"] is None, row["group"]), reverse=group in ("week", "month"))
     return rows
 
 
-def activity_report(services, *, group: str) -> tuple[list[dict], dict]:
+def activity_report(services, *, group: str, period=None) -> tuple[list[dict], dict]:
     """The grouped rows and the total row. Each job falls in exactly one group (its mechanic, status, kind, week
     or month), so the counts, amounts and hours of the total row are the groups' added up (exact decimals); their
     mean turnaround comes with the groups (PostgreSQL, `MeanOverAll`) or from one more aggregate of the jobs
     (SQLite)."""
     if connection.vendor != "postgresql":
-        rows = activity(services, group=group)
+        rows = activity(services, group=group, period=period)
         return rows, activity_totals(services)
-    rows = activity(services, group=group, overall_turnaround=True)
+    rows = activity(services, group=group, overall_turnaround=True, period=period)
     overall = [row.pop(OVERALL_TURNAROUND) for row in rows]
     totals = {
         "jobs": sum(row["jobs"] for row in rows),

@@ -268,7 +268,8 @@ class ActivityReport(ReportView):
         return Service.objects.all()
 
     def build(self, cleaned, queryset):
-        return activity_report(queryset, group=cleaned["group"])
+        period = (cleaned["date_from"], cleaned["date_to"])
+        return activity_report(queryset, group=cleaned["group"], period=period)
 
     def table_kwargs(self, cleaned, totals):
         return {"group": cleaned["group"], "totals": totals}

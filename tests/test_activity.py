@@ -49,6 +49,42 @@ def test_activity_by_week_counts_jobs_per_week(books):
     assert weeks == {date(2026, 1, 5): 2, date(2026, 1, 19): 3}
 
 
+@pytest.mark.parametrize("group", ["week", "month"])
+def test_weeks_and_months_found_among_the_periods_starts_are_date_truncs(db, group):
+    """Jobs on either side of local midnight on a Monday and on the first of a month: the same groups, keys and
+    figures whether the database truncates each moment or finds it among the period's starts (PostgreSQL)."""
+    tunis = timezone.get_current_timezone()
+    moments = [
+        datetime(2026, 3, 1, 23, 59, tzinfo=tunis),  # a Sunday, the last minute of February's week
+        datetime(2026, 3, 2, 0, 0, tzinfo=tunis),  # Monday midnight: the next week
+        datetime(2026, 3, 31, 23, 30, tzinfo=tunis),
+        datetime(2026, 4, 1, 0, 10, tzinfo=tunis),  # 23:10 UTC on 31 March
+        datetime(2026, 4, 20, 12, 0, tzinfo=tunis),
+    ]
+    for moment in moments:
+        job = f.ServiceFactory(received_at=moment)
+        f.ServiceItemFactory(service=job, kind="labour", quantity="1.25")
+    period = (date(2026, 2, 25), date(2026, 4, 21))
+    jobs = Service.objects.filter(received_at__gte=moments[0] - timedelta(days=3))
+    truncated = activity.activity(jobs, group=group)
+    found = activity.activity(jobs, group=group, period=period)
+    assert found == truncated
+    assert sum(row["jobs"] for row in found) == 5
+
+
+def test_period_starts_are_mondays_and_first_days():
+    assert activity.period_starts("week", (date(2026, 3, 4), date(2026, 3, 16))) == [
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+        date(2026, 3, 16),
+    ]
+    assert activity.period_starts("month", (date(2026, 1, 31), date(2026, 3, 1))) == [
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]
+
+
 def test_parts_sold_with_quantities_and_margins(books):
     lines = InvoiceLine.objects.filter(invoice__issue_date__range=(date(2026, 1, 1), date(2026, 2, 28)))
     rows = list(activity.parts(lines))
