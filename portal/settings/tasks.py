@@ -6,6 +6,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 from portal.maintenance import BEAT_SCHEDULE as MAINTENANCE_BEAT_SCHEDULE
+from reports.tasks import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE
 from workshop.notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE
 
 from .business import ECAR_TTN_POLL_MINUTES
@@ -42,3 +43,5 @@ CELERY_BEAT_SCHEDULE["send-einvoices"] = {
 ECAR_IMPORT_FILES_RETENTION_DAYS = int(os.environ.get("ECAR_IMPORT_FILES_RETENTION_DAYS", "90"))
 
 CELERY_BEAT_SCHEDULE |= MAINTENANCE_BEAT_SCHEDULE
+# Nightly (reports/tasks.py): the TVA summary's and the parts report's past months and days computed ahead.
+CELERY_BEAT_SCHEDULE |= REPORTS_BEAT_SCHEDULE
