@@ -116,6 +116,8 @@ def main():
     measure("factures, page 1", "/admin/workshop/invoice/")
     measure("clients, recherche nom", "/admin/workshop/customer/", {"q": surname})
     measure("véhicules, recherche plaque", "/admin/workshop/car/", {"q": plate})
+    start_of_plate = "TU " + plate.split()[-1][:3]  # « TU 500 »: the start of the number, as typed at the counter
+    measure(f"véhicules, recherche « {start_of_plate} »", "/admin/workshop/car/", {"q": start_of_plate})
     measure("ordres, recherche référence partielle", "/admin/workshop/service/", {"q": reference[-5:]})
     for label, url, params in FILTERED:
         measure(label, url, params)
