@@ -21,6 +21,13 @@ WHERE hours.service_id = workshop_service.id
 """
 
 
+def labour_hours() -> models.DecimalField:
+    """The same field on the job and on its history."""
+    return models.DecimalField(
+        decimal_places=3, default=Decimal("0.000"), editable=False, max_digits=12, verbose_name="heures de main-d'œuvre"
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("workshop", "0024_invoice_service_report_index"),
@@ -31,24 +38,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalservice",
             name="labour_hours",
-            field=models.DecimalField(
-                decimal_places=3,
-                default=Decimal("0.000"),
-                editable=False,
-                max_digits=12,
-                verbose_name="heures de main-d'œuvre",
-            ),
+            field=labour_hours(),
         ),
         migrations.AddField(
             model_name="service",
             name="labour_hours",
-            field=models.DecimalField(
-                decimal_places=3,
-                default=Decimal("0.000"),
-                editable=False,
-                max_digits=12,
-                verbose_name="heures de main-d'œuvre",
-            ),
+            field=labour_hours(),
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop, elidable=False),
         migrations.AddIndex(
