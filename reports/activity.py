@@ -32,13 +32,13 @@ SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
 HOURS_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
 
-def _activity_keys(group: str, prefix: str = "") -> dict:
+def _activity_keys(group: str) -> dict:
     return {
-        "mechanic": {"group": F(f"{prefix}mechanic_id")},
-        "status": {"group": F(f"{prefix}status")},
-        "kind": {"group": F(f"{prefix}kind")},
-        "week": {"group": TruncWeek(f"{prefix}received_at")},
-        "month": {"group": TruncMonth(f"{prefix}received_at")},
+        "mechanic": {"group": F("mechanic_id")},
+        "status": {"group": F("status")},
+        "kind": {"group": F("kind")},
+        "week": {"group": TruncWeek("received_at")},
+        "month": {"group": TruncMonth("received_at")},
     }[group]
 
 

@@ -19,8 +19,8 @@ BEAT_SCHEDULE = {
 
 
 def warm_reports(*, today: date | None = None) -> tuple[date, date]:
-    """Compute and cache the TVA summary and the parts sold from 1 January of last year to yesterday; return the
-    period warmed (nothing is warmed on 1 January of a year with no past day: the period is then last year)."""
+    """Compute and cache the TVA summary and the parts sold from 1 January of last year to yesterday (on 1 January,
+    last year alone); return the period warmed."""
     from reports.activity import parts_sold
     from reports.financial import tva_summary
 

@@ -185,8 +185,8 @@ class Service(StateMachineStatusMixin, ConcurrentTransitionMixin, TimeStamped):
             # A mechanic's jobs, newest first (the API's and the admin's default order), page after page.
             models.Index(fields=["mechanic", "-received_at", "-id"], name="service_mechanic_recent_idx"),
             # The reports read a few columns of most jobs (PostgreSQL, from these indexes alone): by period of
-            # reception for the activity report, by id to join the invoices (revenue per kind or mechanic) and
-            # the labour lines (hours sold) in id order.
+            # reception for the activity report (the labour hours sold included), by id to join the invoices
+            # (revenue per kind or mechanic) in id order.
             models.Index(
                 fields=["received_at"],
                 include=[*ACTIVITY_COLUMNS],
