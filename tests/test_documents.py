@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from reports import documents, pdf_rendering
+from reports import documents
 from tests import factories as f
 
 
@@ -161,36 +161,6 @@ def test_job_card_shows_car_complaint_and_signatures_but_no_prices(profile):
     assert "77,777" not in text
 
 
-def test_fetcher_refuses_network_and_paths_outside_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    (tmp_path / "logo.png").write_bytes(b"png")
-    fetcher = pdf_rendering.LocalFileFetcher()
-    assert fetcher.fetch("ecar:/media/logo.png").read() == b"png"
-    with pytest.raises(ValueError):
-        fetcher.fetch("https://example.com/logo.png")
-    with pytest.raises(ValueError):
-        fetcher.fetch("ecar:/media/../../etc/passwd")
-
-
-def test_renders_reuse_one_url_fetcher(db, monkeypatch):
-    """Building a fetcher sets up urllib's handlers and an SSL context: once per process, not per PDF."""
-
-    built = []
-    original = pdf_rendering.LocalFileFetcher.__init__
-
-    def counting_init(self, *args, **kwargs):
-        built.append(self)
-        original(self, *args, **kwargs)
-
-    pdf_rendering._url_fetcher.cache_clear()
-    pdf_rendering._stylesheet.cache_clear()
-    monkeypatch.setattr(pdf_rendering.LocalFileFetcher, "__init__", counting_init)
-    invoice = f.IssuedInvoiceFactory()
-    documents.invoice_pdf(invoice)
-    documents.invoice_pdf(invoice)
-    assert len(built) == 1
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """Move `time.time` forward on demand: what a render a day (or a second) later would see."""
@@ -229,15 +199,6 @@ def test_pdf_is_the_same_after_renders_in_other_scripts_and_fonts(invoice, clock
     documents.credit_note_pdf(f.IssuedCreditNoteFactory(invoice=other))
     clock["seconds"] = 3_601
     assert documents.invoice_pdf(invoice) == first
-
-
-def test_font_timestamp_is_pinned_for_fonttools():
-    import os
-
-    from fontTools.misc.timeTools import epoch_diff, timestampNow
-
-    assert os.environ["SOURCE_DATE_EPOCH"] == pdf_rendering.FONT_TIMESTAMP
-    assert timestampNow() + epoch_diff == 1_672_531_200  # 2023-01-01 00:00:00 UTC
 
 
 def test_start_up_check_warns_when_harfbuzz_subset_is_missing(monkeypatch):
@@ -405,38 +366,3 @@ def test_the_copy_of_an_accepted_e_invoice_carries_ttns_reference_and_qr_code(in
     )
     images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
     assert images, "the QR code is drawn"
-
-
-def test_documents_are_laid_out_one_at_a_time_across_threads(monkeypatch):
-    """Pango is not safe across threads: eight PDFs asked for at once are laid out in turn, and all come out."""
-    import threading
-    import time
-
-    inside, most = [0], [0]
-    layout = pdf_rendering._layout
-
-    def watched(html):
-        inside[0] += 1
-        most[0] = max(most[0], inside[0])
-        time.sleep(0.01)  # long enough for another thread to come in, were it let in
-        try:
-            return layout(html)
-        finally:
-            inside[0] -= 1
-
-    monkeypatch.setattr(pdf_rendering, "_layout", watched)
-    context = {"title": "Essai"}
-    results = []
-
-    def render():
-        results.append(
-            pdf_rendering.render_pdf("documents/report.html", context, identity=pdf_rendering.PdfIdentity("t"))
-        )
-
-    threads = [threading.Thread(target=render) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 8 and all(pdf.startswith(b"%PDF") for pdf in results)
-    assert most[0] == 1

@@ -18,11 +18,6 @@ TUNIS = ZoneInfo("Africa/Tunis")
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def profile(db):
-    return f.WorkshopProfileFactory()
-
-
 @pytest.fixture(autouse=True)
 def daytime(settings):
     """Tests run at any hour: quiet hours off unless a test sets them."""

@@ -35,11 +35,6 @@ def issued_invoice(user, lines=LINES, customer=None):
 
 
 @pytest.fixture
-def profile(db):
-    return f.WorkshopProfileFactory()
-
-
-@pytest.fixture
 def cancelled_after_payment(accountant, profile):
     """Net 144.990, 100.000 received, then cancelled by a total credit note: 100.000 owed to the customer."""
     invoice = issued_invoice(accountant)
