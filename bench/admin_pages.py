@@ -8,7 +8,8 @@ Seeds with `seed_demo` (idempotent), runs ANALYZE, then picks real rows: the job
 jobs and that customer's busiest car, a plate and a surname taken from the data; then lists filtered and searched
 as at the counter. Aims (issue 12): job page with 45 lines < 300 ms, list pages < 60 ms, searches < 100 ms. Then,
 over HTTP under gunicorn (2 workers, DEBUG off), 8 clients cycle through 10 list pages for `--seconds`: requests
-per second, median and p95 (issue 12 measured 11 req/s).
+per second, median and p95 (issue 12 measured 11 req/s), and the CPU each request cost the gunicorn workers,
+PostgreSQL and the load generator itself (all on the same cores).
 """
 
 import argparse
@@ -161,10 +162,55 @@ def list_mix(client, clients: int, seconds: float) -> None:
         for url in urls:  # warm both workers
             for _ in range(2):
                 assert requests.get(url, cookies=cookies, timeout=60).status_code == 200, url
+        servers, databases = _children(server.pid), _processes_named("postgres")
+        before = (_cpu_seconds(servers), _cpu_seconds(databases), time.process_time())
         load = throughput(urls, {}, cookies, clients, seconds)
+        after = (_cpu_seconds(servers), _cpu_seconds(databases), time.process_time())
     finally:
         stop_gunicorn(server)
     print(f"\ngunicorn, 2 workers, {clients} clients, {len(LIST_PAGES)} listes, {seconds:.0f} s : {load.summary()}")
+    served = len(load.timings)
+    spent = [(end - start) * 1000 / served for start, end in zip(before, after, strict=True)]
+    gunicorn_ms, postgres_ms, client_ms = spent
+    print(
+        f"CPU par requête : gunicorn {gunicorn_ms:.1f} ms, PostgreSQL {postgres_ms:.1f} ms, "
+        f"client de charge {client_ms:.1f} ms (sur {os.cpu_count()} cœurs)"
+    )
+
+
+def _children(pid: int) -> list[int]:
+    """The workers of a gunicorn master (Linux: /proc/<pid>/task/*/children)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _processes_named(name: str) -> list[int]:
+    """Every process whose command is `name` (the PostgreSQL server's backends, on this machine)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of `pids` and of their waited-for children, from /proc/<pid>/stat.
+
+    PostgreSQL starts a backend per connection: the postmaster's counters include the backends that ended."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
