@@ -1,7 +1,6 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,10 +25,11 @@ from reports.filters import day_start
 from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
 from reports.pieces import PeriodOf, Pieces, as_date
 from workshop.models import Invoice, InvoiceLine, Part, Service
+from workshop.models.common import QUANTITY
 from workshop.money import ZERO
 
 SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
-HOURS_FIELD = DecimalField(max_digits=12, decimal_places=3)
+HOURS_FIELD = DecimalField(**QUANTITY)
 
 
 def _activity_keys(group: str) -> dict:
@@ -112,9 +112,8 @@ def activity(services, *, group: str, overall_turnaround: bool = False, period=N
     if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
         jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     rows = list(jobs)
-    for row in rows:
-        row["labour_hours"] = Decimal(row["labour_hours"])
-        if starts:
+    if starts:
+        for row in rows:
             row["group"] = starts[row["group"] - 1] if row["group"] else None
     rows.sort(key=lambda row: (row["group"] is None, row["group"]), reverse=group in ("week", "month"))
     return rows
@@ -143,9 +142,7 @@ def activity_report(services, *, group: str, period=None) -> tuple[list[dict], d
 
 def activity_totals(services) -> dict:
     """The same measures over every job of the period (the report's total row), in one aggregate."""
-    totals = services.order_by().aggregate(**_measures())
-    totals["labour_hours"] = Decimal(totals["labour_hours"])
-    return in_millimes(totals)
+    return in_millimes(services.order_by().aggregate(**_measures()))
 
 
 def _part_field(name: str) -> Subquery:
