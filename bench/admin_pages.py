@@ -161,7 +161,8 @@ def list_mix(client, clients: int, seconds: float) -> None:
     try:
         for url in urls:  # warm both workers
             for _ in range(2):
-                assert requests.get(url, cookies=cookies, timeout=60).status_code == 200, url
+                warm = requests.get(url, cookies=cookies, timeout=60, allow_redirects=False)
+                assert warm.status_code == 200, (url, warm.status_code)  # 302 to the login: the session is not valid
         servers, databases = _children(server.pid), _processes_named("postgres")
         before = (_cpu_seconds(servers), _cpu_seconds(databases), time.process_time())
         load = throughput(urls, {}, cookies, clients, seconds)

@@ -113,7 +113,8 @@ def throughput(urls, headers, cookies, clients, seconds) -> Load:
         while time.monotonic() < stop and not failures:
             url = urls[turn % len(urls)]
             started = time.perf_counter()
-            response = session.get(url, headers=headers, cookies=cookies, timeout=60)
+            # a redirect (to the login page, say) is a failure, not a page served
+            response = session.get(url, headers=headers, cookies=cookies, timeout=60, allow_redirects=False)
             timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 failures.append((url, response.status_code))
