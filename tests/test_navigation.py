@@ -93,3 +93,68 @@ def test_a_list_page_does_not_build_the_list_of_every_model(manager_client):
         assert building.call_count >= 1
     assert application.status_code == 200
     assert reverse("admin:workshop_customer_changelist") in application.content.decode()
+
+
+def _plain_values(value):
+    """Lazy titles and links as text, so that unfold's deep copies compare equal to the quick list's originals."""
+    if isinstance(value, dict):
+        return {key: _plain_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_values(item) for item in value]
+    if value is None or isinstance(value, bool | int | str) or callable(value):
+        return value
+    return str(value)
+
+
+SIDEBAR_PATHS = [
+    "admin:index",
+    "admin:workshop_service_changelist",
+    "admin:workshop_invoice_changelist",
+    "reports:revenue",
+    "reports:activity",
+    "admin:auth_user_changelist",
+]
+
+
+@pytest.mark.parametrize("role", ["manager", "mechanic", "accountant", "adviser"])
+def test_the_quick_sidebar_list_is_unfolds_for_each_role_and_page(request, rf, role, monkeypatch):
+    from django.contrib import admin
+    from unfold.sites import UnfoldAdminSite
+
+    user = request.getfixturevalue(role)
+    for name in SIDEBAR_PATHS:
+        page = rf.get(reverse(name) + "?q=x")
+        page.user = user
+        expected = UnfoldAdminSite.get_sidebar_list(admin.site, page)
+        with monkeypatch.context() as patch:  # the quick path must not be unfold's in disguise
+            patch.setattr(UnfoldAdminSite, "_get_navigation_items", lambda *args: pytest.fail("unfold's builder"))
+            quick = admin.site.get_sidebar_list(page)
+        assert _plain_values(quick) == _plain_values(expected), (role, name)
+        assert [item["active"] for group in quick for item in group["items"]].count(True) <= 1
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"navigation": [{"title": "Atelier", "items": [{"title": "Ordres", "link": "/admin/", "badge": "a.b"}]}]},
+        {"TABS": [{"models": ["workshop.service"], "items": [{"title": "Tous", "link": "/admin/workshop/service/"}]}]},
+        {"navigation": [{"title": "Atelier", "items": [{"title": "Ordres", "link": lambda request: "/admin/"}]}]},
+    ],
+    ids=["badge", "tabs", "link function"],
+)
+def test_a_sidebar_the_quick_list_does_not_know_goes_through_unfold(rf, manager, settings, monkeypatch, changed):
+    from django.contrib import admin
+    from unfold.sites import UnfoldAdminSite
+
+    sidebar = {
+        **settings.UNFOLD["SIDEBAR"],
+        **({"navigation": changed["navigation"]} if "navigation" in changed else {}),
+    }
+    settings.UNFOLD = {**settings.UNFOLD, "SIDEBAR": sidebar, "TABS": changed.get("TABS", [])}
+    page = rf.get(reverse("admin:workshop_service_changelist"))
+    page.user = manager
+    calls = []
+    unfolds = UnfoldAdminSite._get_navigation_items
+    monkeypatch.setattr(UnfoldAdminSite, "_get_navigation_items", lambda *a, **k: calls.append(1) or unfolds(*a, **k))
+    admin.site.get_sidebar_list(page)
+    assert calls

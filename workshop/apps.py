@@ -13,8 +13,9 @@ class WorkshopConfig(AppConfig):
         from portal import (
             links,
             production,  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+            unfold_config,
         )
-        from portal.navigation import lazy_app_list
+        from portal.navigation import lazy_app_list, quick_sidebar_list
         from workshop.accounts import backends
         from workshop.notifications import signals as notification_signals
         from workshop.roles import sync_roles_after_migrate
@@ -22,5 +23,7 @@ class WorkshopConfig(AppConfig):
         notification_signals.connect()
         backends.install()
         lazy_app_list(admin.site)
+        quick_sidebar_list(admin.site)
         links.install()
+        unfold_config.install()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
