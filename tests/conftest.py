@@ -71,6 +71,9 @@ def manager_client(login, manager):
 # --- api: the garage fixture (two customers with accounts, their cars, jobs, lines, notifications) ---------
 from tests.api_helpers import garage  # noqa: E402, F401
 
+# --- authorisation: the garage every admin URL is opened on, built once per module (tests/authorisation_helpers.py) ---
+from tests.authorisation_helpers import html_documents, world  # noqa: E402, F401
+
 # --- billing: the workshop profile, and an issued invoice whose lines mix TVA rates (tests/billing_helpers.py) ---
 from tests.billing_helpers import issued, profile  # noqa: E402, F401
 

@@ -1,0 +1,276 @@
+"""Who may open each admin URL: the hand-written table of tests/test_authorisation_matrix.py.
+
+EXPECTED gives, per URL name (and variant), the status each role gets, in the order of ROLES, for GET then
+POST (a submitted form with no field). It is written from what each role is for (README, « Rôles »), not from the code:
+200 page, 302 redirect, 400 refused input, 403 forbidden, 404 not found (or hidden), 405 method refused.
+A POST refused with 403, 404 or 405 must also leave the database exactly as it was.
+"""
+
+ROLES = ("root", "gerant", "conseiller", "mecanicien", "comptable")
+
+
+# fmt: off
+# name[variant]:                                  GET: root gerant conseiller mecanicien comptable | POST: same order
+EXPECTED = {
+    # --- the site ---------------------------------------------------------------------------------------------
+    "admin:index":                                    "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:login":                                    "302 302 302 302 302 | 200 200 200 200 200",
+    "admin:logout":                                   "405 405 405 405 405 | 200 200 200 200 200",
+    "admin:password_change":                          "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:password_change_done":                     "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:jsi18n":                                   "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:search":                                   "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:view_on_site":                             "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:app_list[workshop]":                       "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:app_list[auth]":                           "200 200 404 404 404 | 200 200 404 404 404",
+    "admin:app_list[token_blacklist]":                "200 404 404 404 404 | 200 404 404 404 404",
+    "admin:app_list[axes]":                           "200 200 404 404 404 | 200 200 404 404 404",
+    "admin:autocomplete[car]":                        "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:autocomplete[part]":                       "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:autocomplete[invoice]":                    "200 200 200 403 200 | 405 405 405 405 405",
+    # linking an app account is for those who manage users (the adviser sees it read-only); app accounts only
+    "admin:autocomplete[user]":                       "200 200 403 403 403 | 405 405 405 405 405",
+    # --- reports and the accounting export -------------------------------------------------------------------
+    "reports:index":                                  "200 200 200 403 200 | 200 200 200 403 200",
+    "reports:revenue":                                "200 200 403 403 200 | 405 405 403 403 405",
+    "reports:tva":                                    "200 200 403 403 200 | 405 405 403 403 405",
+    "reports:receivables":                            "200 200 403 403 200 | 405 405 403 403 405",
+    "reports:statement":                              "200 200 403 403 200 | 405 405 403 403 405",
+    "reports:parts":                                  "200 200 403 403 200 | 405 405 403 403 405",
+    "reports:activity":                               "200 200 200 403 403 | 405 405 405 403 403",
+    "accounting_export":                              "200 200 403 403 200 | 200 200 403 403 200",
+    # --- customers --------------------------------------------------------------------------------------------
+    "admin:workshop_customer_changelist":             "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_customer_add":                    "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_customer_change":                 "200 200 200 403 200 | 200 200 200 403 403",
+    "admin:workshop_customer_delete":                 "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_customer_history":                "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_customer_simple_history":         "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_customer_export":                 "200 200 200 403 200 | 200 200 200 403 200",
+    # « Enregistrer un paiement » from the customer page: those who record payments (workshop.add_payment)
+    "admin:workshop_customer_record_payment":         "200 200 403 403 200 | 200 200 403 403 200",
+    # --- cars -------------------------------------------------------------------------------------------------
+    "admin:workshop_car_changelist":                  "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_car_add":                         "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_car_change":                      "200 200 200 200 200 | 200 200 200 403 403",
+    "admin:workshop_car_delete":                      "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_car_history":                     "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_car_simple_history":              "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:workshop_car_export":                      "200 200 200 403 200 | 200 200 200 403 200",
+    # --- catalogue (no history table: no history pages) ------------------------------------------------------
+    "admin:workshop_part_changelist":                 "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_part_add":                        "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_part_change":                     "200 200 200 200 200 | 200 200 403 403 403",
+    "admin:workshop_part_delete":                     "200 200 403 403 403 | 200 200 403 403 403",
+    # stock receipts and inventory counts: the manager (workshop.add_stockmovement)
+    "admin:workshop_part_receive_parts":              "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_part_count_stock":                "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_part_history":                    "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_part_simple_history":             "404 404 404 404 404 | 405 405 405 405 405",
+    "admin:workshop_labouroperation_changelist":      "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_labouroperation_add":             "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_labouroperation_change":          "200 200 200 200 200 | 200 200 403 403 403",
+    "admin:workshop_labouroperation_delete":          "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_labouroperation_history":         "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_labouroperation_simple_history":  "404 404 404 404 404 | 405 405 405 405 405",
+    # --- jobs: [own] is the mechanic's job, [other] another mechanic's -------------------------------------
+    "admin:workshop_service_changelist":              "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_service_add":                     "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_export":                  "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_service_change[own]":             "200 200 200 200 200 | 200 200 200 200 403",
+    "admin:workshop_service_change[other]":           "200 200 200 302 200 | 200 200 200 302 403",
+    "admin:workshop_service_delete[own]":             "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_service_delete[other]":           "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_service_history[own]":            "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_service_history[other]":          "200 200 200 404 200 | 200 200 200 404 200",
+    "admin:workshop_service_simple_history[own]":     "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:workshop_service_simple_history[other]":   "200 200 200 404 200 | 405 405 405 405 405",
+    "admin:workshop_service_transition_diagnose[own]":         "200 200 200 200 403 | 200 200 200 200 403",
+    "admin:workshop_service_transition_diagnose[other]":       "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_approve[own]":          "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_transition_approve[other]":        "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_start[own]":            "200 200 200 200 403 | 200 200 200 200 403",
+    "admin:workshop_service_transition_start[other]":          "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_wait_for_parts[own]":   "200 200 200 200 403 | 200 200 200 200 403",
+    "admin:workshop_service_transition_wait_for_parts[other]": "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_resume[own]":           "200 200 200 200 403 | 200 200 200 200 403",
+    "admin:workshop_service_transition_resume[other]":         "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_complete[own]":         "200 200 200 200 403 | 200 200 200 200 403",
+    "admin:workshop_service_transition_complete[other]":       "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_deliver[own]":          "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_transition_deliver[other]":        "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_transition_cancel[own]":           "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_transition_cancel[other]":         "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_resend_approval_link[own]":      "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_resend_approval_link[other]":    "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_record_phone_decision[own]":     "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_service_record_phone_decision[other]":   "200 200 200 404 403 | 200 200 200 404 403",
+    "admin:workshop_service_create_invoice[own]":              "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_service_create_invoice[other]":            "200 200 403 404 200 | 200 200 403 404 200",
+    "admin:workshop_service_download_job_card[own]":           "200 200 200 200 200 | 200 200 200 200 200",
+    "admin:workshop_service_download_job_card[other]":         "200 200 200 404 200 | 200 200 200 404 200",
+    "admin:workshop_service_download_estimate[own]":           "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_service_download_estimate[other]":         "200 200 200 404 200 | 200 200 200 404 200",
+    # « Refacturer »: those who bill (workshop.invoice_service), like « Facturer »
+    "admin:workshop_service_rebill[own]":                      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_service_rebill[other]":                    "200 200 403 404 200 | 200 200 403 404 200",
+    # --- invoices: [issued] (partly paid, partly credited) and [draft] ------------------------------------
+    "admin:workshop_invoice_changelist":              "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_add":                     "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_invoice_export":                  "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_change[issued]":          "200 200 200 403 200 | 403 403 403 403 403",
+    "admin:workshop_invoice_change[draft]":           "200 200 200 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_delete[issued]":          "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_invoice_delete[draft]":           "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_history[issued]":         "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_history[draft]":          "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_simple_history[issued]":  "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_invoice_simple_history[draft]":   "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_invoice_transition_issue[issued]":   "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_transition_issue[draft]":    "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_record_payment[issued]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_record_payment[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_credit_total[issued]":       "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_credit_total[draft]":        "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_credit_partial[issued]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_credit_partial[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_download_invoice_pdf[issued]": "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_download_invoice_pdf[draft]":  "200 200 200 403 200 | 200 200 200 403 200",
+    # the TEIF XML: the stored one of an issued invoice; a draft has none (back to its page with the reason)
+    "admin:workshop_invoice_download_teif[issued]":      "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_invoice_download_teif[draft]":       "302 302 302 403 302 | 302 302 302 403 302",
+    # (re)making the e-invoice: those who issue invoices; back to the page with the outcome or the reason
+    "admin:workshop_invoice_prepare_einvoice[issued]":   "200 200 403 403 200 | 302 302 403 403 302",
+    "admin:workshop_invoice_prepare_einvoice[draft]":    "200 200 403 403 200 | 302 302 403 403 302",
+    # money going back to the customer, and counter-payments: the manager and the accountant only
+    "admin:workshop_invoice_refund_customer[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_refund_customer[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_keep_as_credit[issued]":     "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_keep_as_credit[draft]":      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_reverse_payment[issued]":    "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_invoice_reverse_payment[draft]":     "200 200 403 403 200 | 200 200 403 403 200",
+    # --- payments and credit notes: a ledger, read only ------------------------------------------------------
+    "admin:workshop_payment_changelist":              "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_payment_add":                     "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_payment_change":                  "200 200 200 403 200 | 403 403 403 403 403",
+    "admin:workshop_payment_delete":                  "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_payment_history":                 "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_payment_simple_history":          "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_payment_export":                  "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_creditnote_changelist":           "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_creditnote_add":                  "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_creditnote_change":               "200 200 200 403 200 | 403 403 403 403 403",
+    "admin:workshop_creditnote_delete":               "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_creditnote_history":              "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_creditnote_simple_history":       "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_creditnote_export":               "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_creditnote_download_credit_note_pdf": "200 200 200 403 200 | 200 200 200 403 200",
+    # its customer is a person without identifier: TEIF refuses it, and the page says why
+    "admin:workshop_creditnote_download_teif":        "302 302 302 403 302 | 302 302 302 403 302",
+    "admin:workshop_creditnote_prepare_einvoice":     "200 200 403 403 200 | 302 302 403 403 302",
+    # e-invoice records: moved by workshop.einvoice only, read by the manager and the accountant
+    "admin:workshop_einvoice_changelist":             "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_einvoice_add":                    "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_einvoice_change":                 "200 200 403 403 200 | 403 403 403 403 403",
+    "admin:workshop_einvoice_delete":                 "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_einvoice_history":                "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_einvoice_simple_history":         "404 404 404 404 404 | 405 405 405 405 405",
+    # refunds and customer credit: a ledger written from the invoice; read by those who read invoices,
+    # exported (billing data) by the manager and the accountant
+    "admin:workshop_refund_changelist":               "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_refund_add":                      "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_refund_change":                   "200 200 200 403 200 | 403 403 403 403 403",
+    "admin:workshop_refund_delete":                   "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_refund_history":                  "200 200 200 403 200 | 200 200 200 403 200",
+    "admin:workshop_refund_simple_history":           "200 200 200 403 200 | 405 405 405 405 405",
+    "admin:workshop_refund_export":                   "200 200 403 403 200 | 200 200 403 403 200",
+    # --- notifications (no history table) ----------------------------------------------------------------
+    "admin:workshop_notification_changelist":         "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_notification_add":                "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_notification_change":             "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_notification_delete":             "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notification_history":            "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_notification_simple_history":     "404 404 404 404 404 | 405 405 405 405 405",
+    # --- the reminders ledger (no history table; written by the daily run, read by managers and advisers) ------
+    "admin:workshop_reminder_changelist":             "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_reminder_add":                    "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_change":                 "200 200 200 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_delete":                 "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_reminder_history":                "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_reminder_simple_history":         "404 404 404 404 404 | 405 405 405 405 405",
+
+
+    "admin:workshop_notification_test_gateway_action": "302 302 403 403 403 | 302 302 403 403 403",
+    "admin:workshop_notification_test_gateway":       "200 200 403 403 403 | 400 400 403 403 403",
+    "admin:workshop_notificationtemplate_changelist": "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_add":        "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_change":     "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_delete":     "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:workshop_notificationtemplate_history":    "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_notificationtemplate_simple_history": "404 404 404 404 404 | 405 405 405 405 405",
+    "admin:workshop_notificationtemplate_preview":    "405 405 403 403 403 | 400 400 403 403 403",
+    # --- customer imports (no history table; the record is read only) ---------------------------------------
+    "admin:workshop_customerimport_changelist":       "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_customerimport_add":              "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_customerimport_change":           "200 200 200 403 403 | 403 403 403 403 403",
+    "admin:workshop_customerimport_delete":           "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_customerimport_history":          "404 404 404 404 404 | 404 404 404 404 404",
+    "admin:workshop_customerimport_simple_history":   "404 404 404 404 404 | 405 405 405 405 405",
+    "admin:workshop_customerimport_upload_action":    "302 302 302 403 403 | 302 302 302 403 403",
+    "admin:workshop_customerimport_upload":           "200 200 200 403 403 | 400 400 400 403 403",
+    "admin:workshop_customerimport_preview":          "200 200 200 403 403 | 400 400 400 403 403",
+    "admin:workshop_customerimport_rejects":          "200 200 200 403 403 | 200 200 200 403 403",
+    "admin:workshop_customerimport_progress":         "200 200 200 403 403 | 200 200 200 403 403",
+    # --- the workshop's profile (one row; never added twice, never deleted) ---------------------------------
+    "admin:workshop_workshopprofile_changelist":      "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_workshopprofile_add":             "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_workshopprofile_change":          "200 200 403 403 200 | 200 200 403 403 403",
+    "admin:workshop_workshopprofile_delete":          "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:workshop_workshopprofile_history":         "200 200 403 403 200 | 200 200 403 403 200",
+    "admin:workshop_workshopprofile_simple_history":  "200 200 403 403 200 | 405 405 405 405 405",
+    # --- users: [staff] a mechanic's account, [superuser] the superuser's -----------------------------------
+    "admin:auth_user_changelist":                     "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_user_add":                            "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_user_change[staff]":                  "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_user_change[superuser]":              "200 200 403 403 403 | 200 403 403 403 403",
+    "admin:auth_user_password_change[staff]":         "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_user_password_change[superuser]":     "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:auth_user_delete[staff]":                  "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:auth_user_delete[superuser]":              "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:auth_user_history[staff]":                 "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_user_history[superuser]":             "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_group_changelist":                    "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:auth_group_add":                           "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:auth_group_change":                        "200 200 403 403 403 | 200 403 403 403 403",
+    "admin:auth_group_delete":                        "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:auth_group_history":                       "200 200 403 403 403 | 200 200 403 403 403",
+    # --- API tokens: the superuser's business --------------------------------------------------------------
+    "admin:token_blacklist_outstandingtoken_changelist": "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_outstandingtoken_add":        "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:token_blacklist_outstandingtoken_change":     "200 403 403 403 403 | 403 403 403 403 403",
+    "admin:token_blacklist_outstandingtoken_delete":     "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:token_blacklist_outstandingtoken_history":    "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_blacklistedtoken_changelist": "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_blacklistedtoken_add":        "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_blacklistedtoken_change":     "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_blacklistedtoken_delete":     "200 403 403 403 403 | 200 403 403 403 403",
+    "admin:token_blacklist_blacklistedtoken_history":    "200 403 403 403 403 | 200 403 403 403 403",
+    # --- locked logins (django-axes): the manager sees and unlocks them; the rows are written by the login -----
+    "admin:axes_accessattempt_changelist":            "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:axes_accessattempt_add":                   "403 403 403 403 403 | 403 403 403 403 403",
+    "admin:axes_accessattempt_change":                "200 200 403 403 403 | 403 403 403 403 403",
+    "admin:axes_accessattempt_delete":                "200 200 403 403 403 | 200 200 403 403 403",
+    "admin:axes_accessattempt_history":               "200 200 403 403 403 | 200 200 403 403 403",
+}
+# fmt: on
+
+
+def expected_key(name: str, variant: str) -> str:
+    return f"{name}[{variant}]" if variant else name
+
+
+def expected_status(key: str, role: str, method: str) -> int:
+    get, post = EXPECTED[key].split("|")
+    codes = (get if method == "GET" else post).split()
+    assert len(codes) == len(ROLES), f"{key}: one status per role expected"
+    return int(codes[ROLES.index(role)])
