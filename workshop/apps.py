@@ -13,6 +13,7 @@ class WorkshopConfig(AppConfig):
         from portal import (
             links,
             production,  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
+            timestamps,
             unfold_config,
         )
         from portal.navigation import lazy_app_list, quick_sidebar_list
@@ -26,4 +27,5 @@ class WorkshopConfig(AppConfig):
         quick_sidebar_list(admin.site)
         links.install()
         unfold_config.install()
+        timestamps.install()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
