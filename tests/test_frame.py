@@ -103,3 +103,54 @@ def test_two_managers_never_share_a_sidebar(login, manager):
     assert "karim@garage-essai.tn" in sidebar(login(manager).get(url))
     page = sidebar(login(other).get(url))
     assert "salma@garage-essai.tn" in page and "karim@garage-essai.tn" not in page
+
+
+def _lists_with_filters():
+    from django.contrib import admin
+
+    return sorted(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.list_filter
+    )
+
+
+@pytest.mark.parametrize("name", _lists_with_filters())
+def test_every_kept_filter_panel_is_unfolds(name, manager_client, admin_client, monkeypatch):
+    from tests.factories import ServiceFactory
+
+    ServiceFactory()  # a mechanic, a car, a customer, a city and a make for the filters to offer
+    url = reverse(name)
+    client = manager_client if manager_client.get(url).status_code == 200 else admin_client
+    for query in ("", "?o=-1", "?q=zz&o=1"):
+        first, kept = client.get(url + query), client.get(url + query)
+        assert first.status_code == 200, (url, query)
+        unkept = unfolds(client, url + query, monkeypatch)
+        assert without_tokens(first) == without_tokens(kept) == without_tokens(unkept)
+    assert any(key[0] == "unfold/helpers/change_list_filter_vertical.html" for key in frame._KEPT), url
+
+
+def test_a_filter_panel_follows_its_choices_and_the_chosen_value(manager_client, monkeypatch):
+    from tests.factories import ServiceFactory, UserFactory
+    from workshop import roles
+
+    job = ServiceFactory()
+    url = reverse("admin:workshop_service_changelist")
+    first = manager_client.get(url).content.decode()
+    newcomer = UserFactory(username="nouveau", first_name="Wassim", last_name="Trabelsi", role=roles.MECHANIC)
+    page = manager_client.get(url)
+    assert "Wassim Trabelsi" in page.content.decode() and "Wassim Trabelsi" not in first
+    chosen = f"{url}?mechanic__id__exact={newcomer.pk}"
+    assert without_tokens(manager_client.get(chosen)) == without_tokens(unfolds(manager_client, chosen, monkeypatch))
+    by_status = f"{url}?status__exact={job.status}"
+    assert without_tokens(manager_client.get(by_status)) == without_tokens(
+        unfolds(manager_client, by_status, monkeypatch)
+    )
+
+
+def test_filter_counts_are_never_kept(manager_client):
+    from tests.factories import ServiceFactory
+
+    ServiceFactory()
+    manager_client.get(reverse("admin:workshop_service_changelist") + "?_facets=True")
+    assert not any(key[0] == "unfold/helpers/change_list_filter_vertical.html" for key in frame._KEPT)
