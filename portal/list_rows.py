@@ -93,6 +93,7 @@ class _Column:
         elif isinstance(self.field, models.DateField | models.TimeField | models.ForeignKey):
             classes = [*classes, "nowrap"]
         self.classes = " ".join(classes)
+        self.shown = {} if self.attr is None and _same_value_same_cell(self.field) else None
 
     def _display_for(self, attr):
         empty = self.empty
@@ -117,7 +118,27 @@ class _Column:
             return shown, f"{self.classes} nowrap" if nowrap else self.classes
         if isinstance(self.field.remote_field, models.ManyToOneRel):
             return (self.empty if value is None else value), self.classes
-        return unfold_list.display_for_field(value, self.field, self.empty), self.classes
+        if self.shown is None:
+            return unfold_list.display_for_field(value, self.field, self.empty), self.classes
+        try:
+            return self.shown[value], self.classes
+        except KeyError:
+            shown = self.shown[value] = unfold_list.display_for_field(value, self.field, self.empty)
+            return shown, self.classes
+        except TypeError:  # a value that cannot be a key (a list among JSON choices)
+            return unfold_list.display_for_field(value, self.field, self.empty), self.classes
+
+
+def _same_value_same_cell(field) -> bool:
+    """A column whose cell depends on its value alone, computed once per value and page: a status among its
+    choices (unfold flattens the field's choices for every cell), a yes/no icon (a template per cell), a date."""
+    if field is None or field.is_relation:
+        return False
+    return (
+        bool(field.choices)
+        or isinstance(field, models.BooleanField | models.TimeField)
+        or (isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField))
+    )
 
 
 def _row_link(cl):

@@ -119,6 +119,23 @@ def test_each_row_links_to_its_own_job_and_checks_its_own_box(manager_client):
     assert html.count('class="data-row relative"') == Service.objects.count()
 
 
+def test_a_choice_column_is_worked_out_once_per_value_and_page(manager_client, monkeypatch):
+    jobs = [factories.service_in_state("received", items=0) for _ in range(3)]
+    Service.objects.filter(pk__in=[jobs[0].pk, jobs[1].pk]).update(kind=Service.Kind.REPAIR)
+    Service.objects.filter(pk=jobs[2].pk).update(kind=Service.Kind.MAINTENANCE)
+    asked = []
+    display = list_rows.unfold_list.display_for_field
+    monkeypatch.setattr(
+        list_rows.unfold_list,
+        "display_for_field",
+        lambda value, field, empty: asked.append((field.name, value)) or display(value, field, empty),
+    )
+    html = manager_client.get(reverse("admin:workshop_service_changelist")).content.decode()
+    assert sorted(value for name, value in asked if name == "kind") == ["maintenance", "repair"]  # not three
+    cells = re.findall(r'class="field-kind[^"]*">([^<]*)</td>', html)
+    assert sorted(cells) == ["Entretien", "Réparation", "Réparation"]
+
+
 @pytest.mark.django_db
 def test_a_changed_unfold_sends_every_list_back_to_unfold(manager_client, rows_written, monkeypatch):
     factories.service_in_state("received", items=0)
