@@ -24,6 +24,7 @@ from workshop.people import person_name
 from workshop.roles import can_see_prices
 
 from .checks import EcarModelAdminChecks
+from .list_columns import ListOnlyMixin
 from .search import IndexedSearchMixin, sorted_after_matching
 
 DEFERRED_JOIN_FROM = 1000  # rows skipped before a page picks its keys first
@@ -260,6 +261,7 @@ class ObjectActionGuardMixin:
 
 
 class EcarModelAdmin(
+    ListOnlyMixin,
     IndexedSearchMixin,
     RefuseBadLookupsMixin,
     PriceVisibilityMixin,

@@ -174,6 +174,11 @@ class ServiceAdmin(
         "customer__phone",
     )
     list_select_related = ("car", "customer", "mechanic")
+    list_only = (
+        *("reference", "received_at", "kind", "status", "total_ttc", "car__plate"),
+        *("customer__kind", "customer__company_name", "customer__first_name", "customer__last_name"),
+        *("mechanic__first_name", "mechanic__last_name", "mechanic__username"),
+    )
     autocomplete_fields = ("car", "customer")
     form = ServiceAdminForm
 
