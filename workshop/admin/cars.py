@@ -26,6 +26,10 @@ class CarAdmin(ListExportMixin, NormalisedSearchMixin, EcarModelAdmin):
     )
     search_fields = ("plate", "vin", "make", "model", "owner__last_name", "owner__company_name", "owner__phone")
     list_select_related = ("owner",)
+    list_only = (
+        *("plate", "make", "model", "year", "fuel", "mileage"),
+        *("owner__kind", "owner__company_name", "owner__first_name", "owner__last_name"),
+    )
     autocomplete_fields = ("owner",)
 
     def rewrite_search_term(self, term):

@@ -85,6 +85,10 @@ class CreditNoteAdmin(
     list_filter = ("status", ("issue_date", RangeDateFilter), "is_total", EInvoiceStatusFilter)
     search_fields = ("number", "invoice__number", "customer_name", "reason")
     list_select_related = ("invoice", "einvoice")
+    list_only = (
+        *("number", "status", "issue_date", "customer_name", "total_ttc", "is_total"),
+        *("invoice__number", "invoice__status", "einvoice__status"),
+    )
     autocomplete_fields = ("invoice", "customer")
     inlines = [CreditNoteLineInline]
     readonly_fields = ("number", "issued_at", "issued_by_name", *TOTAL_FIELDS, "created_at")

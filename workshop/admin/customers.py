@@ -76,6 +76,7 @@ class CustomerAdmin(TransitionAdminMixin, ListExportMixin, NormalisedSearchMixin
     actions_detail = ["record_payment"]
     normalised_search = {"phone": normalise_phone, "cars__plate": normalise_plate, "tax_id": full_tax_id}
     list_display = ("display_name_column", "kind_badge", "phone_column", "email", "city", "tax_id_column")
+    list_only = ("kind", "company_name", "first_name", "last_name", "phone", "email", "city", "tax_id")
     list_filter = (("kind", ChoicesDropdownFilter), ("city", DistinctValuesFilter), "sms_consent")
     search_fields = ("last_name", "first_name", "company_name", "phone", "email", "tax_id")
     inlines = [CarInline]

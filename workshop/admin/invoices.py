@@ -110,6 +110,10 @@ class InvoiceAdmin(
     )
     search_fields = ("number", "customer_name", "customer_tax_id", "customer__phone", "service__reference")
     list_select_related = ("einvoice",)
+    list_only = (
+        *("number", "status", "issue_date", "due_date", "customer_name", "total_ttc", "net_to_pay"),
+        *("amount_paid", "amount_withheld", "amount_credited", "amount_refunded", "einvoice__status"),
+    )
     inlines = [InvoiceLineInline, PaymentInline, RefundInline]
     readonly_fields = (
         "number",
