@@ -22,3 +22,30 @@ def test_a_rolled_back_number_is_given_back():
         DocumentSequence.next_value("F-2026")
         raise RuntimeError("issuing failed")
     assert DocumentSequence.next_value("F-2026") == 2
+
+
+@pytest.mark.parametrize("model_name", ["Service", "Invoice", "CreditNote"])
+def test_the_state_fields_are_django_fsms_and_found_once_per_class(model_name):
+    from django_fsm import FSMFieldMixin
+
+    from workshop import models
+
+    model = getattr(models, model_name)
+    instance = model()
+    assert instance.state_fields is model().state_fields  # the same tuple for every instance
+    assert list(instance.state_fields) == [f for f in model._meta.fields if isinstance(f, FSMFieldMixin)]
+    assert [f.name for f in instance.state_fields] == ["status"]
+
+
+def test_a_stale_copy_still_cannot_overwrite_a_newer_state():
+    from django_fsm import ConcurrentTransition
+
+    from tests.factories import service_in_state
+    from workshop.models import Service
+
+    job = service_in_state("received", items=0)
+    stale = Service.objects.get(pk=job.pk)
+    Service.objects.filter(pk=job.pk).update(status=Service.Status.CANCELLED)
+    stale.complaint = "écrasement"
+    with pytest.raises(ConcurrentTransition):
+        stale.save()

@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models
@@ -123,6 +124,17 @@ class StateMachineStatusMixin:
             self.__dict__.update(kept)
             raise
         self._update_initial_state()
+
+    @property
+    def state_fields(self):
+        """django-fsm looks for its state fields among all the model's fields for every instance made (a list page
+        makes a few hundred); they are the same for every instance of a class."""
+        return _state_fields(type(self))
+
+
+@cache
+def _state_fields(model) -> tuple:
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
 class GuardedQuerySet(models.QuerySet):
