@@ -40,3 +40,50 @@ def test_a_changed_setting_changes_the_backends_asked(settings, mechanic):
     assert mechanic.has_perm("workshop.view_invoice")
     settings.AUTHENTICATION_BACKENDS = [f"{__name__}.Refusing", MODEL_BACKEND]
     assert not mechanic.has_perm("workshop.view_invoice")
+
+
+def _djangos(user):
+    """The permissions Django's own ModelBackend reads (two ORM queries), on a fresh copy of the user."""
+    from django.contrib.auth.backends import ModelBackend
+
+    fresh = type(user).objects.get(pk=user.pk)
+    backend = ModelBackend()
+    return (
+        backends._django_get_permissions(backend, fresh, None, "user"),
+        backends._django_get_permissions(backend, fresh, None, "group"),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["manager", "mechanic", "accountant", "adviser"])
+def test_permissions_in_one_query_are_djangos(request, role, django_assert_num_queries):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    user = request.getfixturevalue(role)
+    user.user_permissions.add(Permission.objects.get(codename="view_logentry"))  # one of their own, beside the role's
+    fresh = type(user).objects.get(pk=user.pk)
+    backend = ModelBackend()
+    with django_assert_num_queries(1):
+        everything = backend.get_all_permissions(fresh)
+        own, granted = backend.get_user_permissions(fresh), backend.get_group_permissions(fresh)
+    assert (own, granted) == _djangos(user)
+    assert own == {"admin.view_logentry"} and granted and everything == own | granted
+
+
+@pytest.mark.django_db
+def test_a_role_taken_away_counts_at_the_next_request(manager):
+    assert type(manager).objects.get(pk=manager.pk).has_perm("workshop.view_invoice")
+    manager.groups.set([])
+    assert not type(manager).objects.get(pk=manager.pk).has_perm("workshop.view_invoice")
+
+
+@pytest.mark.django_db
+def test_superusers_and_inactive_users_still_go_through_django(superuser, mechanic):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    backend = ModelBackend()
+    assert len(backend.get_all_permissions(superuser)) == Permission.objects.count()
+    mechanic.is_active = False
+    assert backend.get_all_permissions(mechanic) == set() and not mechanic.has_perm("workshop.view_service")
