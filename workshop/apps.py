@@ -11,6 +11,7 @@ class WorkshopConfig(AppConfig):
         from django.contrib import admin
 
         from portal import (
+            components,
             links,
             production,  # noqa: F401  (registers the deploy check on DJANGO_SECRET_KEY)
             timestamps,
@@ -28,4 +29,5 @@ class WorkshopConfig(AppConfig):
         links.install()
         unfold_config.install()
         timestamps.install()
+        components.install()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="workshop.sync_roles")
