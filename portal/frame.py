@@ -18,7 +18,7 @@ from portal import navigation
 from portal.inline_rows import unfold_template
 
 CSRF_STAND_IN = "ecarcsrfstandin7f3a9c"  # letters and digits only: escaping leaves it as it is
-LIMIT = 1024  # users × languages × menu states; a full store starts again
+LIMIT = 512  # users × languages × menu states, lists × query strings (at most ~20 MB); a full store starts again
 _KEPT: dict[tuple, str] = {}
 
 
