@@ -30,7 +30,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 
 from reports.pieces import Pieces, as_date
-from reports.planner import with_memory_for_jobs
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
 from workshop.models.common import MONEY, TvaRate
 from workshop.models.refunds import customer_credit_available
@@ -60,8 +59,9 @@ def balance_expression():
 
 
 def balance_sum(condition: Q | None = None):
-    """`balance_expression()` summed over the rows (matching `condition`) as the sums of its columns: the same exact
-    decimal without four subtractions (a new numeric each) on every row; a year of invoices in half the time."""
+    """The sum of `balance_expression()` over the rows (matching `condition`) as the sums of its columns: the same
+    exact decimal, but the database adds each column to its sum instead of first computing four subtractions (a
+    new numeric each) on every row; PostgreSQL sums a year of invoices in half the time."""
     columns = ("net_to_pay", "amount_paid", "amount_withheld", "amount_credited", "amount_refunded")
     net, paid, withheld, credited, refunded = (money_sum(column, condition) for column in columns)
     return net - paid - withheld - credited + refunded
@@ -104,8 +104,7 @@ def revenue_report(invoices, *, group: str) -> tuple[list[dict], dict]:
     Every invoice falls in exactly one group (its day, month, job's kind or job's mechanic, or none), so the totals
     are the sums of the groups' counts and amounts: exact in Decimal, the same as aggregating them, without
     reading the period's invoices a second time."""
-    with with_memory_for_jobs(invoices.db):  # by mechanic or kind, or filtered on either: joined to their jobs
-        rows = list(revenue(invoices, group=group))
+    rows = list(revenue(invoices, group=group))
     totals = {"invoices": sum(row["invoices"] for row in rows)}
     for name in REVENUE_AMOUNTS:
         totals[name] = sum((row[name] for row in rows), ZERO)
@@ -259,8 +258,11 @@ def _bucket_filter(as_of: date, low: int, high: int | None) -> Q:
 
 
 def receivable_measures(as_of: date) -> dict:
-    """Ages of what customers owe; what the garage owes back (cancelled invoices) apart, and both in `balance`:
-    each invoice of `open_invoices` is open in one age or cancelled, so the ages less what is owed back (exact)."""
+    """Ages of what customers owe; what the garage owes back (cancelled invoices) apart, and both in `balance`.
+
+    Over the invoices of `open_invoices` (issued by `as_of`), every open one falls in exactly one age and every
+    other one is cancelled, so `balance` is the ages' sums less what is owed back: the same exact decimal as summing
+    each invoice's balance once more, without computing it again on every row."""
     measures = {
         name: money_sum(
             Case(When(_bucket_filter(as_of, low, high), status__in=OPEN, then=balance_expression()), default=None)

@@ -1,16 +1,16 @@
-"""reports.planner: a report query's planner settings, put back afterwards."""
+"""reports.paging: a grouped report's page read in one process, the setting put back afterwards."""
 
 import pytest
 from django.db import connection
 
-from reports.planner import planner_settings, without_parallel_workers
+from reports.paging import without_parallel_workers
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
 
 
-def setting(name: str = "max_parallel_workers_per_gather") -> str:
+def setting() -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"SHOW {name}")
+        cursor.execute("SHOW max_parallel_workers_per_gather")
         return cursor.fetchone()[0]
 
 
@@ -28,10 +28,3 @@ def test_an_error_inside_leaves_the_setting_to_the_rolled_back_transaction(db):
         assert setting() == "0"
         1 / 0  # noqa: B018
     assert setting() == before
-
-
-def test_several_settings_inside_and_each_put_back_after(db):
-    before = setting("work_mem"), setting("enable_hashjoin")
-    with planner_settings("default", work_mem="32MB", enable_hashjoin="off"):
-        assert (setting("work_mem"), setting("enable_hashjoin")) == ("32MB", "off")
-    assert (setting("work_mem"), setting("enable_hashjoin")) == before
