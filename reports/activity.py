@@ -63,16 +63,34 @@ class MeanOverAll(Func):
         return []
 
 
-def _measures(overall_turnaround: bool = False) -> dict:
+class MeanOf(Func):
+    """PostgreSQL: a duration sum divided by a count, NULL for none: what `AVG(interval)` computes (`interval_avg`
+    divides the sum by the count as `interval_div`). Beside `MeanOverAll`, which needs that sum and that count
+    anyway, the jobs' delays are then summed once instead of twice (AVG keeps a sum of its own)."""
+
+    output_field = DurationField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        total, total_params = compiler.compile(self.source_expressions[0])
+        count, count_params = compiler.compile(self.source_expressions[1])
+        return f"({total} / NULLIF({count}, 0))", [*total_params, *count_params]
+
+
+def _measures(overall_turnaround: bool = False, postgresql: bool = False) -> dict:
     """Jobs, completions, deliveries, mean time from reception to delivery, amount and labour hours sold (of the
     invoiced or delivered jobs), all read from each job's own row: its hours are kept with its totals."""
     turnaround = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
     delivered = Q(delivered_at__isnull=False)
+    mean = (
+        MeanOf(Sum(turnaround, filter=delivered), Count("id", filter=delivered))
+        if postgresql
+        else Avg(turnaround, filter=delivered)
+    )
     measures = {
         "jobs": Count("id"),
         "completed": Count("id", filter=Q(completed_at__isnull=False)),
         "delivered": Count("id", filter=delivered),
-        "turnaround": Avg(turnaround, filter=delivered),
+        "turnaround": mean,
         "total_ht": money_sum("total_ht"),
         "labour_hours": Coalesce(Sum("labour_hours", filter=Q(status__in=SOLD)), ZERO, output_field=HOURS_FIELD),
     }
@@ -105,10 +123,11 @@ def activity(services, *, group: str, overall_turnaround: bool = False, period=N
     are the same moments `TruncWeek` and `TruncMonth` give.
     """
     keys, starts = _activity_keys(group), None
-    if period and group in ("week", "month") and connections[services.db].vendor == "postgresql":
+    postgresql = connections[services.db].vendor == "postgresql"
+    if period and group in ("week", "month") and postgresql:
         starts = [day_start(day) for day in period_starts(group, period)]
         keys = {"group": PeriodOf("received_at", starts, "timestamptz")}
-    jobs = services.order_by().values(**keys).annotate(**_measures(overall_turnaround))
+    jobs = services.order_by().values(**keys).annotate(**_measures(overall_turnaround, postgresql))
     if group == "mechanic":  # the name read once per mechanic, not joined to every job and grouped by
         jobs = jobs.annotate(mechanic_name=mechanic_name(OuterRef("group")))
     rows = list(jobs)

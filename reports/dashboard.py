@@ -10,13 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Count, F, When
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from reports.filters import day_start
-from reports.financial import IN_FORCE, OPEN, balance_expression, money_sum
+from reports.financial import IN_FORCE, OPEN, balance_sum, money_sum
 from reports.models import FINANCIAL
 from reports.pieces import PeriodOf
 from workshop.models import Invoice, Service
@@ -98,8 +98,7 @@ def money_figures() -> dict:
     months = _months_back(this_month, MONTHS)
     revenue = revenue_per_month(months)
     receivables = Invoice.objects.filter(status__in=OPEN).aggregate(
-        due=money_sum(balance_expression()),
-        overdue=money_sum(_overdue_balance(today)),
+        due=balance_sum(), overdue=balance_sum(Q(due_date__lt=today))
     )
     current = revenue.get(this_month, 0)
     previous = revenue.get(months[-2], 0)
@@ -125,10 +124,6 @@ def revenue_per_month(months) -> dict:
         return {months[month - 1]: ht for month, ht in buckets.annotate(ht=money_sum("total_ht"))}
     revenue = in_force.annotate(month=TruncMonth("issue_date")).values_list("month").annotate(ht=money_sum("total_ht"))
     return {(key.date() if hasattr(key, "date") else key): value for key, value in revenue}
-
-
-def _overdue_balance(today):
-    return Case(When(due_date__lt=today, then=balance_expression()), default=None)
 
 
 def figures(user) -> dict:

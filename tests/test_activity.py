@@ -279,3 +279,32 @@ def test_parts_sold_caches_the_past_days_of_this_month_and_reads_only_today(sale
     [read] = lines_read()
     assert "2026-03-05" in read
     assert next(row for row in activity.parts_sold(**period) if row["part_id"] == bulb.pk)["sold_quantity"] == D("5")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL divides the sum it already reads")
+@pytest.mark.parametrize("group", ["mechanic", "status"])
+def test_each_group_mean_turnaround_is_avg_from_one_sum_of_the_delays(db, group):
+    """Each group's mean delay is PostgreSQL's AVG over its jobs, to the microsecond, from the sum of the delays the
+    total row's mean needs anyway: one interval sum per job in the query, no AVG beside it."""
+    from django.db.models import Avg, DurationField, ExpressionWrapper, F
+    from django.test.utils import CaptureQueriesContext
+
+    received = timezone.make_aware(datetime(2026, 1, 5, 8, 0))
+    mechanics = [f.UserFactory(), None]
+    for index, delay in enumerate([timedelta(days=2, microseconds=1), timedelta(hours=7, seconds=11), None]):
+        service = f.ServiceFactory(received_at=received + timedelta(days=index), mechanic=mechanics[index % 2])
+        if delay is not None:
+            Service.objects.filter(pk=service.pk).update(
+                status=Service.Status.DELIVERED,
+                completed_at=service.received_at,
+                delivered_at=service.received_at + delay,
+            )
+    jobs = Service.objects.filter(received_at__date__range=(date(2026, 1, 1), date(2026, 1, 31)))
+    with CaptureQueriesContext(connection) as queries:
+        rows, _totals = activity.activity_report(jobs, group=group)
+    key = "mechanic_id" if group == "mechanic" else "status"
+    delay = ExpressionWrapper(F("delivered_at") - F("received_at"), output_field=DurationField())
+    expected = dict(jobs.order_by().values_list(key).annotate(mean=Avg(delay)))
+    assert {row["group"]: row["turnaround"] for row in rows} == expected
+    (sql,) = [q["sql"] for q in queries.captured_queries if '"workshop_service"' in q["sql"]]
+    assert "AVG(" not in sql

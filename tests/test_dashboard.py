@@ -146,3 +146,15 @@ def test_invoices_fall_in_their_month_on_either_database(db):
         months[1]: Decimal("20.000"),
         months[2]: Decimal("3.000"),
     }
+
+
+def test_receivables_due_and_overdue_are_sums_of_columns(manager, workshop):
+    """Summed column by column (each invoice's balance is not computed first), with the same figures as above."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        figures = dashboard.money_figures()
+    assert figures["receivables_due"] == Decimal("597.000") and figures["receivables_overdue"] == Decimal("239.000")
+    sums = [q["sql"] for q in queries.captured_queries if '"net_to_pay"' in q["sql"]]
+    assert sums and not [sql for sql in sums if '"net_to_pay" - ' in sql]

@@ -1,9 +1,12 @@
 """Revenue, TVA, receivables and statement figures against books worked out by hand (tests/reports_scenario.py)."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reports import financial
 from tests import factories as f
@@ -355,3 +358,16 @@ def test_the_index_for_revenue_by_job_covers_exactly_the_invoices_in_force():
     assert index.fields == ["service"]
     measured = {"issue_date", "status", "total_ht", "total_tva", "total_ttc", "stamp_duty", "amount_credited"}
     assert measured | {"amount_paid", "amount_withheld", "net_to_pay", "amount_refunded"} <= set(index.include)
+
+
+PER_ROW_BALANCE = re.compile(r'SUM\(\(*"workshop_invoice"\."(net_to_pay|amount_paid)" [-+]')
+
+
+def test_revenue_and_receivables_sum_columns_not_each_invoice_balance(books):
+    """The outstanding and collected amounts are sums of columns, the receivables' balance the sum of its ages:
+    no sum of a per-row difference (each a new numeric on every invoice), and still the figures by hand above."""
+    with CaptureQueriesContext(connection) as queries:
+        financial.revenue_report(period(), group="month")
+        list(financial.receivables(Invoice.objects.all(), as_of=date(2026, 3, 31)))
+    assert len(queries.captured_queries) >= 2
+    assert not [q["sql"] for q in queries.captured_queries if PER_ROW_BALANCE.search(q["sql"])]
