@@ -69,3 +69,37 @@ def test_the_task_warms_through_celery(db, read):
     read.clear()
     parts_sold(date_from=today.replace(month=1, day=1), date_to=today)
     assert set(read) <= {today}
+
+
+def _files_of(names):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, relfilenode FROM pg_class WHERE relname = ANY(%s)", [list(names)])
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weekly_task_rebuilds_each_report_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert tasks.compact_report_indexes() == []  # SQLite has nothing to compact
+        return
+    f.IssuedInvoiceFactory()
+    before = _files_of(tasks.REPORT_INDEXES)
+    assert set(before) == set(tasks.REPORT_INDEXES), "a report index was renamed or dropped"
+    tasks.compact_report_indexes_task.delay()
+    after = _files_of(tasks.REPORT_INDEXES)
+    assert set(after) == set(before) and all(after[name] != before[name] for name in before)  # new files, same names
+    assert "ecar-compact-report-indexes" in settings.CELERY_BEAT_SCHEDULE
+
+
+@pytest.mark.django_db
+def test_compacting_refuses_to_run_inside_a_transaction():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's REINDEX")
+    with transaction.atomic(), pytest.raises(RuntimeError, match="transaction"):
+        tasks.compact_report_indexes()
