@@ -217,6 +217,21 @@ def test_parts_sold_reads_past_months_from_the_cache_and_sees_later_changes(sale
     assert any(row["part_name"] == "Plaquettes avant" for row in activity.parts_sold(**period))
 
 
+def _jobs_delivered_after(delays, *, received, mechanics, days_apart):
+    """A job per delay, received `days_apart` days after the previous one, its mechanic taken in turn from
+    `mechanics`, delivered that long after it was received (None: not delivered)."""
+    for index, delay in enumerate(delays):
+        service = f.ServiceFactory(
+            received_at=received + timedelta(days=index * days_apart), mechanic=mechanics[index % len(mechanics)]
+        )
+        if delay is not None:
+            Service.objects.filter(pk=service.pk).update(
+                status=Service.Status.DELIVERED,
+                completed_at=service.received_at,
+                delivered_at=service.received_at + delay,
+            )
+
+
 @pytest.mark.parametrize("group", ["mechanic", "status", "week"])
 def test_activity_report_mean_turnaround_of_uneven_delays_is_the_average_of_every_job(db, group):
     """Delays of days, hours and odd microseconds over several groups: the total row's mean (from the groups on
@@ -232,14 +247,7 @@ def test_activity_report_mean_turnaround_of_uneven_delays_is_the_average_of_ever
         timedelta(hours=30, microseconds=7),
         None,
     ]
-    for index, delay in enumerate(delays):
-        service = f.ServiceFactory(received_at=received + timedelta(days=index * 3), mechanic=mechanics[index % 3])
-        if delay is not None:
-            Service.objects.filter(pk=service.pk).update(
-                status=Service.Status.DELIVERED,
-                completed_at=service.received_at,
-                delivered_at=service.received_at + delay,
-            )
+    _jobs_delivered_after(delays, received=received, mechanics=mechanics, days_apart=3)
     jobs = Service.objects.filter(received_at__date__range=(date(2026, 1, 1), date(2026, 1, 31)))
     rows, totals = activity.activity_report(jobs, group=group)
     assert totals == activity.activity_totals(jobs)
@@ -291,14 +299,8 @@ def test_each_group_mean_turnaround_is_avg_from_one_sum_of_the_delays(db, group)
 
     received = timezone.make_aware(datetime(2026, 1, 5, 8, 0))
     mechanics = [f.UserFactory(), None]
-    for index, delay in enumerate([timedelta(days=2, microseconds=1), timedelta(hours=7, seconds=11), None]):
-        service = f.ServiceFactory(received_at=received + timedelta(days=index), mechanic=mechanics[index % 2])
-        if delay is not None:
-            Service.objects.filter(pk=service.pk).update(
-                status=Service.Status.DELIVERED,
-                completed_at=service.received_at,
-                delivered_at=service.received_at + delay,
-            )
+    delays = [timedelta(days=2, microseconds=1), timedelta(hours=7, seconds=11), None]
+    _jobs_delivered_after(delays, received=received, mechanics=mechanics, days_apart=1)
     jobs = Service.objects.filter(received_at__date__range=(date(2026, 1, 1), date(2026, 1, 31)))
     with CaptureQueriesContext(connection) as queries:
         rows, _totals = activity.activity_report(jobs, group=group)

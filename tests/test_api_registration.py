@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests import api_account_helpers
 from tests import factories as f
 from workshop.models import Customer, Notification, PhoneVerification
 
@@ -21,16 +21,7 @@ PHONE = "+21620777888"
 PASSWORD = "Voiture-Rouge-2026"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient(REMOTE_ADDR="10.0.0.1")
+fresh_throttles, api = api_account_helpers.fresh_throttles, api_account_helpers.api  # every attempt starts unthrottled
 
 
 def register(api, phone="20 777 888", name="Mohamed Ben Ali", password=PASSWORD, **extra):
