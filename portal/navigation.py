@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
-from unfold.settings import get_config
 
 from portal.inline_rows import unfold_template
 from portal.links import reversed_once
+from portal.unfold_config import get_config
 
 APP_LIST = "unfold/helpers/app_list.html"
 _RENDERED: dict[tuple, str] = {}

@@ -4,12 +4,13 @@ import unfold.sites
 import unfold.utils
 from unfold import settings as unfold_settings
 
-from portal import unfold_config
+from portal import navigation, unfold_config
 
 
 def test_unfold_reads_the_kept_merge():
     assert unfold.sites.get_config is unfold_config.get_config
     assert unfold.utils.get_config is unfold_config.get_config
+    assert navigation.get_config is unfold_config.get_config  # the quick menu reads the kept merge too
     first = unfold_config.get_config()
     assert unfold_config.get_config() is first
     assert first == unfold_settings.get_config()
