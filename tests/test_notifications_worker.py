@@ -40,7 +40,7 @@ def broker():
     from celery import Celery
 
     redis.Redis.from_url(BROKER).delete("celery")  # our DB's default queue only, never FLUSHALL
-    sender = Celery("ecar-test-sender", broker=BROKER)
+    sender = Celery("ecar-test-sender", broker=BROKER, set_as_current=False)  # later tests keep the eager app
     yield sender
     sender.close()
 
