@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
-from reports.financial import OPEN, balance_expression, money_sum
+from reports.financial import OPEN, balance_expression, balance_sum
 from workshop.models import CreditNote, Customer, Invoice, Notification, Payment, Service
 from workshop.models.refunds import customer_credit_available
 from workshop.roles import can_see_prices
@@ -62,8 +62,8 @@ def customer_page(*, customer: Customer, user, limit: int = LIMIT) -> CustomerPa
             .order_by("-created_at", "-id")[:limit]
         )
         totals = invoices.filter(status__in=OPEN).aggregate(
-            due=money_sum(balance_expression()),
-            overdue=money_sum(Case(When(due_date__lt=today, then=balance_expression()), default=None)),
+            due=balance_sum(),
+            overdue=balance_sum(Q(due_date__lt=today)),
             count=Count("id"),
         )
         page.balance_due, page.overdue, page.open_invoices_count = totals["due"], totals["overdue"], totals["count"]
