@@ -13,9 +13,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeData
 from unfold.templatetags import unfold as unfold_tags
 
+from portal.kept import Kept
+
 CONTEXT_FREE = frozenset({"unfold/components/button.html"})  # read only the arguments they are given
-LIMIT = 2048
-_RENDERED: dict[tuple, str] = {}
+_RENDERED = Kept(limit=2048)
 _unfolds_render = unfold_tags.RenderComponentNode.render
 
 
@@ -40,12 +41,7 @@ def render(self, context) -> str:
         key = (self.template_name, tuple(sorted((name, _key_part(value)) for name, value in values.items())))
     except TypeError:  # an argument that is not plain text (a dictionary of attributes, say)
         return render_to_string(self.template_name, request=request, context=values)
-    html = _RENDERED.get(key)
-    if html is None:
-        if len(_RENDERED) >= LIMIT:
-            _RENDERED.clear()
-        html = _RENDERED[key] = render_to_string(self.template_name, request=request, context=values)
-    return html
+    return _RENDERED.get_or_render(key, lambda: render_to_string(self.template_name, request=request, context=values))
 
 
 def install() -> None:

@@ -16,10 +16,10 @@ from django.utils.translation import get_language
 
 from portal import navigation
 from portal.inline_rows import unfold_template
+from portal.kept import Kept
 
 CSRF_STAND_IN = "ecarcsrfstandin7f3a9c"  # letters and digits only: escaping leaves it as it is
-LIMIT = 512  # users × languages × menu states, lists × query strings (at most ~20 MB); a full store starts again
-_KEPT: dict[tuple, str] = {}
+_KEPT = Kept(limit=512)  # users × languages × menu states, lists × query strings: at most ~20 MB
 
 
 def _mac(context) -> bool:
@@ -91,12 +91,10 @@ def render_kept(context, name: str) -> str:
     vary = VARY[name](context)
     if vary is None or not token or token == "NOTPROVIDED":
         return template.render(context)
-    key = (name, vary)
-    html = _KEPT.get(key)
-    if html is None:
+
+    def render():
         with context.push(csrf_token=CSRF_STAND_IN):
-            html = template.render(context)
-        if len(_KEPT) >= LIMIT:
-            _KEPT.clear()
-        _KEPT[key] = html
+            return template.render(context)
+
+    html = _KEPT.get_or_render((name, vary), render)
     return mark_safe(html.replace(CSRF_STAND_IN, str(token)) if CSRF_STAND_IN in html else html)

@@ -14,12 +14,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from portal.inline_rows import unfold_template
+from portal.kept import Kept
 from portal.links import reversed_once
 from portal.unfold_config import get_config
 
 APP_LIST = "unfold/helpers/app_list.html"
-_RENDERED: dict[tuple, str] = {}
-LIMIT = 512  # language × role × active section; a full dict starts again
+_RENDERED = Kept(limit=512)  # language × role × active section
 
 
 def _key(context) -> tuple | None:
@@ -60,12 +60,7 @@ def render_app_list(context) -> str:
     key = _key(context)
     if key is None:
         return unfold_template(engine, APP_LIST).render(context)
-    html = _RENDERED.get(key)
-    if html is None:
-        if len(_RENDERED) >= LIMIT:
-            _RENDERED.clear()
-        html = _RENDERED[key] = unfold_template(engine, APP_LIST).render(context)
-    return html
+    return _RENDERED.get_or_render(key, lambda: unfold_template(engine, APP_LIST).render(context))
 
 
 def lazy_app_list(site) -> None:
