@@ -134,9 +134,9 @@ class RevenueFilterSet(PeriodFilterSet):
         empty_label=None,
     )
     service_kind = filters.ChoiceFilter(
-        label=_("type d'intervention"), field_name="service__kind", choices=Service.Kind.choices
+        label=_("type d'intervention"), field_name="job_kind", choices=Service.Kind.choices
     )
-    mechanic = filters.ModelChoiceFilter(label=_("mécanicien"), field_name="service__mechanic", queryset=mechanics())
+    mechanic = filters.ModelChoiceFilter(label=_("mécanicien"), field_name="mechanic", queryset=mechanics())
     customer_kind = filters.ChoiceFilter(
         label=_("type de client"), field_name="customer__kind", choices=Customer.Kind.choices
     )

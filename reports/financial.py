@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.db.models.functions import Coalesce, Concat, NullIf, TruncMonth
 
 from reports.pieces import Pieces, as_date
 from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
@@ -71,8 +71,8 @@ def _revenue_keys(group: str) -> dict:
     return {
         "day": {"group": F("issue_date")},
         "month": {"group": TruncMonth("issue_date")},
-        "kind": {"group": F("service__kind")},
-        "mechanic": {"group": F("service__mechanic_id")},
+        "kind": {"group": NullIf("job_kind", Value(""))},  # the job's, copied on the invoice at issue: no join
+        "mechanic": {"group": F("mechanic_id")},
     }[group]
 
 

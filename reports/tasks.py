@@ -31,7 +31,6 @@ BEAT_SCHEDULE = {
 REPORT_INDEXES = (
     "invoice_owing_idx",
     "invoice_issued_idx",
-    "invoice_service_report_idx",
     "invoiceline_report_idx",
     "service_activity_idx",
 )

@@ -9,6 +9,7 @@ from django.test import override_settings
 from tests import factories as f
 from tests.billing_helpers import completed_job
 from workshop import billing
+from workshop.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,16 @@ def test_the_invoice_names_the_vehicle_as_it_was_at_the_visit(accountant, profil
         "VF1AB000123456789",
         98765,
     )
+
+
+def test_the_invoice_keeps_the_jobs_kind_and_mechanic_as_they_were_at_issue(accountant, profile):
+    """The revenue report groups invoices by this copy (reports.financial), without joining their jobs."""
+    karim, hatem = f.UserFactory(username="karim"), f.UserFactory(username="hatem")
+    service = completed_job(kind=Service.Kind.REPAIR, mechanic=karim)
+    draft = billing.create_invoice_from_service(service=service, user=accountant)
+    assert (draft.job_kind, draft.mechanic) == ("repair", karim)
+    Service.objects.filter(pk=service.pk).update(kind=Service.Kind.BODYWORK, mechanic=hatem)  # corrected before issue
+    issued = billing.issue_invoice(invoice=draft, user=accountant)
+    Service.objects.filter(pk=service.pk).update(kind=Service.Kind.DIAGNOSIS, mechanic=None)
+    issued.refresh_from_db()
+    assert (issued.job_kind, issued.mechanic) == ("bodywork", hatem)

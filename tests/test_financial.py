@@ -348,16 +348,25 @@ def test_tva_summary_caches_the_past_days_of_this_month_and_reads_only_today(
     assert financial.tva_summary(**period) == later
 
 
-def test_the_index_for_revenue_by_job_covers_exactly_the_invoices_in_force():
-    """Revenue by mechanic or kind reads its invoices in job order from a partial index (migration 0024): its
-    condition must be implied by the report's own filter, or PostgreSQL cannot use it."""
-    from django.db.models import Q
+@pytest.mark.parametrize("group", ["kind", "mechanic"])
+def test_revenue_by_job_kind_or_mechanic_reads_the_invoices_alone(books, group):
+    """Grouped by the copy billing makes at issue (`job_kind`, `mechanic`), not by joining a year of invoices to
+    their jobs; on PostgreSQL from the index of numbered invoices, which carries both columns."""
+    with CaptureQueriesContext(connection) as queries:
+        financial.revenue_report(period(), group=group)
+    assert queries.captured_queries
+    assert not [q["sql"] for q in queries.captured_queries if "workshop_service" in q["sql"]]
+    index = next(index for index in Invoice._meta.indexes if index.name == "invoice_issued_idx")
+    assert {"job_kind", "mechanic"} <= set(index.include)
 
-    index = next(index for index in Invoice._meta.indexes if index.name == "invoice_service_report_idx")
-    assert index.condition == Q(status__in=financial.IN_FORCE)
-    assert index.fields == ["service"]
-    measured = {"issue_date", "status", "total_ht", "total_tva", "total_ttc", "stamp_duty", "amount_credited"}
-    assert measured | {"amount_paid", "amount_withheld", "net_to_pay", "amount_refunded"} <= set(index.include)
+
+def test_revenue_by_kind_puts_invoices_without_a_job_in_the_none_group(books):
+    loose = f.IssuedInvoiceFactory(issue_date=date(2026, 2, 10))  # no job: no kind, no mechanic
+    rows = {row["group"]: row["invoices"] for row in financial.revenue(period(), group="kind")}
+    assert rows[None] == 1 and "" not in rows
+    mechanics = {row["group"]: row["invoices"] for row in financial.revenue(period(), group="mechanic")}
+    assert mechanics[None] == 1
+    assert loose.job_kind == "" and loose.mechanic_id is None
 
 
 PER_ROW_BALANCE = re.compile(r'SUM\(\(*"workshop_invoice"\."(net_to_pay|amount_paid)" [-+]')

@@ -212,12 +212,13 @@ def test_a_customers_answer_to_the_estimate_is_evidence_no_sql_changes_or_delete
 
 
 def test_the_vehicle_frozen_on_an_issued_invoice_is_refused_any_change(issued, draft):
-    """Raw SQL, below every model guard: the triggers cover the columns added after 0006 (0018)."""
+    """Raw SQL, below every model guard: the triggers cover the columns added after 0006 (0016, 0026)."""
     for column, value in [
         ("vehicle_plate", "'1 TU 1'"),
         ("vehicle_make_model", "'Autre'"),
         ("vehicle_vin", "'VF1AB000123456789'"),
         ("vehicle_mileage", "1"),
+        ("job_kind", "'bodywork'"),  # 0026's copy of the job, which revenue groups by
     ]:
         with refused(invariants.MESSAGES["invoice_frozen"]):
             raw(f"UPDATE workshop_invoice SET {column} = {value} WHERE id = %s", [issued.pk])

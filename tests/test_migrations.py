@@ -92,3 +92,26 @@ def test_0025_fills_each_jobs_labour_hours_from_its_lines_not_declined():
         worked.pk: Decimal("1.750"),
         idle.pk: Decimal("0.000"),
     }
+
+
+def test_0026_copies_each_invoices_job_kind_and_mechanic_onto_it_and_its_history():
+    from importlib import import_module
+
+    from tests import factories as f
+    from workshop.models import Invoice
+
+    migration = import_module("workshop.migrations.0026_invoice_job_snapshot")
+    mechanic = f.UserFactory()
+    service = f.ServiceFactory(kind="bodywork", mechanic=mechanic)
+    billed = f.InvoiceFactory(service=service, customer=service.customer)
+    loose = f.InvoiceFactory()  # no job: nothing to copy
+    Invoice.objects.filter(pk__in=[billed.pk, loose.pk]).update(job_kind="", mechanic=None)
+    Invoice.history.update(job_kind="", mechanic=None)
+    with connection.cursor() as cursor:
+        for statement in migration.BACKFILL:
+            cursor.execute(statement)
+    billed.refresh_from_db()
+    loose.refresh_from_db()
+    assert (billed.job_kind, billed.mechanic_id) == ("bodywork", mechanic.pk)
+    assert (loose.job_kind, loose.mechanic_id) == ("", None)
+    assert set(billed.history.values_list("job_kind", "mechanic_id")) == {("bodywork", mechanic.pk)}

@@ -183,6 +183,9 @@ class IssuedInvoiceFactory(InvoiceFactory):
         specs, target, number = kwargs.pop("lines"), kwargs.pop("status"), kwargs.pop("number")
         paid, withheld = kwargs.pop("amount_paid", None), kwargs.pop("amount_withheld", None)
         issued = {name: kwargs.pop(name) for name in ("issue_date", "due_date", "issued_at")}
+        if kwargs.get("service") is not None:  # the job's kind and mechanic, copied as billing copies them
+            kwargs.setdefault("job_kind", kwargs["service"].kind)
+            kwargs.setdefault("mechanic", kwargs["service"].mechanic)
         invoice = super()._create(model_class, *args, **kwargs)
         if specs != []:  # [] : no lines, the test states the totals itself
             built = []

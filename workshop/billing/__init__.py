@@ -11,7 +11,7 @@ One module per capability: `documents` (snapshots and totals), `invoices` (draft
 
 from .common import INVOICE_TRANSITION_LABELS, SETTLEMENT
 from .credit_notes import PARTY_FIELDS, create_credit_note, credit_lines_for, credited_so_far
-from .documents import document_totals, identity_snapshot, vehicle_snapshot
+from .documents import document_totals, identity_snapshot, job_snapshot
 from .invoices import (
     create_invoice_from_service,
     discard_draft_invoice,
@@ -42,6 +42,6 @@ __all__ = [
     "receivables_by_customer",
     "record_payment",
     "refresh_invoice_totals",
-    "vehicle_snapshot",
+    "job_snapshot",
     "withholding_due",
 ]

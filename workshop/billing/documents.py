@@ -26,17 +26,21 @@ def identity_snapshot(customer, profile: WorkshopProfile | None) -> dict:
     return snapshot
 
 
-def vehicle_snapshot(service: Service | None) -> dict:
-    """The job's car as it is now and the mileage read at the visit, copied into the invoice."""
-    car = service.car if service is not None else None
-    if car is None:
-        return {}
-    return {
-        "vehicle_plate": car.plate,
-        "vehicle_make_model": f"{car.make} {car.model}".strip(),
-        "vehicle_vin": car.vin or "",
-        "vehicle_mileage": service.mileage_in,
-    }
+def job_snapshot(service: Service | None) -> dict:
+    """The job's car as it is now, the mileage read at the visit, the job's kind and mechanic: copied into the
+    invoice (the revenue report groups by the copy)."""
+    if service is None:
+        return {"job_kind": "", "mechanic_id": None}
+    snapshot = {"job_kind": service.kind, "mechanic_id": service.mechanic_id}
+    car = service.car
+    if car is not None:
+        snapshot.update(
+            vehicle_plate=car.plate,
+            vehicle_make_model=f"{car.make} {car.model}".strip(),
+            vehicle_vin=car.vin or "",
+            vehicle_mileage=service.mileage_in,
+        )
+    return snapshot
 
 
 def document_totals(lines, *, stamp_exempt: bool, stamp_duty=None) -> dict:

@@ -18,7 +18,7 @@ from workshop.notifications import messages as notifications
 from workshop.workflows import TransitionRefused, fire
 
 from .common import INVOICE_TRANSITION_LABELS, _checked_date, _require
-from .documents import document_totals, identity_snapshot, vehicle_snapshot
+from .documents import document_totals, identity_snapshot, job_snapshot
 
 
 def invoice_lines_from_items(items) -> list[InvoiceLine]:
@@ -56,7 +56,7 @@ def invoice_from_service(service: Service, items, *, profile, payment_terms_days
         payment_terms_days=payment_terms_days,
         notes="",  # the profile's footer is printed as the footer (frozen at issue), not copied here a second time
         **identity_snapshot(customer, profile),
-        **vehicle_snapshot(service),
+        **job_snapshot(service),
         **document_totals(lines, stamp_exempt=stamp_exempt),
     )
     return invoice, lines
@@ -157,7 +157,7 @@ def issue_invoice(*, invoice: Invoice, user, issue_date: date | None = None) -> 
             _set_totals_from_lines(locked)
             for field, value in identity_snapshot(locked.customer, WorkshopProfile.load()).items():
                 setattr(locked, field, value)
-            for field, value in vehicle_snapshot(locked.service).items():  # the car as it is at issue
+            for field, value in job_snapshot(locked.service).items():  # the car and the job as they are at issue
                 setattr(locked, field, value)
             problems = einvoice_checks.issue_problems(locked)
             if problems:
