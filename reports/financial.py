@@ -1,11 +1,12 @@
-"""Financial figures (revenue, TVA, receivables, statement), aggregated by the database.
+"""Financial figures (revenue, TVA), aggregated by the database, and the sums the other reports share
+(receivables in `reports.receivables`, the customer statement in `reports.statement`).
 
 Revenue counts invoices in force (issued, partially paid, paid); a cancelled invoice is offset by its credit
 note, so both are left out there. The TVA summary declares every numbered invoice in the month it was issued
 and deducts issued credit notes in the month they were issued, as the monthly declaration does.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,13 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
     F,
-    IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -30,17 +27,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, TruncMonth
 
 from reports.pieces import Pieces, as_date
-from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Refund
+from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from workshop.models.common import MONEY, TvaRate
-from workshop.models.refunds import customer_credit_available
 from workshop.money import MILLIME, ZERO
 
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
 NUMBERED = (*IN_FORCE, Invoice.Status.CANCELLED)
-OWING = (*OPEN, Invoice.Status.CANCELLED)  # what the receivables read: owed by, or owed back to, the customer
 MONEY_FIELD = DecimalField(**MONEY)
-AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90), ("age_over_90", 91, None))
 
 
 def money_sum(expression, condition: Q | None = None) -> Coalesce:
@@ -245,166 +239,3 @@ def _tva_row(month: date, values: dict) -> dict:
         stamps=values.get("invoice_stamps", ZERO) - values.get("credit_stamps", ZERO),
     )
     return row
-
-
-# --- Receivables ----------------------------------------------------------------------------------
-
-
-def _bucket_filter(as_of: date, low: int, high: int | None) -> Q:
-    condition = Q(issue_date__lte=as_of - timedelta(days=low))
-    if high is not None:
-        condition &= Q(issue_date__gte=as_of - timedelta(days=high))
-    return condition
-
-
-def receivable_measures(as_of: date) -> dict:
-    """Ages of what customers owe; what the garage owes back (cancelled invoices) apart, and both in `balance`.
-
-    Over the invoices of `open_invoices` (issued by `as_of`), every open one falls in exactly one age and every
-    other one is cancelled, so `balance` is the ages' sums less what is owed back: the same exact decimal as summing
-    each invoice's balance once more, without computing it again on every row."""
-    measures = {
-        name: money_sum(
-            Case(When(_bucket_filter(as_of, low, high), status__in=OPEN, then=balance_expression()), default=None)
-        )
-        for name, low, high in AGE_BUCKETS
-    }
-    measures["to_return"] = money_sum(
-        Case(When(status=Invoice.Status.CANCELLED, then=-balance_expression()), default=None)
-    )
-    owed = [measures[name] for name, _low, _high in AGE_BUCKETS]
-    measures["balance"] = sum(owed[1:], owed[0]) - measures["to_return"]
-    measures["invoices"] = Count("id")
-    return measures
-
-
-def open_invoices(invoices, *, as_of: date):
-    """Invoices with something owed: by the customer (open ones), or to the customer (money received on an
-    invoice since cancelled by a credit note, until it is refunded or kept as customer credit).
-
-    The first status filter repeats the partial index's condition (migration 0019, `invoice_owing_idx`) so
-    PostgreSQL reads the owing invoices from that index alone rather than the whole invoice table."""
-    return (
-        invoices.filter(status__in=OWING, issue_date__lte=as_of)
-        .alias(open_balance=balance_expression())
-        .filter(Q(status__in=OPEN, open_balance__gt=0) | Q(status=Invoice.Status.CANCELLED, open_balance__lt=0))
-    )
-
-
-def receivables(invoices, *, as_of: date):
-    """Open balances per customer, split by the age of the invoice at `as_of` (0-30, 31-60, 61-90, 90+ days),
-    with what is owed back to the customer in `to_return` (and deducted from `balance`)."""
-    return (
-        open_invoices(invoices, as_of=as_of)
-        .order_by()
-        .values("customer_id")
-        .annotate(customer=Max("customer_name"), oldest=Min("issue_date"), **receivable_measures(as_of))
-        .order_by("-balance", "customer_id")
-    )
-
-
-def receivable_totals(invoices, *, as_of: date) -> dict:
-    return in_millimes(open_invoices(invoices, as_of=as_of).aggregate(**receivable_measures(as_of)))
-
-
-RECEIVABLE_SUMS = ("invoices", *(name for name, _low, _high in AGE_BUCKETS), "to_return", "balance")
-
-
-def receivable_measures_summed(as_of: date) -> dict:
-    """The per-customer measures whose sums over all customers are `receivable_totals` (all but the dates)."""
-    measures = receivable_measures(as_of)
-    return {name: measures[name] for name in RECEIVABLE_SUMS}
-
-
-# --- Customer statement ---------------------------------------------------------------------------
-
-
-# Within one day, the order in which these things happen: a document before what settles or cancels it.
-SAME_DAY_ORDER = ("invoice", "payment", "reversal", "credit_note", "refund")
-
-
-def statement(*, customer_id: int, date_from: date, date_to: date) -> dict:
-    """Invoices and refunds (debit), credit notes and settlements (credit) of one customer, with opening and
-    running balance; a negative balance is what the garage owes the customer.
-
-    Money kept as customer credit stays owed to the customer until a later invoice uses it, so neither the
-    credit kept nor the payments « Avoir client / crédit » that spend it move the balance: they are transfers
-    inside the customer's account. Counter-payments (negative) undo the payment they reverse.
-    """
-    invoices = Invoice.objects.filter(customer_id=customer_id, status__in=NUMBERED)
-    credit_notes = CreditNote.objects.filter(customer_id=customer_id, status=CreditNote.Status.ISSUED)
-    payments = Payment.objects.filter(invoice__customer_id=customer_id).exclude(method=Payment.Method.CUSTOMER_CREDIT)
-    receipts, reversals = payments.filter(reverses__isnull=True), payments.filter(reverses__isnull=False)
-    refunds = Refund.objects.filter(customer_id=customer_id, kind=Refund.Kind.REFUND)
-    settled = F("amount") + F("withholding_amount")
-    taken_back = -F("amount") - F("withholding_amount")  # a counter-payment's amounts are negative
-
-    def total(queryset, date_field, value, **period):
-        return queryset.filter(**{f"{date_field}__{lookup}": bound for lookup, bound in period.items()}).aggregate(
-            v=money_sum(value)
-        )["v"]
-
-    opening = (
-        total(invoices, "issue_date", "net_to_pay", lt=date_from)
-        + total(refunds, "date", "amount", lt=date_from)
-        + total(reversals, "date", taken_back, lt=date_from)
-        - total(credit_notes, "issue_date", "net_to_pay", lt=date_from)
-        - total(receipts, "date", settled, lt=date_from)
-    )
-    within = {"range": (date_from, date_to)}
-
-    def entries_of(queryset, date_field, kind, document, debit, credit):
-        rank = Value(SAME_DAY_ORDER.index(kind.value), output_field=IntegerField())
-        return (
-            queryset.filter(**{f"{date_field}__range": (date_from, date_to)})
-            .order_by()
-            .annotate(
-                entry_date=F(date_field),
-                entry_kind=kind,
-                entry_rank=rank,
-                document=F(document),
-                debit=debit,
-                credit=credit,
-            )
-            .values("entry_date", "entry_rank", "entry_kind", "document", "debit", "credit")
-        )
-
-    zero = Value(ZERO, output_field=MONEY_FIELD)
-    entries = entries_of(
-        invoices, "issue_date", Value("invoice", output_field=CharField()), "number", F("net_to_pay"), zero
-    ).union(
-        entries_of(
-            credit_notes,
-            "issue_date",
-            Value("credit_note", output_field=CharField()),
-            "number",
-            zero,
-            F("net_to_pay"),
-        ),
-        entries_of(receipts, "date", Value("payment", output_field=CharField()), "invoice__number", zero, settled),
-        entries_of(reversals, "date", Value("reversal", output_field=CharField()), "invoice__number", taken_back, zero),
-        entries_of(refunds, "date", Value("refund", output_field=CharField()), "invoice__number", F("amount"), zero),
-        all=True,
-    )
-    entries = entries.order_by("entry_date", "entry_rank", "document")
-    debit = (
-        total(invoices, "issue_date", "net_to_pay", **within)
-        + total(refunds, "date", "amount", **within)
-        + total(reversals, "date", taken_back, **within)
-    )
-    credit = total(credit_notes, "issue_date", "net_to_pay", **within) + total(receipts, "date", settled, **within)
-    rows = [{**row, "kind": row.pop("entry_kind")} for row in entries]
-    for row in rows:
-        del row["entry_rank"]
-    balance = opening
-    for row in rows:  # the running balance is a cumulative display column; the totals come from the database
-        balance += row["debit"] - row["credit"]
-        row["balance"] = balance
-    return {
-        "opening": opening,
-        "rows": rows,
-        "debit": debit,
-        "credit": credit,
-        "closing": opening + debit - credit,
-        "customer_credit": customer_credit_available(customer_id, until=date_to),
-    }

@@ -27,17 +27,11 @@ from reports.filters import (
     TvaFilterSet,
     bound_dates,
 )
-from reports.financial import (
-    RECEIVABLE_SUMS,
-    receivable_measures_summed,
-    receivable_totals,
-    receivables,
-    revenue_report,
-    statement,
-    tva_summary,
-)
+from reports.financial import revenue_report, tva_summary
 from reports.models import ACTIVITY, FINANCIAL
 from reports.paging import PagedWithTotals, with_totals
+from reports.receivables import RECEIVABLE_SUMS, receivable_measures_summed, receivable_totals, receivables
+from reports.statement import statement
 from reports.tables import (
     ActivityTable,
     PartsTable,

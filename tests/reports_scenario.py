@@ -23,6 +23,7 @@ Jobs received in January 2026: Karim: S1 (24 h to delivery, 2.5 h labour), S3 (4
 Hatem: S2 invoiced, not delivered (1.5 h), S4 in progress (3 h, not sold); nobody: S5 cancelled (2 h, not sold).
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,9 +33,12 @@ from unittest import mock
 from django.utils import timezone
 
 from tests import factories as f
-from workshop import billing, roles
-from workshop.models import Service
+from workshop import billing, roles, settlements
+from workshop.models import Invoice, Service
 from workshop.workflows import transition_service
+
+# A sum of a per-row difference: a new numeric on every invoice (the reports sum columns instead).
+PER_ROW_BALANCE = re.compile(r'SUM\(\(*"workshop_invoice"\."(net_to_pay|amount_paid)" [-+]')
 
 
 def at(*args) -> datetime:
@@ -156,3 +160,44 @@ def build_books() -> Books:
     for invoice in invoices.values():
         invoice.refresh_from_db()
     return Books(alpha, bchir, gamma, karim, hatem, invoices, credit_note, services)
+
+
+# --- money owed back to a customer, built through the billing functions ----------------------------------
+# Invoice A: 1 x 100.000 + 1 x 21.000 at 19 % = TTC 143.990 + stamp 1.000 = net 144.990.
+# Invoice B: 1 x 50.000 at 19 % = TTC 59.500 + stamp 1.000 = net 60.500.
+A_LINES = [
+    {"quantity": "1", "unit_price": "100.000", "discount_percent": "0", "tva_rate": 19},
+    {"quantity": "1", "unit_price": "21.000", "discount_percent": "0", "tva_rate": 19},
+]
+B_LINES = [{"quantity": "1", "unit_price": "50.000", "discount_percent": "0", "tva_rate": 19}]
+MARCH = date(2026, 3, 1)
+
+
+def issue_job_invoice(user, customer, lines, on):
+    """A completed job with `lines` for `customer`, drafted and issued on `on` by `user`."""
+    service = f.ServiceFactory(status=Service.Status.COMPLETED, car__owner=customer)
+    for position, line in enumerate(lines):
+        f.ServiceItemFactory(service=service, position=position, **line)
+    draft = billing.create_invoice_from_service(service=service, user=user)
+    return billing.issue_invoice(invoice=draft, user=user, issue_date=on)
+
+
+def build_returned(accountant):
+    """A paid 100.000 then cancelled (100.000 owed back); B paid by transfer by mistake, reversed; 30.000
+    refunded on A. The rest of A (70.000) is kept as credit by the test that needs it."""
+    f.WorkshopProfileFactory()
+    customer = f.CustomerFactory(first_name="Sami", last_name="Ben Salah")
+    a = issue_job_invoice(accountant, customer, A_LINES, date(2026, 3, 2))
+    billing.record_payment(invoice=a, user=accountant, amount="100.000", payment_date=date(2026, 3, 5))
+    billing.create_credit_note(invoice=a, user=accountant, reason="Annulation", issue_date=date(2026, 3, 10))
+    b = issue_job_invoice(accountant, customer, B_LINES, date(2026, 3, 12))
+    wrong = billing.record_payment(
+        invoice=b, user=accountant, amount="60.500", method="transfer", payment_date=date(2026, 3, 13)
+    )
+    settlements.reverse_payment(
+        payment=wrong, user=accountant, reason="Virement rejeté", reversal_date=date(2026, 3, 14)
+    )
+    settlements.refund_customer(
+        invoice=a, user=accountant, amount="30.000", method="cheque", refund_date=date(2026, 3, 15)
+    )
+    return customer, Invoice.objects.get(pk=a.pk), Invoice.objects.get(pk=b.pk)

@@ -324,7 +324,7 @@ def test_activity_pdf_names_the_unit_of_the_delay_and_prints_the_total(manager_c
 def test_receivables_totals_are_the_sums_of_all_pages_and_aggregate_once(manager_client, db):
     """The page reads the grouped rows once: no COUNT for the paginator, no second aggregate for the totals,
     which are the sums of every customer's row (all pages) and equal the database's own total."""
-    from reports import financial
+    from reports import receivables as owing
     from workshop.models import Invoice
 
     for day in range(60):
@@ -339,9 +339,9 @@ def test_receivables_totals_are_the_sums_of_all_pages_and_aggregate_once(manager
     table = response.context["table"]
     rows = list(table.data)
     assert len(rows) == 60 and table.paginator.num_pages == 2
-    expected = financial.receivable_totals(Invoice.objects.all(), as_of=date(2026, 1, 31))
+    expected = owing.receivable_totals(Invoice.objects.all(), as_of=date(2026, 1, 31))
     assert table.totals == expected
-    for name in financial.RECEIVABLE_SUMS:
+    for name in owing.RECEIVABLE_SUMS:
         assert sum(row[name] for row in rows) == expected[name], name
     assert expected["invoices"] == 60 and expected["balance"] > 0
 
