@@ -14,6 +14,11 @@ def change_url(obj):
     return reverse(f"admin:workshop_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def timeline_url(job):
+    """The job's « Historique », read when its section is opened (workshop/admin/timeline.py)."""
+    return reverse("admin:workshop_service_timeline", args=[job.pk])
+
+
 def action_url(obj, path):
     return f"{change_url(obj).removesuffix('change/')}{path}/"
 

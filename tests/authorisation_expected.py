@@ -83,6 +83,8 @@ EXPECTED = {
     "admin:workshop_service_delete[other]":           "200 200 403 403 403 | 200 200 403 403 403",
     "admin:workshop_service_history[own]":            "200 200 200 200 200 | 200 200 200 200 200",
     "admin:workshop_service_history[other]":          "200 200 200 404 200 | 200 200 200 404 200",
+    "admin:workshop_service_timeline[own]":           "200 200 200 200 200 | 405 405 405 405 405",
+    "admin:workshop_service_timeline[other]":         "200 200 200 404 200 | 405 405 405 405 405",
     "admin:workshop_service_simple_history[own]":     "200 200 200 200 200 | 405 405 405 405 405",
     "admin:workshop_service_simple_history[other]":   "200 200 200 404 200 | 405 405 405 405 405",
     "admin:workshop_service_transition_diagnose[own]":         "200 200 200 200 403 | 200 200 200 200 403",

@@ -122,7 +122,7 @@ def test_the_timeline_names_people_and_shows_tunis_time(login, manager):
     type(row).objects.filter(pk=row.pk).update(
         history_user=person, history_date=datetime(2026, 1, 9, 23, 30, tzinfo=UTC)
     )
-    page = login(manager).get(reverse("admin:workshop_service_change", args=[job.pk])).content.decode()
+    page = login(manager).get(reverse("admin:workshop_service_timeline", args=[job.pk])).content.decode()
     timeline = page.split("ecar-timeline ")[1].split("</ol>")[0]
     assert "10/01/2026 00:30 · Karim Ben Ali" in timeline and "k.benali" not in timeline
 

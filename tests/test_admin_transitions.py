@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories as f
-from tests.admin_transition_helpers import S, _issued_invoice, action_url, change_url
+from tests.admin_transition_helpers import S, _issued_invoice, action_url, change_url, timeline_url
 from workshop import billing
 from workshop.models import Invoice, Service, ServiceItem
 from workshop.workflows import transition_service
@@ -179,7 +179,7 @@ def test_the_job_page_shows_its_timeline_who_and_when(login, manager, adviser):
     item.quantity = 2
     item.save()
     transition_service(service=service, name="diagnose", user=adviser)
-    html = login(manager).get(change_url(service)).content.decode()
+    html = login(manager).get(timeline_url(service)).content.decode()
     assert "Statut : Reçu → Devis prêt" in html
     assert "Ligne modifiée : Plaquettes avant" in html
     assert adviser.get_full_name() in html
@@ -197,7 +197,7 @@ def test_the_timeline_shows_counter_payments_and_money_returned(login, manager, 
     billing.create_credit_note(invoice=invoice, user=accountant, reason="Annulation")
     settlements.refund_customer(invoice=invoice, user=accountant, amount="30.000", method="cash")
     settlements.keep_as_customer_credit(invoice=invoice, user=manager)
-    html = login(manager).get(change_url(invoice.service)).content.decode().replace("\xa0", " ")
+    html = login(manager).get(timeline_url(invoice.service)).content.decode().replace("\xa0", " ")
     assert "Paiement enregistré : 50,000 DT (Chèque)" in html
     assert "Paiement contre-passé : -50,000 DT (Chèque), motif : Chèque sans provision" in html
     assert "Remboursé au client : 30,000 DT (Espèces)" in html
@@ -219,9 +219,9 @@ def test_the_timeline_costs_the_same_queries_however_long_the_history(login, man
 
     short, long = job_with_edits(2), job_with_edits(25)
     with CaptureQueriesContext(connection) as few:
-        client.get(change_url(short))
+        client.get(timeline_url(short))
     with CaptureQueriesContext(connection) as many:
-        response = client.get(change_url(long))
+        response = client.get(timeline_url(long))
     assert response.status_code == 200
     assert len(many) <= len(few)
 

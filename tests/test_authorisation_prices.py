@@ -76,8 +76,10 @@ def test_no_price_reaches_a_mechanic(world):
     pages += [
         ("service_change[refunded]", reverse("admin:workshop_service_change", args=[refunded])),
         ("service_history[refunded]", reverse("admin:workshop_service_history", args=[refunded])),
+        ("service_timeline[refunded]", reverse("admin:workshop_service_timeline", args=[refunded])),
     ]
     assert len(pages) > 20 and any("service_change[own]" in key for key, _url in pages)
+    assert any("service_timeline[own]" in key for key, _url in pages)
     leaks = []
     for key, url in pages:
         response = client.get(url)
@@ -87,7 +89,7 @@ def test_no_price_reaches_a_mechanic(world):
         if found:
             leaks.append(f"{key}: {found[:5]}")
     assert leaks == []
-    timeline = response_text(client.get(reverse("admin:workshop_service_change", args=[refunded])))
+    timeline = response_text(client.get(reverse("admin:workshop_service_timeline", args=[refunded])))
     assert "Paiement contre-passé" in timeline, "the scan saw the counter-payment in his job's timeline"
     assert str(Refund.Kind.REFUND.label) in timeline and str(Refund.Kind.CREDIT.label) in timeline
 

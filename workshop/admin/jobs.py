@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -17,8 +16,7 @@ from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
 from reports.admin_actions import ServiceDocumentsMixin
-from workshop import billing, roles, workflows
-from workshop.history import service_timeline
+from workshop import billing, workflows
 from workshop.models import Invoice, Service
 from workshop.people import person_name
 from workshop.roles import MECHANIC
@@ -32,6 +30,7 @@ from .filters import PersonDropdownFilter
 from .job_lines import ServiceItemInline
 from .next_steps import REBILL_HELP, NextStepsAdminMixin
 from .search import NormalisedSearchMixin
+from .timeline import TimelineAdminMixin
 from .transitions import TransitionAdminMixin, bulk_transition_action, transition_action, transition_form
 
 STATUS_COLOURS = {
@@ -134,6 +133,7 @@ class ServiceAdmin(
     NextStepsAdminMixin,
     ApprovalAdminMixin,
     ServiceDocumentsMixin,
+    TimelineAdminMixin,
     ListExportMixin,
     TransitionAdminMixin,
     NormalisedSearchMixin,
@@ -186,7 +186,7 @@ class ServiceAdmin(
         js = ("portal/job_form.js",)  # picking a car fills in its owner
 
     inlines = [ServiceItemInline]
-    price_columns = ("total_column", "totals_summary", "timeline")
+    price_columns = ("total_column", "totals_summary")
     readonly_fields = (
         "reference",
         "status",
@@ -200,7 +200,6 @@ class ServiceAdmin(
         "cancelled_at",
         "cancellation_reason",
         "timeline",
-        "timeline_without_prices",
         "created_at",
         "updated_at",
     )
@@ -245,9 +244,6 @@ class ServiceAdmin(
                 (title, {**options, "fields": [f for f in options["fields"] if f != CONFIRM_OWNER]})
                 for title, options in fieldsets
             ]
-        if not roles.can_see_prices(request.user):  # the same timeline, its amounts left out
-            history = {"fields": ("timeline_without_prices",), "classes": ["collapse"]}
-            fieldsets = [*fieldsets, (_("Historique"), history)]
         return fieldsets
 
     # --- transitions -----------------------------------------------------------------------------
@@ -340,19 +336,6 @@ class ServiceAdmin(
         if not request.user.has_perm("workshop.invoice_service"):
             actions.pop("create_invoices", None)
         return actions
-
-    @display(description=_("chronologie"))
-    def timeline(self, obj):
-        if not obj.pk:
-            return "—"
-        return render_to_string("workshop/admin/timeline.html", {"entries": service_timeline(obj)})
-
-    @display(description=_("chronologie"))
-    def timeline_without_prices(self, obj):
-        if not obj.pk:
-            return "—"
-        entries = service_timeline(obj, with_prices=False)
-        return render_to_string("workshop/admin/timeline.html", {"entries": entries})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mechanic":
