@@ -11,6 +11,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -30,7 +31,13 @@ from reports.filters import (
 from reports.financial import revenue_report, tva_summary
 from reports.models import ACTIVITY, FINANCIAL
 from reports.paging import PagedWithTotals, with_totals
-from reports.receivables import RECEIVABLE_SUMS, receivable_measures_summed, receivable_totals, receivables
+from reports.receivables import (
+    RECEIVABLE_SUMS,
+    RankedReceivables,
+    receivable_measures_summed,
+    receivable_totals,
+    receivables,
+)
 from reports.statement import statement
 from reports.tables import (
     ActivityTable,
@@ -227,12 +234,17 @@ class ReceivablesReport(ReportView):
         # One grouped query for the page, which also carries the number of customers and the totals (window
         # functions over all customers): the open invoices are not aggregated again to count or total them.
         as_of = cleaned["as_of"]
-        data = PagedWithTotals(
-            with_totals(receivables(queryset, as_of=as_of), receivable_measures_summed(as_of)),
-            names=RECEIVABLE_SUMS,
-            counts=("invoices",),
-            fallback_totals=lambda: receivable_totals(queryset, as_of=as_of),
-        )
+        paged = {
+            "names": RECEIVABLE_SUMS,
+            "counts": ("invoices",),
+            "fallback_totals": lambda: receivable_totals(queryset, as_of=as_of),
+        }
+        grouped = with_totals(receivables(queryset, as_of=as_of), receivable_measures_summed(as_of))
+        everyone = not any(value for name, value in cleaned.items() if name != "as_of")  # no filter but the date
+        if everyone and as_of >= localdate():  # every owing invoice counts: the running sums hold them
+            data = RankedReceivables(grouped, invoices=queryset, as_of=as_of, **paged)
+        else:
+            data = PagedWithTotals(grouped, **paged)
         return data, data.totals
 
     def table_kwargs(self, cleaned, totals):

@@ -7,6 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from reports import receivables as owing
 from tests import factories as f
@@ -95,3 +97,31 @@ def test_the_receivables_balance_is_the_sum_of_its_ages_not_of_each_invoice_bala
         list(owing.receivables(Invoice.objects.all(), as_of=date(2026, 3, 31)))
     assert len(queries.captured_queries) >= 1
     assert not [q["sql"] for q in queries.captured_queries if PER_ROW_BALANCE.search(q["sql"])]
+
+
+def test_todays_unfiltered_page_reads_the_running_sums_and_shows_the_grouped_figures(books, returned, manager_client):
+    """As of today with no filter, the page's customers come from the sums the database keeps (no grouping of
+    every owing invoice): the same rows, order and totals as the grouped invoices give."""
+    today = timezone.localdate()
+    expected_rows = list(owing.receivables(Invoice.objects.all(), as_of=today))
+    expected_totals = owing.receivable_totals(Invoice.objects.all(), as_of=today)
+    with CaptureQueriesContext(connection) as queries:
+        response = manager_client.get(reverse("reports:receivables"))
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert isinstance(table.data, owing.RankedReceivables) and table.data.ranked
+    assert [row.record for row in table.page.object_list] == expected_rows and len(expected_rows) == 4
+    assert dict(table.totals) == expected_totals
+    grouped = [q["sql"] for q in queries.captured_queries if 'FROM "workshop_invoice"' in q["sql"]]
+    assert grouped and all('"customer_id" IN (' in sql for sql in grouped), grouped  # the page's customers only
+
+
+@pytest.mark.parametrize("params", [{"sort": "customer"}, {"city": "Sfax"}, {"as_of": "2026-03-20"}])
+def test_a_sorted_filtered_or_dated_page_groups_the_invoices(books, returned, manager_client, params):
+    response = manager_client.get(reverse("reports:receivables"), params)
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert not getattr(table.data, "ranked", False)
+    as_of = date.fromisoformat(params.get("as_of", timezone.localdate().isoformat()))
+    invoices = Invoice.objects.filter(customer_city__iexact=params["city"]) if "city" in params else Invoice.objects
+    assert dict(table.totals) == owing.receivable_totals(invoices.all(), as_of=as_of)

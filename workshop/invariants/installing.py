@@ -5,6 +5,7 @@ import re
 from .compiling import Check, PostgresDialect, SqliteDialect, checks
 from .frozen import FROZEN
 from .refusals import MARKER, MESSAGES
+from .running import OWING_CUSTOMER, OWING_DAY, postgres_sql, sqlite_sql
 from .tables import TABLES
 
 
@@ -53,8 +54,9 @@ def expected(connection) -> dict[str, str]:
     """Trigger name -> the text the database should hold (PostgreSQL: function body; SQLite: CREATE TRIGGER)."""
     dialect = _dialect(connection)
     if connection.vendor == "postgresql":
-        return {f"ecar_{check.name}": _postgres_sql(check)[0] for check in checks(dialect)}
-    return {f"ecar_{check.name}": _sqlite_sql(check) for check in checks(dialect)}
+        found = {f"ecar_{check.name}": _postgres_sql(check)[0] for check in checks(dialect)}
+        return {**found, "ecar_owing_sums": postgres_sql()[0]}
+    return {**{f"ecar_{check.name}": _sqlite_sql(check) for check in checks(dialect)}, **sqlite_sql()}
 
 
 def installed(connection) -> dict[str, str]:
@@ -77,7 +79,8 @@ def _tables_of(check: Check) -> set[str]:
 
 
 def install(connection) -> None:
-    """(Re)create every trigger from the spec; idempotent, so a later migration simply calls it again.
+    """(Re)create every trigger from the spec, and the running sums' (`running`); idempotent, so a later migration
+    simply calls it again.
 
     Checks naming a table that does not exist yet are left out: an older migration (0006) runs the current
     spec, whose later tables (the stock ledger) arrive with their own migration, which installs again.
@@ -94,6 +97,10 @@ def install(connection) -> None:
                     cursor.execute(statement)
             else:
                 cursor.execute(_sqlite_sql(check))
+        if {OWING_CUSTOMER, OWING_DAY} <= existing:  # the running sums of what is owed (migration 0027)
+            statements = postgres_sql()[1] if connection.vendor == "postgresql" else sqlite_sql().values()
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def uninstall(connection) -> None:

@@ -13,6 +13,7 @@ from .invoices import Invoice, InvoiceLine
 from .job_lines import ServiceItem
 from .jobs import Service
 from .notifications import Notification, NotificationTemplate
+from .owing import OwingCustomer, OwingDay
 from .payments import Payment
 from .profile import WorkshopProfile
 from .refunds import Refund
@@ -35,6 +36,8 @@ __all__ = [
     "LockedError",
     "Notification",
     "NotificationTemplate",
+    "OwingCustomer",
+    "OwingDay",
     "Part",
     "Payment",
     "PhoneVerification",
