@@ -131,9 +131,11 @@ def measure() -> int:
         "revenue by month": f"/admin/reports/revenue/?{year}&group=month",
         "revenue by day": f"/admin/reports/revenue/?{year}&group=day",
         "revenue by mechanic": f"/admin/reports/revenue/?{year}&group=mechanic",
+        "revenue by job kind": f"/admin/reports/revenue/?{year}&group=kind",
         "TVA summary": f"/admin/reports/tva/?{year}",
         "TVA summary, past months cached": (f"/admin/reports/tva/?{year}", False),
         "receivables": "/admin/reports/receivables/",
+        "receivables, sorted by customer": "/admin/reports/receivables/?sort=customer",  # groups the invoices
         "customer statement": f"/admin/reports/statement/?customer={customer}&date_from=2020-01-01",
         "parts": f"/admin/reports/parts/?{year}",
         "parts, past months cached": (f"/admin/reports/parts/?{year}", False),
