@@ -80,6 +80,9 @@ from tests.billing_helpers import issued, profile  # noqa: E402, F401
 # --- reminders: a serviced car, a declined estimate, cars owing the vignette (tests/reminder_helpers.py) ------
 from tests.reminder_helpers import declined, road_tax_cars, serviced_car  # noqa: E402, F401
 
+# --- reports: books worked out by hand, money owed back to a customer (tests/reports_scenario.py) ------------
+from tests.reports_scenario import books, returned  # noqa: E402, F401
+
 
 @pytest.fixture
 def sms_gateway(settings):

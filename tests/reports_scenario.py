@@ -30,6 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from unittest import mock
 
+import pytest
 from django.utils import timezone
 
 from tests import factories as f
@@ -201,3 +202,15 @@ def build_returned(accountant):
         invoice=a, user=accountant, amount="30.000", method="cheque", refund_date=date(2026, 3, 15)
     )
     return customer, Invoice.objects.get(pk=a.pk), Invoice.objects.get(pk=b.pk)
+
+
+@pytest.fixture
+def books(db):
+    """The books above, for the report tests (offered to every test by conftest)."""
+    return build_books()
+
+
+@pytest.fixture
+def returned(db, accountant):
+    """Money owed back to a customer (`build_returned`), for the receivables and statement tests."""
+    return build_returned(accountant)

@@ -9,13 +9,7 @@ from django.utils import timezone
 
 from reports import activity
 from tests import factories as f
-from tests.reports_scenario import build_books
 from workshop.models import Invoice, InvoiceLine, Part, Service
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
 
 
 def january():

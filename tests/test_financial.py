@@ -9,15 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from reports import financial
 from tests import factories as f
-from tests.reports_scenario import PER_ROW_BALANCE, build_books
+from tests.reports_scenario import PER_ROW_BALANCE
 from workshop.models import Invoice
 
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
 
 
 def period(start=JAN, end=date(2026, 2, 28)):

@@ -12,18 +12,8 @@ from django.utils import timezone
 
 from reports import receivables as owing
 from tests import factories as f
-from tests.reports_scenario import PER_ROW_BALANCE, build_books, build_returned
+from tests.reports_scenario import PER_ROW_BALANCE
 from workshop.models import Invoice
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
-
-
-@pytest.fixture
-def returned(db, accountant):
-    return build_returned(accountant)
 
 
 def test_receivables_by_customer_and_age(books):

@@ -15,18 +15,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tests.reports_scenario import build_books
 from workshop import roles
 from workshop.models import Service
 
 FINANCIAL = ["revenue", "tva", "receivables", "statement", "parts"]
 ALL = [*FINANCIAL, "activity"]
 PERIOD = {"date_from": "2026-01-01", "date_to": "2026-02-28"}
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
 
 
 def get(client, name, **params):

@@ -4,23 +4,11 @@ books worked out by hand (tests/reports_scenario.py)."""
 from datetime import date
 from decimal import Decimal as D
 
-import pytest
-
 from reports.statement import statement
 from tests import factories as f
-from tests.reports_scenario import A_LINES, MARCH, build_books, build_returned, issue_job_invoice
+from tests.reports_scenario import A_LINES, MARCH, issue_job_invoice
 
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
-
-
-@pytest.fixture
-def returned(db, accountant):
-    return build_returned(accountant)
 
 
 def test_statement_with_opening_balance_withholding_and_running_balance(books):
