@@ -121,23 +121,33 @@ def test_two_workers_on_the_same_message_send_it_once(sms_gateway):
     assert (note.status, note.gateway_id, note.attempts) == (Status.SENT, "ONCE", 1)
 
 
+def next_in_tunis(hour: int, minute: int = 0) -> datetime:
+    """The next hour:minute on the workshop's clock after the real one. A new row is scheduled from the real clock
+    (at once, or after the quiet hours): a fixed date would fall before it once the calendar passes that date."""
+    now = timezone.localtime(timezone=TUNIS)
+    moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
 def test_quiet_hours_hold_sms_until_the_morning(db, sms_gateway, settings):
     settings.ECAR_SMS_QUIET_START, settings.ECAR_SMS_QUIET_END = "21:00", "08:00"
     note = f.SmsNotificationFactory(scheduled_for=None)
-    night = datetime(2026, 11, 26, 22, 30, tzinfo=TUNIS)
+    night = next_in_tunis(22, 30)
+    morning = (night + timedelta(days=1)).replace(hour=8, minute=0)
     result = deliver(note, now=night)
-    assert result.state == "waiting" and result.retry_at == datetime(2026, 11, 27, 8, 0, tzinfo=TUNIS)
+    assert result.state == "waiting" and result.retry_at == morning
     assert note.status == Status.PENDING and note.scheduled_for == result.retry_at and note.attempts == 0
     assert not sms_gateway.requests
-    assert deliver(note, now=datetime(2026, 11, 27, 8, 0, tzinfo=TUNIS)).state == "sent"
+    assert deliver(note, now=morning).state == "sent"
 
 
 def test_verification_codes_and_emails_ignore_quiet_hours(db, sms_gateway, settings):
     settings.ECAR_SMS_QUIET_START, settings.ECAR_SMS_QUIET_END = "21:00", "08:00"
+    night = next_in_tunis(23)
     code = f.SmsNotificationFactory(customer=None, recipient="+21650111222", event=Notification.Event.VERIFICATION_CODE)
-    assert deliver(code, now=datetime(2026, 11, 26, 23, 0, tzinfo=TUNIS)).state == "sent"
+    assert deliver(code, now=night).state == "sent"
     email = f.NotificationFactory(channel="email", recipient="a@exemple.tn", subject="Prêt")
-    assert deliver(email, now=datetime(2026, 11, 26, 23, 0, tzinfo=TUNIS)).state == "sent"
+    assert deliver(email, now=night).state == "sent"
 
 
 def test_a_customer_who_withdrew_consent_gets_nothing(db, sms_gateway):
