@@ -1,4 +1,5 @@
-"""Every report and its exports, an import through its preview, and the Arabic screen, in a real browser."""
+"""Every report and its exports, an import through its preview, the Arabic screen and a job's history opened,
+in a real browser."""
 
 from tests import factories as f
 from workshop.models import Customer, CustomerImport
@@ -48,3 +49,15 @@ def test_the_arabic_screen_is_right_to_left(page, users, log_in):
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert "أضف" in page.locator("body").inner_text()  # « Ajouter », the list's add button
+
+
+def test_the_jobs_history_loads_when_its_section_opens(page, users, log_in):
+    """The timeline is not in the job page: htmx fetches it once its folded section shows (admin/timeline.py)."""
+    item = f.ServiceItemFactory(description="Plaquettes avant")
+    log_in("gerant")
+    page.goto(f"/admin/workshop/service/{item.service_id}/change/")
+    assert page.locator(".ecar-timeline-loader").count() == 1 and page.locator("ol.ecar-timeline").count() == 0
+    page.get_by_text("Historique", exact=True).first.click()
+    page.wait_for_selector("ol.ecar-timeline")
+    assert "Ligne ajoutée : Plaquettes avant" in page.locator("ol.ecar-timeline").inner_text()
+    assert page.locator(".ecar-timeline-loader").count() == 0
