@@ -3,6 +3,7 @@
 Abstract models only (no table of their own); the documents are in `invoices` and `credit_notes`.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from workshop.money import ZERO, line_amounts
 
 from .common import MONEY, QUANTITY, TvaRate, refusal
+from .jobs import Service
 
 
 @refusal(_("La facture n'a aucune ligne."))
@@ -74,6 +76,27 @@ class VehicleIdentity(models.Model):
     vehicle_make_model = models.CharField(_("marque et modèle"), max_length=101, blank=True)
     vehicle_vin = models.CharField(_("VIN (n° de châssis)"), max_length=17, blank=True)
     vehicle_mileage = models.PositiveIntegerField(_("kilométrage à l'entrée"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class JobIdentity(models.Model):
+    """The job's kind and mechanic, copied at issue like the parties and the car: the revenue report groups a year
+    of invoices by them without joining their 500,000 jobs, and an issued invoice keeps what it was."""
+
+    job_kind = models.CharField(
+        _("type d'intervention"), max_length=12, choices=Service.Kind.choices, blank=True, editable=False
+    )
+    mechanic = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mécanicien"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True

@@ -30,8 +30,15 @@ from .common import (
     database_refusals,
     refusal,
 )
-from .documents import DocumentLine, DocumentTotals, PartyIdentity, VehicleIdentity, has_lines, tva_breakdown
-from .jobs import Service
+from .documents import (
+    DocumentLine,
+    DocumentTotals,
+    JobIdentity,
+    PartyIdentity,
+    VehicleIdentity,
+    has_lines,
+    tva_breakdown,
+)
 
 ISSUED_INVOICE_MESSAGE = _(
     "Une facture émise ne peut être ni modifiée ni supprimée : établissez un avoir pour l'annuler ou la corriger."
@@ -83,7 +90,13 @@ REPORTED_AMOUNTS = [
 
 
 class Invoice(
-    StateMachineStatusMixin, ConcurrentTransitionMixin, PartyIdentity, VehicleIdentity, DocumentTotals, TimeStamped
+    StateMachineStatusMixin,
+    ConcurrentTransitionMixin,
+    PartyIdentity,
+    VehicleIdentity,
+    JobIdentity,
+    DocumentTotals,
+    TimeStamped,
 ):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
@@ -113,20 +126,6 @@ class Invoice(
     amount_withheld = models.DecimalField(_("retenue à la source"), default=ZERO, **MONEY)
     amount_credited = models.DecimalField(_("avoirs"), default=ZERO, **MONEY)
     amount_refunded = models.DecimalField(_("rendu au client"), default=ZERO, **MONEY)
-    # The job's kind and mechanic, copied at issue like the parties and the car: the revenue report groups a
-    # year of invoices by them without joining their 500,000 jobs, and an issued invoice keeps what it was.
-    job_kind = models.CharField(
-        _("type d'intervention"), max_length=12, choices=Service.Kind.choices, blank=True, editable=False
-    )
-    mechanic = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("mécanicien"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
     issued_at = models.DateTimeField(_("émise le"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
