@@ -10,7 +10,7 @@ from django.db.models import Case, Count, Max, Min, Q, Sum, When
 from reports.financial import OPEN, balance_expression, in_millimes, money_sum
 from reports.paging import PagedWithTotals
 from workshop.models import Invoice, OwingCustomer, OwingDay
-from workshop.models.owing import to_dinars
+from workshop.money import from_millimes
 
 OWING = (*OPEN, Invoice.Status.CANCELLED)  # what the receivables read: owed by, or owed back to, the customer
 AGE_BUCKETS = (("age_0_30", 0, 30), ("age_31_60", 31, 60), ("age_61_90", 61, 90), ("age_over_90", 91, None))
@@ -94,7 +94,7 @@ def running_totals(as_of: date) -> dict:
         for name, low, high in AGE_BUCKETS
     }
     found = days.aggregate(**measures, to_return=Sum("return_millimes", default=0), invoices=Sum("invoices", default=0))
-    totals = {name: to_dinars(found[name]) for name in (*(name for name, _low, _high in AGE_BUCKETS), "to_return")}
+    totals = {name: from_millimes(found[name]) for name in (*(name for name, _low, _high in AGE_BUCKETS), "to_return")}
     owed = [totals[name] for name, _low, _high in AGE_BUCKETS]
     totals["balance"] = sum(owed[1:], owed[0]) - totals["to_return"]
     totals["invoices"] = int(found["invoices"])

@@ -17,6 +17,7 @@ from tests.reports_scenario import build_books, build_returned
 from workshop import billing, settlements
 from workshop.invariants.running import BACKFILL
 from workshop.models import Invoice, OwingCustomer, OwingDay
+from workshop.money import from_millimes
 
 FAR = date(2100, 1, 1)
 
@@ -45,7 +46,7 @@ def kept() -> tuple[dict, dict]:
     return (
         {row.customer_id: (row.balance, row.invoices) for row in OwingCustomer.objects.filter(invoices__gt=0)},
         {
-            row.issue_date: (D(row.open_millimes) / 1000, D(row.return_millimes) / 1000, row.invoices)
+            row.issue_date: (from_millimes(row.open_millimes), from_millimes(row.return_millimes), row.invoices)
             for row in OwingDay.objects.filter(invoices__gt=0)
         },
     )

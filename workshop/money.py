@@ -19,6 +19,11 @@ def to_millimes(value) -> Decimal:
     return Decimal(value if value is not None else 0).quantize(MILLIME, rounding=ROUND_HALF_UP)
 
 
+def from_millimes(count) -> Decimal:
+    """A whole number of millimes (how the database's running sums count money) in dinars, exactly."""
+    return Decimal(count or 0) * MILLIME
+
+
 def percent_of(amount: Decimal, rate) -> Decimal:
     return to_millimes(Decimal(amount) * Decimal(rate) / HUNDRED)
 

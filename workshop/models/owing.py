@@ -14,9 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-
-def to_dinars(millimes) -> Decimal:
-    return (Decimal(millimes or 0) / 1000).quantize(Decimal("0.001"))
+from workshop.money import from_millimes
 
 
 class OwingCustomerQuerySet(models.QuerySet):
@@ -46,7 +44,7 @@ class OwingCustomer(models.Model):
 
     @property
     def balance(self) -> Decimal:
-        return to_dinars(self.balance_millimes)
+        return from_millimes(self.balance_millimes)
 
 
 class OwingDay(models.Model):
@@ -56,4 +54,4 @@ class OwingDay(models.Model):
     invoices = models.IntegerField(default=0)
 
     def __str__(self):
-        return f"{self.issue_date}: {to_dinars(self.open_millimes)} / {to_dinars(self.return_millimes)}"
+        return f"{self.issue_date}: {from_millimes(self.open_millimes)} / {from_millimes(self.return_millimes)}"
