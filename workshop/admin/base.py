@@ -241,16 +241,22 @@ class ObjectActionGuardMixin:
             guarded.append(pattern)
         return guarded
 
+    def visible_object(self, request, object_id: str):
+        """The object of a per-object URL, as its change page finds it: 404 if the user's queryset hides it, 403
+        without the view permission."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
     def _guard_action(self, view, *, per_object: bool):
         declared = getattr(getattr(view, "__wrapped__", view), "allowed_permissions", None)
 
         def guarded(request, *args, **kwargs):
             if per_object:
-                obj = self.get_object(request, unquote(kwargs.get("object_id", "")))
-                if obj is None:
-                    raise Http404
-                if not self.has_view_or_change_permission(request, obj):
-                    raise PermissionDenied
+                self.visible_object(request, kwargs.get("object_id", ""))
             if not declared and not request.user.is_superuser:
                 raise PermissionDenied
             return view(request, *args, **kwargs)

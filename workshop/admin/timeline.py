@@ -6,9 +6,7 @@ the section shows; the timeline has its own URL, guarded like the page: the job 
 the amounts are left out for those who may not see prices.
 """
 
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -28,11 +26,7 @@ class TimelineAdminMixin:
         return [route, *super().get_urls()]
 
     def timeline_view(self, request, object_id):
-        job = self.get_object(request, unquote(object_id))
-        if job is None:
-            raise Http404
-        if not self.has_view_or_change_permission(request, job):
-            raise PermissionDenied
+        job = self.visible_object(request, object_id)
         entries = service_timeline(job, with_prices=roles.can_see_prices(request.user))
         return HttpResponse(render_to_string("workshop/admin/timeline.html", {"entries": entries}, request=request))
 
