@@ -1,9 +1,8 @@
 """Workshop activity and parts figures, aggregated by the database."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import (
     Avg,
@@ -12,21 +11,19 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
     Func,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from reports.filters import day_start
-from reports.financial import IN_FORCE, MONEY_FIELD, in_millimes, mechanic_name, money_sum
-from reports.pieces import PeriodOf, Pieces, as_date
-from workshop.models import Invoice, InvoiceLine, Part, Service
+from reports.financial import in_millimes, mechanic_name, money_sum
+from reports.periods import PeriodOf
+from workshop.models import Part, PartSalesDay, Service
 from workshop.models.common import QUANTITY
-from workshop.money import ZERO
+from workshop.money import ZERO, from_millimes
 
 SOLD = (Service.Status.INVOICED, Service.Status.DELIVERED)
 HOURS_FIELD = DecimalField(**QUANTITY)
@@ -164,109 +161,47 @@ def activity_totals(services) -> dict:
     return in_millimes(services.order_by().aggregate(**_measures()))
 
 
-def _part_field(name: str) -> Subquery:
-    return Subquery(Part.objects.filter(pk=OuterRef("part_id")).order_by().values(name))
-
-
-def parts(lines):
+def parts_sold(*, date_from: date, date_to: date, search: str = "", brand: str = "") -> list[dict]:
     """Catalogue parts sold on invoices in force: quantity, revenue, cost (from each line's unit cost), margin.
 
-    Grouped by `part_id` alone (an integer), the part's reference, name and brand looked up once per group
-    afterwards: grouping by those text columns sorted every line by four strings to get a few hundred groups."""
-    cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
-    return (
-        lines.filter(invoice__status__in=IN_FORCE, kind="part", part__isnull=False)
-        .order_by()
+    Read from the day sums the database keeps as invoices come into force and go out of it
+    (`workshop.models.sales_days`): a year is some tens of thousands of day rows, grouped by part, instead of
+    every line of the year joined to its invoice. `search` (reference or name) and `brand` pick the parts. The
+    margin rate is a percentage, not money: worked out in floating point. Most sold first, then by reference."""
+    days = PartSalesDay.objects.filter(issue_date__range=(date_from, date_to))
+    if search:
+        days = days.filter(Q(part__reference__icontains=search) | Q(part__name__icontains=search))
+    if brand:
+        days = days.filter(part__brand__iexact=brand)
+    sums = {
+        row["part_id"]: row
+        for row in days.order_by()
         .values("part_id")
         .annotate(
-            sold_quantity=Sum("quantity"),
-            invoices=Count("invoice_id", distinct=True),
-            revenue=money_sum("total_ht"),
-            cost=money_sum(cost),
+            thousandths=Sum("quantity_thousandths"),
+            invoices=Sum("invoices"),
+            millimes=Sum("revenue_millimes"),
+            microdinars=Sum("cost_microdinars"),
         )
-        .annotate(margin=F("revenue") - F("cost"))
-        .annotate(  # a percentage, not money: computed in floating point on every database
-            margin_rate=Cast("margin", FloatField()) * 100.0 / NullIf(Cast("revenue", FloatField()), 0.0)
-        )
-        .annotate(
-            part_reference=_part_field("reference"),
-            part_name=_part_field("name"),
-            part_brand=_part_field("brand"),
-        )
-        .order_by("-sold_quantity", "part_reference")
-    )
-
-
-PART_SUMS = ("sold_quantity", "invoices", "revenue", "cost")
-
-
-def parts_sold(*, date_from: date, date_to: date) -> list[dict]:
-    """`parts` of every line of the period (no search, no brand), the pieces over before today from the cache.
-
-    The lines of an issued invoice never change (their unit cost is frozen with them), so a piece's sums per part
-    (`reports.pieces`: a whole past month, or a day) are kept under a fingerprint of its invoices in force (how
-    many, the sum of their ids), as the TVA summary does (`reports.financial.tva_summary`): an invoice issued
-    later with a date in that piece, or one cancelled since, changes it. Each invoice is in one piece, so the
-    pieces' quantities, amounts and invoice counts add up to the period's; the margin and its rate are then
-    worked out as `parts` does (the rate in floating point, the same operations), and the parts' reference,
-    name and brand read now, in one query ordered as the database orders the references (the tie-break of
-    equal quantities)."""
-    pieces = Pieces.of(date_from, date_to)
-    heads = (
-        Invoice.objects.filter(issue_date__range=(date_from, date_to), status__in=IN_FORCE)
-        .annotate(piece=pieces.key("issue_date"))
-        .order_by()
-        .values("piece")
-        .annotate(invoices=Count("id"), ids=Sum("id"))
-    )
-    found = {as_date(row["piece"]): row for row in heads}
-    keys = {
-        piece: f"ecar:parts-sold:{pieces.name(piece)}:{row['invoices']}:{row['ids']}"
-        for piece, row in found.items()
-        if pieces.cacheable(piece)
     }
-    cached = cache.get_many(keys.values()) if keys else {}
-    missing = [piece for piece in found if keys.get(piece) not in cached]
-    per_piece = {piece: cached[key] for piece, key in keys.items() if key in cached}
-    if missing:
-        cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY_FIELD)
-        lines = (
-            InvoiceLine.objects.filter(
-                pieces.within(missing, "invoice__issue_date"),
-                invoice__status__in=IN_FORCE,
-                kind="part",
-                part__isnull=False,
-            )
-            .annotate(piece=pieces.key("invoice__issue_date"))
-            .order_by()
-            .values("piece", "part_id")
-            .annotate(
-                sold_quantity=Sum("quantity"),
-                invoices=Count("invoice_id", distinct=True),
-                revenue=money_sum("total_ht"),
-                cost=money_sum(cost),
-            )
-        )
-        computed: dict = {piece: [] for piece in missing}
-        for row in lines:
-            computed.setdefault(as_date(row.pop("piece")), []).append(row)
-        per_piece.update(computed)
-        fresh = {keys[piece]: computed[piece] for piece in missing if piece in keys}
-        if fresh:
-            cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
-    sums: dict = {}
-    for rows in per_piece.values():
-        for row in rows:
-            into = sums.setdefault(row["part_id"], {"part_id": row["part_id"]})
-            for name in PART_SUMS:
-                into[name] = into[name] + row[name] if name in into else row[name]
     catalogue = Part.objects.filter(pk__in=sums).order_by("reference").values_list("pk", "reference", "name", "brand")
     in_reference_order = []
-    for pk, reference, name, brand in catalogue:
-        row = sums[pk]
-        row["margin"] = row["revenue"] - row["cost"]
-        row["margin_rate"] = float(row["margin"]) * 100.0 / float(row["revenue"]) if row["revenue"] else None
-        row.update(part_reference=reference, part_name=name, part_brand=brand)
-        in_reference_order.append(row)
+    for pk, reference, name, brand_name in catalogue:
+        found = sums[pk]
+        revenue, cost = from_millimes(found["millimes"]), Decimal(found["microdinars"]).scaleb(-6)
+        in_reference_order.append(
+            {
+                "part_id": pk,
+                "sold_quantity": Decimal(found["thousandths"]).scaleb(-3),
+                "invoices": found["invoices"],
+                "revenue": revenue,
+                "cost": cost,
+                "margin": revenue - cost,
+                "margin_rate": float(revenue - cost) * 100.0 / float(revenue) if revenue else None,
+                "part_reference": reference,
+                "part_name": name,
+                "part_brand": brand_name,
+            }
+        )
     ranked = sorted(enumerate(in_reference_order), key=lambda pair: (-pair[1]["sold_quantity"], pair[0]))
     return [row for _rank, row in ranked]

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from reports.filters import day_start
 from reports.financial import IN_FORCE, OPEN, balance_sum, money_sum
 from reports.models import FINANCIAL
-from reports.pieces import PeriodOf
+from reports.periods import PeriodOf
 from workshop.models import Invoice, Service
 
 READY = (Service.Status.COMPLETED, Service.Status.INVOICED)

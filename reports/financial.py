@@ -6,14 +6,12 @@ note, so both are left out there. The TVA summary declares every numbered invoic
 and deducts issued credit notes in the month they were issued, as the monthly declaration does.
 """
 
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     F,
@@ -22,14 +20,12 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, TruncMonth
 
-from reports.pieces import Pieces, as_date
-from workshop.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from workshop.models import Invoice, TvaDay, TvaDayRate
 from workshop.models.common import MONEY, TvaRate
-from workshop.money import MILLIME, ZERO
+from workshop.money import MILLIME, ZERO, from_millimes
 
 IN_FORCE = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID)
@@ -126,108 +122,44 @@ REVENUE_AMOUNTS = ("total_ht", "total_tva", "total_ttc", "stamps", "credited", "
 RATES = [rate for rate, _label in TvaRate.choices]
 
 
-def _per_rate(prefix: str = "") -> dict:
-    measures = {}
-    for rate in RATES:
-        measures[f"{prefix}base_{rate}"] = money_sum(Case(When(tva_rate=rate, then=F("total_ht")), default=None))
-        if rate:
-            measures[f"{prefix}tva_{rate}"] = money_sum(Case(When(tva_rate=rate, then=F("total_tva")), default=None))
-    return measures
-
-
 def tva_summary(*, date_from: date, date_to: date) -> list[dict]:
     """One row per month: base and TVA per rate net of credit notes, credit notes deducted, stamps.
 
-    Two grouped queries on the document heads (counts, stamps), and two on the lines (invoice lines, credit-note
-    lines) for the pieces of the period not in the cache (`reports.pieces`: whole past months, other days),
-    added up by month. A piece over before today is cached under a fingerprint of its documents (how many, the
-    sum of their ids): an issued document never changes and is never deleted, so the same fingerprint means the
-    same lines, and a document issued later with a date in that piece (or a credit note) changes it; the lines,
-    which carry no date and are read through their document, are then only read for the pieces that need it
-    (today, and what changed).
-    """
-    pieces = Pieces.of(date_from, date_to)
+    Read from the day sums the database keeps as documents are numbered (`workshop.models.sales_days`): for a
+    year, a few hundred day rows and their rates, whatever the number of lines, with no cache to go cold."""
     period = Q(issue_date__range=(date_from, date_to))
-    heads = _tva_heads(Invoice.objects.filter(period, status__in=NUMBERED), pieces, "invoice")
-    heads_credit = _tva_heads(
-        CreditNote.objects.filter(period, status=CreditNote.Status.ISSUED), pieces, "credit", count_as="credit_notes"
-    )
-    found: dict = {}
-    for source in (heads, heads_credit):
-        for row in source:
-            found.setdefault(as_date(row.pop("piece")), {}).update(row)
-    keys = {piece: _tva_key(pieces, piece, found[piece]) for piece in found if pieces.cacheable(piece)}
-    cached = cache.get_many(keys.values()) if keys else {}
-    missing = [piece for piece in found if keys.get(piece) not in cached]
-    for piece, key in keys.items():
-        if key in cached:
-            found[piece].update(cached[key])
-    if missing:
-        computed: dict = {}
-        invoice_lines = (
-            InvoiceLine.objects.filter(pieces.within(missing, "invoice__issue_date"), invoice__status__in=NUMBERED)
-            .annotate(piece=pieces.key("invoice__issue_date"))
-            .order_by()
-            .values("piece")
-            .annotate(**_per_rate())
+    months: dict[date, Counter] = defaultdict(Counter)
+    for day in TvaDay.objects.filter(period).order_by():
+        months[day.issue_date.replace(day=1)].update(
+            invoices=day.invoices,
+            credit_notes=day.credit_notes,
+            invoice_stamps=day.invoice_stamps_millimes,
+            credit_stamps=day.credit_stamps_millimes,
         )
-        credit_lines = (
-            CreditNoteLine.objects.filter(
-                pieces.within(missing, "credit_note__issue_date"), credit_note__status=CreditNote.Status.ISSUED
-            )
-            .annotate(piece=pieces.key("credit_note__issue_date"))
-            .order_by()
-            .values("piece")
-            .annotate(**_per_rate("credited_"))
+    for day in TvaDayRate.objects.filter(period).order_by():
+        rate = day.tva_rate
+        months[day.issue_date.replace(day=1)].update(
+            {
+                f"base_{rate}": day.base_millimes,
+                f"tva_{rate}": day.tva_millimes,
+                f"credited_base_{rate}": day.credited_base_millimes,
+                f"credited_tva_{rate}": day.credited_tva_millimes,
+            }
         )
-        for source in (invoice_lines, credit_lines):
-            for row in source:
-                computed.setdefault(as_date(row.pop("piece")), {}).update(row)
-        for piece, values in computed.items():
-            found[piece].update(values)
-        fresh = {keys[piece]: computed.get(piece, {}) for piece in missing if piece in keys}
-        if fresh:
-            cache.set_many(fresh, settings.ECAR_TVA_MONTH_CACHE_SECONDS)
-    months: dict = {}
-    for piece, values in found.items():  # each piece lies in one month: its sums and counts add up to the month's
-        into = months.setdefault(piece.replace(day=1), {})
-        for name, value in values.items():
-            into[name] = into[name] + value if name in into else value
     return [_tva_row(month, values) for month, values in sorted(months.items(), reverse=True)]
 
 
-def _tva_heads(documents, pieces: Pieces, prefix: str, count_as: str = "invoices"):
-    return (
-        documents.annotate(piece=pieces.key("issue_date"))
-        .order_by()
-        .values("piece")
-        .annotate(
-            **{
-                count_as: Count("id"),
-                f"{prefix}_stamps": money_sum("stamp_duty"),
-                f"{prefix}_ids": Sum("id"),
-            }
-        )
-    )
-
-
-def _tva_key(pieces: Pieces, piece: date, heads: dict) -> str:
-    parts = [str(heads.get(name, "")) for name in ("invoices", "invoice_ids", "credit_notes", "credit_ids")]
-    return f"ecar:tva-lines:{pieces.name(piece)}:" + ":".join(parts)
-
-
-def _tva_row(month: date, values: dict) -> dict:
-    row = {"month": month, "invoices": values.get("invoices", 0), "credit_notes": values.get("credit_notes", 0)}
+def _tva_row(month: date, millimes: Counter) -> dict:
+    row = {"month": month, "invoices": millimes["invoices"], "credit_notes": millimes["credit_notes"]}
     total_base = total_tva = credited_ht = credited_tva = ZERO
     for rate in RATES:
-        invoiced = values.get(f"base_{rate}", ZERO)
-        credited = values.get(f"credited_base_{rate}", ZERO)
+        invoiced, credited = from_millimes(millimes[f"base_{rate}"]), from_millimes(millimes[f"credited_base_{rate}"])
         row[f"base_{rate}"] = invoiced - credited
         total_base += invoiced - credited
         credited_ht += credited
         if rate:
-            invoiced_tax = values.get(f"tva_{rate}", ZERO)
-            credited_tax = values.get(f"credited_tva_{rate}", ZERO)
+            invoiced_tax = from_millimes(millimes[f"tva_{rate}"])
+            credited_tax = from_millimes(millimes[f"credited_tva_{rate}"])
             row[f"tva_{rate}"] = invoiced_tax - credited_tax
             total_tva += invoiced_tax - credited_tax
             credited_tva += credited_tax
@@ -236,6 +168,6 @@ def _tva_row(month: date, values: dict) -> dict:
         total_tva=total_tva,
         credited_ht=credited_ht,
         credited_tva=credited_tva,
-        stamps=values.get("invoice_stamps", ZERO) - values.get("credit_stamps", ZERO),
+        stamps=from_millimes(millimes["invoice_stamps"] - millimes["credit_stamps"]),
     )
     return row

@@ -80,8 +80,7 @@ def test_period_starts_are_mondays_and_first_days():
 
 
 def test_parts_sold_with_quantities_and_margins(books):
-    lines = InvoiceLine.objects.filter(invoice__issue_date__range=(date(2026, 1, 1), date(2026, 2, 28)))
-    rows = list(activity.parts(lines))
+    rows = activity.parts_sold(date_from=date(2026, 1, 1), date_to=date(2026, 2, 28))
     assert [row["part_reference"] for row in rows] == ["PL-001", "HU-002"]  # most used first
     plaquettes, huile = rows
     assert (plaquettes["sold_quantity"], plaquettes["invoices"]) == (D("3"), 2)
@@ -138,23 +137,44 @@ def test_declined_labour_is_not_sold(db):
     assert totals["labour_hours"] == D("1.500")
 
 
-def _parts_directly(date_from, date_to):
-    lines = InvoiceLine.objects.filter(invoice__issue_date__range=(date_from, date_to))
-    return [{key: row[key] for key in PARTS_KEYS} for row in activity.parts(lines)]
-
-
-PARTS_KEYS = (
-    "part_id",
-    "sold_quantity",
-    "invoices",
-    "revenue",
-    "cost",
-    "margin",
-    "margin_rate",
-    "part_reference",
-    "part_name",
-    "part_brand",
-)
+def _parts_directly(date_from, date_to, *, search="", brand=""):
+    """The parts report the hard way: every catalogue part line of the period's invoices in force, added up."""
+    lines = InvoiceLine.objects.filter(
+        invoice__issue_date__range=(date_from, date_to),
+        invoice__status__in=(Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID),
+        kind="part",
+        part__isnull=False,
+    ).select_related("part")
+    sums = {}
+    for line in lines:
+        part = line.part
+        if search and search.lower() not in f"{part.reference} {part.name}".lower():
+            continue
+        if brand and brand.lower() != part.brand.lower():
+            continue
+        row = sums.setdefault(part.pk, {"part": part, "quantity": D(0), "invoices": set(), "revenue": D(0)})
+        row["quantity"] += line.quantity
+        row["invoices"].add(line.invoice_id)
+        row["revenue"] += line.total_ht
+        row["cost"] = row.get("cost", D(0)) + line.quantity * line.unit_cost
+    rows = [
+        {
+            "part_id": part_id,
+            "sold_quantity": row["quantity"],
+            "invoices": len(row["invoices"]),
+            "revenue": row["revenue"],
+            "cost": row["cost"],
+            "margin": row["revenue"] - row["cost"],
+            "margin_rate": float(row["revenue"] - row["cost"]) * 100.0 / float(row["revenue"])
+            if row["revenue"]
+            else None,
+            "part_reference": row["part"].reference,
+            "part_name": row["part"].name,
+            "part_brand": row["part"].brand,
+        }
+        for part_id, row in sums.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["sold_quantity"], row["part_reference"]))
 
 
 def _sell(part, day, quantity, *, status=None):
@@ -178,36 +198,39 @@ def sales(books):
     [
         (date(2025, 11, 1), date(2026, 4, 30)),  # whole months only
         (date(2025, 11, 15), date(2026, 3, 10)),  # cut months at both ends
-        (date(2026, 2, 1), date(2026, 2, 28)),  # one month
+        (date(2026, 3, 2), date(2026, 3, 2)),  # one day
         (date(2030, 1, 1), date(2030, 1, 31)),  # nothing sold
     ],
 )
-def test_parts_sold_month_by_month_equals_the_lines_read_at_once(sales, date_from, date_to):
-    from django.core.cache import cache
+def test_parts_sold_equals_the_lines_added_up(sales, date_from, date_to, django_assert_max_num_queries):
+    """Two queries whatever the period: the day sums grouped by part, then the parts' reference, name and brand."""
+    with django_assert_max_num_queries(2) as captured:
+        rows = activity.parts_sold(date_from=date_from, date_to=date_to)
+    assert rows == _parts_directly(date_from, date_to)
+    assert not any("workshop_invoiceline" in query["sql"] for query in captured.captured_queries)
 
-    cache.clear()
-    expected = _parts_directly(date_from, date_to)
-    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected
-    assert activity.parts_sold(date_from=date_from, date_to=date_to) == expected  # the cached months
 
-
-def test_parts_sold_reads_past_months_from_the_cache_and_sees_later_changes(sales, django_assert_num_queries):
-    """Past months come from the cache (no line read); an invoice dated in one of them, or a sale cancelled,
-    changes its fingerprint, and its lines are read again. The catalogue is read as it is now."""
-    from django.core.cache import cache
-
-    cache.clear()
+@pytest.mark.parametrize(("search", "brand"), [("fi-0", ""), ("plaquettes", ""), ("", "mann"), ("FI", "Mann")])
+def test_parts_sold_searched_by_reference_name_or_brand(sales, search, brand):
     period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
-    first = activity.parts_sold(**period)
-    with django_assert_num_queries(2):  # the invoices' fingerprints and the parts' names
-        assert activity.parts_sold(**period) == first
+    rows = activity.parts_sold(**period, search=search, brand=brand)
+    assert rows and rows == _parts_directly(**period, search=search, brand=brand)
+
+
+def test_parts_sold_sees_later_sales_cancellations_and_names_at_once(sales):
+    """A sale issued late with a date in a past month, then cancelled by a credit note, moves that month's figures;
+    the catalogue is read as it is now."""
+    period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
     plaquettes = Part.objects.get(reference="PL-001")
+    before = next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk)
     late = _sell(plaquettes, date(2026, 1, 28), "4")
+    after = next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk)
+    assert (after["sold_quantity"], after["invoices"]) == (before["sold_quantity"] + 4, before["invoices"] + 1)
     assert activity.parts_sold(**period) == _parts_directly(**period)
     f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 2, 2))  # cancels it: not a sale any more
     assert activity.parts_sold(**period) == _parts_directly(**period)
+    assert next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk) == before
     Part.objects.filter(pk=plaquettes.pk).update(name="Plaquettes avant")
-    assert activity.parts_sold(**period) == _parts_directly(**period)
     assert any(row["part_name"] == "Plaquettes avant" for row in activity.parts_sold(**period))
 
 
@@ -248,39 +271,6 @@ def test_activity_report_mean_turnaround_of_uneven_delays_is_the_average_of_ever
     assert totals["delivered"] == 6 and totals["jobs"] == 7
     assert abs(totals["turnaround"] - sum(filter(None, delays), timedelta()) / 6) <= timedelta(microseconds=1)
     assert activity.activity_report(jobs.filter(delivered_at__isnull=True), group=group)[1]["turnaround"] is None
-
-
-def test_parts_sold_caches_the_past_days_of_this_month_and_reads_only_today(sales, monkeypatch):
-    """This month's days before today come from the cache, as past months do: the lines read again are today's
-    and those of a day that changed (a late sale, a cancelled one); the figures stay those of the lines."""
-    from django.core.cache import cache
-    from django.test.utils import CaptureQueriesContext
-
-    from reports import pieces
-
-    def lines_read():
-        with CaptureQueriesContext(connection) as queries:
-            assert activity.parts_sold(**period) == _parts_directly(**period)
-        sql = [q["sql"] for q in queries.captured_queries if "workshop_invoiceline" in q["sql"]]
-        return [text.split(" WHERE ", 1)[1] for text in sql[:-1]]  # the last one is _parts_directly's
-
-    period = {"date_from": date(2025, 12, 1), "date_to": date(2026, 3, 31)}
-    monkeypatch.setattr(pieces, "localdate", lambda: date(2026, 3, 31))  # March is this month
-    cache.clear()
-    assert len(lines_read()) == 1
-    assert lines_read() == []  # nothing sold today: every piece from the cache
-    bulb = Part.objects.get(reference="AM-020")
-    late = _sell(bulb, date(2026, 3, 5), "2")
-    _sell(bulb, date(2026, 3, 5), "0.5")
-    _sell(bulb, date(2026, 3, 31), "1")
-    [read] = lines_read()
-    assert "2026-03-05" in read and "2026-03-31" in read and "2026-03-30" not in read
-    [read] = lines_read()
-    assert "2026-03-31" in read and "2026-03-05" not in read
-    f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 3, 31))  # cancels the late sale
-    [read] = lines_read()
-    assert "2026-03-05" in read
-    assert next(row for row in activity.parts_sold(**period) if row["part_id"] == bulb.pk)["sold_quantity"] == D("5")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL divides the sum it already reads")

@@ -46,8 +46,6 @@ ECAR_PUBLIC_URL = os.environ.get("ECAR_PUBLIC_URL", "http://127.0.0.1:8000").rst
 ECAR_ESTIMATE_VALID_DAYS = int(os.environ.get("ECAR_ESTIMATE_VALID_DAYS", "15"))
 # The dashboard's figures are computed at most once per this many seconds (per visibility scope).
 ECAR_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ECAR_DASHBOARD_CACHE_SECONDS", "60"))
-# TVA summary: the lines of a whole past month, keyed by a fingerprint of its documents (reports/financial.py).
-ECAR_TVA_MONTH_CACHE_SECONDS = int(os.environ.get("ECAR_TVA_MONTH_CACHE_SECONDS", str(30 * 24 * 3600)))
 
 # --- Import limits (workshop.imports.spreadsheet_limits) ---------------------------------------------------
 # Checked before a spreadsheet is parsed, so a small hostile file (zip bomb, millions of shared strings)

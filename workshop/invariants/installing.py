@@ -5,6 +5,7 @@ import re
 from .compiling import Check, PostgresDialect, SqliteDialect, checks
 from .frozen import FROZEN
 from .refusals import MARKER, MESSAGES
+from . import sales
 from .running import OWING_CUSTOMER, OWING_DAY, postgres_sql, sqlite_sql
 from .tables import TABLES
 
@@ -55,8 +56,10 @@ def expected(connection) -> dict[str, str]:
     dialect = _dialect(connection)
     if connection.vendor == "postgresql":
         found = {f"ecar_{check.name}": _postgres_sql(check)[0] for check in checks(dialect)}
-        return {**found, "ecar_owing_sums": postgres_sql()[0]}
-    return {**{f"ecar_{check.name}": _sqlite_sql(check) for check in checks(dialect)}, **sqlite_sql()}
+        kept = {name: body for name, (_table, body) in sales.postgres_functions().items()}
+        return {**found, "ecar_owing_sums": postgres_sql()[0], **kept}
+    found = {f"ecar_{check.name}": _sqlite_sql(check) for check in checks(dialect)}
+    return {**found, **sqlite_sql(), **sales.sqlite_sql()}
 
 
 def installed(connection) -> dict[str, str]:
@@ -79,7 +82,7 @@ def _tables_of(check: Check) -> set[str]:
 
 
 def install(connection) -> None:
-    """(Re)create every trigger from the spec, and the running sums' (`running`); idempotent, so a later migration
+    """(Re)create every trigger from the spec, and the running sums' (`running`, `sales`); idempotent, so a later migration
     simply calls it again.
 
     Checks naming a table that does not exist yet are left out: an older migration (0006) runs the current
@@ -101,6 +104,14 @@ def install(connection) -> None:
             statements = postgres_sql()[1] if connection.vendor == "postgresql" else sqlite_sql().values()
             for statement in statements:
                 cursor.execute(statement)
+        if set(sales.TABLES) <= existing:  # what was declared and sold, by day (migration 0028)
+            if connection.vendor == "postgresql":
+                for name, (table, body) in sales.postgres_functions().items():
+                    for statement in sales.postgres_statements(name, table, body):
+                        cursor.execute(statement)
+            else:
+                for statement in sales.sqlite_sql().values():
+                    cursor.execute(statement)
 
 
 def uninstall(connection) -> None:

@@ -18,6 +18,7 @@ from .payments import Payment
 from .profile import WorkshopProfile
 from .refunds import Refund
 from .reminders import Reminder
+from .sales_days import PartSalesDay, TvaDay, TvaDayRate
 from .stock import StockMovement
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "OwingCustomer",
     "OwingDay",
     "Part",
+    "PartSalesDay",
     "Payment",
     "PhoneVerification",
     "Refund",
@@ -46,6 +48,8 @@ __all__ = [
     "Service",
     "ServiceItem",
     "StockMovement",
+    "TvaDay",
+    "TvaDayRate",
     "TvaRate",
     "WorkshopProfile",
 ]

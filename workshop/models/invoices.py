@@ -378,12 +378,6 @@ class InvoiceLine(DocumentLine):
         ordering = ["invoice", "position", "id"]
         indexes = [
             models.Index(fields=["invoice", "position", "id"], name="invoiceline_position_idx"),
-            # The lines of a period's invoices, joined on their invoice (TVA per rate, parts sold): from the index.
-            models.Index(
-                fields=["invoice"],
-                include=["kind", "part", "tva_rate", "quantity", "unit_cost", "total_ht", "total_tva"],
-                name="invoiceline_report_idx",
-            ),
         ]
 
     def _refuse_if_issued(self) -> None:
