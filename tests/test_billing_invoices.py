@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from tests import factories as f
 from tests.billing_helpers import MIXED_LINES, YEAR, completed_job
+from tests.concurrency_helpers import at_once
 from workshop import billing
 from workshop.models import Invoice, InvoiceLine, LockedError, Service
 from workshop.workflows import TransitionRefused
@@ -188,24 +189,9 @@ def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers():
     accountant = f.UserFactory(username="comptable-c", role="Comptable")
     f.WorkshopProfileFactory()
     drafts = [billing.create_invoice_from_service(service=completed_job(), user=accountant) for _ in range(20)]
-    barrier = threading.Barrier(len(drafts))
-    numbers, errors = [], []
-
-    def issue(invoice):
-        try:
-            barrier.wait()
-            numbers.append(billing.issue_invoice(invoice=invoice, user=accountant).number)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(invoice,)) for invoice in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = at_once(lambda invoice: billing.issue_invoice(invoice=invoice, user=accountant).number, drafts)
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    numbers = outcomes
     assert sorted(numbers) == [f"F-{YEAR}-{n:05d}" for n in range(1, 21)]
     assert Invoice.objects.filter(status="issued").count() == 20
 

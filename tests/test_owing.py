@@ -1,7 +1,6 @@
 """The running sums of what is owed (workshop.models.owing), kept by the database's trigger on the invoices: they
 always equal what the owing invoices add up to, whatever wrote the invoices, and concurrent payments lose nothing."""
 
-import threading
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -13,6 +12,7 @@ from django.db import connection
 from reports.receivables import open_invoices
 from tests import factories as f
 from tests.billing_helpers import completed_job
+from tests.concurrency_helpers import at_once
 from tests.reports_scenario import build_books, build_returned
 from workshop import billing, settlements
 from workshop.invariants.running import BACKFILL
@@ -103,23 +103,10 @@ def test_payments_on_one_customer_at_once_lose_nothing():
     for _ in range(8):
         draft = billing.create_invoice_from_service(service=completed_job(car__owner=customer), user=accountant)
         issued.append(billing.issue_invoice(invoice=draft, user=accountant, issue_date=date.today() - timedelta(1)))
-    barrier, errors = threading.Barrier(len(issued)), []
-
-    def pay(invoice):
-        try:
-            barrier.wait()
-            billing.record_payment(invoice=invoice, user=accountant, amount="100.000")
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay, args=(invoice,)) for invoice in issued]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = at_once(
+        lambda invoice: billing.record_payment(invoice=invoice, user=accountant, amount="100.000"), issued
+    )
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
     owing = OwingCustomer.objects.get(customer=customer)
     assert owing.invoices == 8
     assert owing.balance == sum(Invoice.objects.get(pk=i.pk).balance_due for i in issued)

@@ -2,7 +2,6 @@
 and credit notes: the sums always equal what the documents' lines add up to, whatever wrote the documents, and
 documents issued at once on the same day lose nothing."""
 
-import threading
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -13,6 +12,7 @@ from django.db import connection
 
 from tests import factories as f
 from tests.billing_helpers import completed_job
+from tests.concurrency_helpers import at_once
 from tests.reports_scenario import build_books, build_returned
 from workshop import billing
 from workshop.invariants import sales
@@ -163,22 +163,7 @@ def test_invoices_issued_at_once_on_one_day_lose_nothing():
     f.WorkshopProfileFactory()
     drafts = [billing.create_invoice_from_service(service=completed_job(), user=accountant) for _ in range(8)]
     day = date.today() - timedelta(days=1)
-    barrier, errors = threading.Barrier(len(drafts)), []
-
-    def issue(draft):
-        try:
-            barrier.wait()
-            billing.issue_invoice(invoice=draft, user=accountant, issue_date=day)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(draft,)) for draft in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = at_once(lambda draft: billing.issue_invoice(invoice=draft, user=accountant, issue_date=day), drafts)
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
     assert TvaDay.objects.get(issue_date=day).invoices == 8
     assert kept() == recomputed()

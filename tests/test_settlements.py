@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tests import factories as f
+from tests.concurrency_helpers import at_once
 from workshop import billing, settlements
 from workshop.models import Invoice, LockedError, Payment, Refund, Service
 from workshop.models.refunds import customer_credit_available
@@ -245,24 +246,17 @@ def test_two_invoices_paid_at_once_from_the_same_credit_never_spend_more_than_it
     billing.create_credit_note(invoice=first, user=accountant, reason="Annulation")
     settlements.keep_as_customer_credit(invoice=first, user=accountant)  # 60.500 of credit
     invoices = [issued_invoice(accountant, lines=SMALL_LINES, customer=first.customer) for _ in range(2)]
-    barrier, outcomes = threading.Barrier(2), []
+    outcomes = at_once(
+        lambda invoice: billing.record_payment(invoice=invoice, user=accountant, amount="60.500", method="credit"),
+        invoices,
+    )
 
-    def pay(invoice):
-        try:
-            barrier.wait()
-            billing.record_payment(invoice=invoice, user=accountant, amount="60.500", method="credit")
-            outcomes.append("paid")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+    def named(outcome) -> str:
+        if isinstance(outcome, ValidationError):
+            return "refused"
+        return repr(outcome) if isinstance(outcome, Exception) else "paid"
 
-    threads = [threading.Thread(target=pay, args=(invoice,)) for invoice in invoices]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["paid", "refused"]
+    assert sorted(map(named, outcomes)) == ["paid", "refused"]
     assert customer_credit_available(first.customer_id) == D("0")
     assert sorted(Invoice.objects.filter(pk__in=[i.pk for i in invoices]).values_list("status", flat=True)) == [
         "issued",
