@@ -2,10 +2,10 @@
 
 import re
 
+from . import sales
 from .compiling import Check, PostgresDialect, SqliteDialect, checks
 from .frozen import FROZEN
 from .refusals import MARKER, MESSAGES
-from . import sales
 from .running import OWING_CUSTOMER, OWING_DAY, postgres_sql, sqlite_sql
 from .tables import TABLES
 
@@ -82,8 +82,8 @@ def _tables_of(check: Check) -> set[str]:
 
 
 def install(connection) -> None:
-    """(Re)create every trigger from the spec, and the running sums' (`running`, `sales`); idempotent, so a later migration
-    simply calls it again.
+    """(Re)create every trigger from the spec, and the running sums' (`running`, `sales`); idempotent, so a later
+    migration simply calls it again.
 
     Checks naming a table that does not exist yet are left out: an older migration (0006) runs the current
     spec, whose later tables (the stock ledger) arrive with their own migration, which installs again.
