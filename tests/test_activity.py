@@ -152,28 +152,28 @@ def _parts_directly(date_from, date_to, *, search="", brand=""):
             continue
         if brand and brand.lower() != part.brand.lower():
             continue
-        row = sums.setdefault(part.pk, {"part": part, "quantity": D(0), "invoices": set(), "revenue": D(0)})
+        row = sums.setdefault(part, {"quantity": D(0), "invoices": set(), "revenue": D(0), "cost": D(0)})
         row["quantity"] += line.quantity
         row["invoices"].add(line.invoice_id)
         row["revenue"] += line.total_ht
-        row["cost"] = row.get("cost", D(0)) + line.quantity * line.unit_cost
-    rows = [
-        {
-            "part_id": part_id,
-            "sold_quantity": row["quantity"],
-            "invoices": len(row["invoices"]),
-            "revenue": row["revenue"],
-            "cost": row["cost"],
-            "margin": row["revenue"] - row["cost"],
-            "margin_rate": float(row["revenue"] - row["cost"]) * 100.0 / float(row["revenue"])
-            if row["revenue"]
-            else None,
-            "part_reference": row["part"].reference,
-            "part_name": row["part"].name,
-            "part_brand": row["part"].brand,
-        }
-        for part_id, row in sums.items()
-    ]
+        row["cost"] += line.quantity * line.unit_cost
+    rows = []
+    for part, row in sums.items():
+        margin = row["revenue"] - row["cost"]
+        rows.append(
+            {
+                "part_id": part.pk,
+                "sold_quantity": row["quantity"],
+                "invoices": len(row["invoices"]),
+                "revenue": row["revenue"],
+                "cost": row["cost"],
+                "margin": margin,
+                "margin_rate": float(margin) * 100.0 / float(row["revenue"]) if row["revenue"] else None,
+                "part_reference": part.reference,
+                "part_name": part.name,
+                "part_brand": part.brand,
+            }
+        )
     return sorted(rows, key=lambda row: (-row["sold_quantity"], row["part_reference"]))
 
 
