@@ -97,3 +97,15 @@ def sms_gateway(settings):
     settings.ECAR_SMS_TIMEOUT = 0.5
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo of 40 customers, written in bulk below the models as `make run` writes it (its output dropped):
+    what the database's own sums and checks must see as well as the models' writes."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("seed_demo", customers=40, stdout=io.StringIO())

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from reports.receivables import open_invoices
@@ -80,10 +79,8 @@ def test_the_sums_start_from_the_invoices_already_there(accountant):
 
 
 @pytest.mark.django_db
-def test_the_demos_bulk_writes_keep_the_sums_too():
+def test_the_demos_bulk_writes_keep_the_sums_too(demo):
     """The demo writes its invoices in bulk, below the models: the trigger sees those writes as well."""
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("seed_demo", customers=40, stdout=open("/dev/null", "w"))  # noqa: SIM115
     customers, days = recomputed()
     assert len(customers) > 5
     assert kept() == (customers, days)

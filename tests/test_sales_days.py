@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from tests import factories as f
@@ -132,10 +131,8 @@ def test_the_sums_start_from_the_documents_already_there(accountant):
 
 
 @pytest.mark.django_db
-def test_the_demos_bulk_writes_keep_the_sums_too():
+def test_the_demos_bulk_writes_keep_the_sums_too(demo):
     """The demo writes its invoices in bulk, below the models: the triggers see those writes as well."""
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("seed_demo", customers=40, stdout=open("/dev/null", "w"))  # noqa: SIM115
     sums = recomputed()
     assert len(sums["days"]) > 5 and sums["parts"]
     assert kept() == sums
