@@ -1,8 +1,22 @@
-"""Concurrency tests' common part: calls released together from real threads, each on its own connection."""
+"""Concurrency tests' common part: a committed accountant for the threads to act as, and calls released together
+from real threads, each on its own connection."""
 
 import threading
 
+import pytest
 from django.db import connection
+
+from tests import factories as f
+from workshop import roles
+
+
+@pytest.fixture
+def committed_accountant(transactional_db):
+    """An accountant, with the workshop's profile, in a database every thread sees (nothing is rolled back): the
+    roles are synced again first, since a transactional test starts from a database emptied by the one before."""
+    roles.sync_roles()
+    f.WorkshopProfileFactory()
+    return f.UserFactory(username="comptable-t", role=roles.ACCOUNTANT)
 
 
 def at_once(call, arguments: list) -> list:
@@ -25,4 +39,12 @@ def at_once(call, arguments: list) -> list:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def succeeded(outcomes: list) -> list:
+    """The outcomes of `at_once`, once none is an exception; fails naming those raised otherwise."""
+    raised = [repr(outcome) for outcome in outcomes if isinstance(outcome, Exception)]
+    if raised:
+        raise AssertionError(f"{len(raised)} call(s) raised: {raised}")
     return outcomes

@@ -77,6 +77,9 @@ from tests.authorisation_helpers import html_documents, world  # noqa: E402, F40
 # --- billing: the workshop profile, and an issued invoice whose lines mix TVA rates (tests/billing_helpers.py) ---
 from tests.billing_helpers import issued, profile  # noqa: E402, F401
 
+# Concurrency tests: an accountant committed for the threads to act as.
+from tests.concurrency_helpers import committed_accountant  # noqa: E402, F401
+
 # --- reminders: a serviced car, a declined estimate, cars owing the vignette (tests/reminder_helpers.py) ------
 from tests.reminder_helpers import declined, road_tax_cars, serviced_car  # noqa: E402, F401
 

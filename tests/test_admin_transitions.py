@@ -273,16 +273,11 @@ def test_admin_edits_record_the_acting_user(login, manager):
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_six_parallel_clicks_on_facturer_make_one_invoice_and_no_500():
+def test_six_parallel_clicks_on_facturer_make_one_invoice_and_no_500(committed_accountant):
     import threading
 
     from django.test import Client
 
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-a", role="Comptable")
-    f.WorkshopProfileFactory()
     service = f.service_in_state(S.COMPLETED)
     barrier = threading.Barrier(6)
     responses = []
@@ -290,7 +285,7 @@ def test_six_parallel_clicks_on_facturer_make_one_invoice_and_no_500():
     def click():
         try:
             client = Client(raise_request_exception=False)
-            client.force_login(accountant)
+            client.force_login(committed_accountant)
             barrier.wait()
             data = {"_form_submitted": "1", "expected_status": "completed"}
             response = client.post(action_url(service, "create-invoice"), data, **HTMX)

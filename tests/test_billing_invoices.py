@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from tests import factories as f
 from tests.billing_helpers import MIXED_LINES, YEAR, completed_job
-from tests.concurrency_helpers import at_once
+from tests.concurrency_helpers import at_once, succeeded
 from workshop import billing
 from workshop.models import Invoice, InvoiceLine, LockedError, Service
 from workshop.workflows import TransitionRefused
@@ -182,16 +182,13 @@ def test_billing_one_invoice_runs_a_fixed_number_of_queries(
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers():
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-c", role="Comptable")
-    f.WorkshopProfileFactory()
-    drafts = [billing.create_invoice_from_service(service=completed_job(), user=accountant) for _ in range(20)]
-    outcomes = at_once(lambda invoice: billing.issue_invoice(invoice=invoice, user=accountant).number, drafts)
-    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
-    numbers = outcomes
+def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers(committed_accountant):
+    drafts = [
+        billing.create_invoice_from_service(service=completed_job(), user=committed_accountant) for _ in range(20)
+    ]
+    numbers = succeeded(
+        at_once(lambda invoice: billing.issue_invoice(invoice=invoice, user=committed_accountant).number, drafts)
+    )
     assert sorted(numbers) == [f"F-{YEAR}-{n:05d}" for n in range(1, 21)]
     assert Invoice.objects.filter(status="issued").count() == 20
 
@@ -212,13 +209,8 @@ def _waits_on_a_lock(pid: int, timeout: float = 10.0) -> bool:
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-l", role="Comptable")
-    f.WorkshopProfileFactory()
-    draft = billing.create_invoice_from_service(service=completed_job(), user=accountant)
+def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused(committed_accountant):
+    draft = billing.create_invoice_from_service(service=completed_job(), user=committed_accountant)
     issuing_holds_the_lock, editor_connected, outcome = threading.Event(), threading.Event(), {}
 
     def add_line():
@@ -243,7 +235,7 @@ def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
         issuing_holds_the_lock.set()
         assert _waits_on_a_lock(outcome["pid"]), "the line edit must wait for the issuing transaction's row lock"
         assert editor.is_alive() and "line" not in outcome
-        issued = billing.issue_invoice(invoice=draft, user=accountant)
+        issued = billing.issue_invoice(invoice=draft, user=committed_accountant)
     editor.join(timeout=10)
     assert "Une facture émise ne peut être ni modifiée" in outcome["line"]
     assert issued.lines.count() == InvoiceLine.objects.filter(invoice=draft).count()
@@ -252,14 +244,9 @@ def test_a_line_added_while_the_draft_is_being_issued_waits_and_is_refused():
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_six_parallel_invoicings_of_one_job_make_one_invoice():
+def test_six_parallel_invoicings_of_one_job_make_one_invoice(committed_accountant):
     """Finding 2: after the lock, the "already billed" check read the snapshot taken before it, and the job's
     new « Facturé » status fell into the re-billing branch: 6 clicks made 6 drafts."""
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-f", role="Comptable")
-    f.WorkshopProfileFactory()
     service = completed_job()
     barrier = threading.Barrier(6)
     outcomes = []
@@ -268,7 +255,7 @@ def test_six_parallel_invoicings_of_one_job_make_one_invoice():
         try:
             copy = Service.objects.get(pk=service.pk)  # each click's own page
             barrier.wait()
-            billing.create_invoice_from_service(service=copy, user=accountant)
+            billing.create_invoice_from_service(service=copy, user=committed_accountant)
             outcomes.append("created")
         except TransitionRefused as exc:
             outcomes.append(" ".join(exc.messages))

@@ -350,18 +350,15 @@ def _waiting_on_locks() -> int:
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_updates_waiting_for_an_issue_are_refused_once_it_commits():
+def test_updates_waiting_for_an_issue_are_refused_once_it_commits(committed_accountant):
     """Finding 3's race: QuerySet.update() checked the draft, then waited for the issuing transaction's lock,
     then rewrote the issued invoice's notes; a line's price was rewritten without waiting at all."""
     import threading
     import time
 
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-u", role="Comptable")
-    f.WorkshopProfileFactory()
-    draft = billing.create_invoice_from_service(service=f.service_in_state("completed", items=2), user=accountant)
+    draft = billing.create_invoice_from_service(
+        service=f.service_in_state("completed", items=2), user=committed_accountant
+    )
     outcomes = {}
 
     def edit(name, write):
@@ -388,7 +385,7 @@ def test_updates_waiting_for_an_issue_are_refused_once_it_commits():
         while _waiting_on_locks() < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _waiting_on_locks() == 2, ("both writes must wait for the issuing transaction", outcomes)
-        billing.issue_invoice(invoice=draft, user=accountant)
+        billing.issue_invoice(invoice=draft, user=committed_accountant)
     for editor in editors:
         editor.join(timeout=10)
     frozen = str(invariants.MESSAGES["invoice_frozen"])

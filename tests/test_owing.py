@@ -11,7 +11,7 @@ from django.db import connection
 from reports.receivables import open_invoices
 from tests import factories as f
 from tests.billing_helpers import completed_job
-from tests.concurrency_helpers import at_once
+from tests.concurrency_helpers import at_once, succeeded
 from tests.reports_scenario import build_books, build_returned
 from workshop import billing, settlements
 from workshop.invariants.running import BACKFILL
@@ -89,21 +89,21 @@ def test_the_demos_bulk_writes_keep_the_sums_too(demo):
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_payments_on_one_customer_at_once_lose_nothing():
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-o", role="Comptable")
-    f.WorkshopProfileFactory()
+def test_payments_on_one_customer_at_once_lose_nothing(committed_accountant):
     customer = f.CustomerFactory()
     issued = []
     for _ in range(8):
-        draft = billing.create_invoice_from_service(service=completed_job(car__owner=customer), user=accountant)
-        issued.append(billing.issue_invoice(invoice=draft, user=accountant, issue_date=date.today() - timedelta(1)))
-    outcomes = at_once(
-        lambda invoice: billing.record_payment(invoice=invoice, user=accountant, amount="100.000"), issued
+        draft = billing.create_invoice_from_service(
+            service=completed_job(car__owner=customer), user=committed_accountant
+        )
+        issued.append(
+            billing.issue_invoice(invoice=draft, user=committed_accountant, issue_date=date.today() - timedelta(1))
+        )
+    succeeded(
+        at_once(
+            lambda invoice: billing.record_payment(invoice=invoice, user=committed_accountant, amount="100.000"), issued
+        )
     )
-    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
     owing = OwingCustomer.objects.get(customer=customer)
     assert owing.invoices == 8
     assert owing.balance == sum(Invoice.objects.get(pk=i.pk).balance_due for i in issued)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from tests import factories as f
 from tests.billing_helpers import completed_job
-from tests.concurrency_helpers import at_once
+from tests.concurrency_helpers import at_once, succeeded
 from tests.reports_scenario import build_books, build_returned
 from workshop import billing
 from workshop.invariants import sales
@@ -152,15 +152,11 @@ def test_a_line_costs_and_quantities_with_three_decimals_are_summed_exactly(acco
 @pytest.mark.concurrency
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
-def test_invoices_issued_at_once_on_one_day_lose_nothing():
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-s", role="Comptable")
-    f.WorkshopProfileFactory()
-    drafts = [billing.create_invoice_from_service(service=completed_job(), user=accountant) for _ in range(8)]
+def test_invoices_issued_at_once_on_one_day_lose_nothing(committed_accountant):
+    drafts = [billing.create_invoice_from_service(service=completed_job(), user=committed_accountant) for _ in range(8)]
     day = date.today() - timedelta(days=1)
-    outcomes = at_once(lambda draft: billing.issue_invoice(invoice=draft, user=accountant, issue_date=day), drafts)
-    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    succeeded(
+        at_once(lambda draft: billing.issue_invoice(invoice=draft, user=committed_accountant, issue_date=day), drafts)
+    )
     assert TvaDay.objects.get(issue_date=day).invoices == 8
     assert kept() == recomputed()

@@ -311,16 +311,12 @@ def test_two_transitions_on_the_same_job_at_once_only_one_wins():
 @pytest.mark.concurrency
 @pytestmark_pg
 @pytest.mark.django_db(transaction=True)
-def test_parallel_stale_checks_reloads_and_issues_never_trip_over_the_protected_status():
+def test_parallel_stale_checks_reloads_and_issues_never_trip_over_the_protected_status(committed_accountant):
     """Finding 10: django-fsm lifted `protected` on the shared field while one thread reloaded, so another's
     reload raised "Direct status modification is not allowed" (a 500 on « Émettre » under a threaded server)."""
-    from workshop.roles import sync_roles
-
-    sync_roles()
-    accountant = f.UserFactory(username="comptable-r", role="Comptable")
-    f.WorkshopProfileFactory()
     drafts = [
-        billing.create_invoice_from_service(service=f.service_in_state(S.COMPLETED), user=accountant) for _ in range(8)
+        billing.create_invoice_from_service(service=f.service_in_state(S.COMPLETED), user=committed_accountant)
+        for _ in range(8)
     ]
     barrier = threading.Barrier(len(drafts))
     errors, numbers = [], []
@@ -330,7 +326,9 @@ def test_parallel_stale_checks_reloads_and_issues_never_trip_over_the_protected_
             barrier.wait()
             for _ in range(40):
                 workflows.refuse_if_stale(invoice, "draft")
-            numbers.append(billing.issue_invoice(invoice=invoice, user=accountant, issue_date=date(2026, 3, 2)).number)
+            numbers.append(
+                billing.issue_invoice(invoice=invoice, user=committed_accountant, issue_date=date(2026, 3, 2)).number
+            )
             for _ in range(40):
                 invoice.refresh_from_db()
         except Exception as exc:
