@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from reports.filters import day_start
 from reports.financial import in_millimes, mechanic_name, money_sum
 from reports.periods import PeriodOf
-from workshop.models import Part, PartSalesDay, Service
+from workshop.models import Part, Service
 from workshop.models.common import QUANTITY
 from workshop.money import ZERO, from_millimes
 
@@ -161,18 +161,13 @@ def activity_totals(services) -> dict:
     return in_millimes(services.order_by().aggregate(**_measures()))
 
 
-def parts_sold(*, date_from: date, date_to: date, search: str = "", brand: str = "") -> list[dict]:
+def parts_sold(days) -> list[dict]:
     """Catalogue parts sold on invoices in force: quantity, revenue, cost (from each line's unit cost), margin.
 
-    Read from the day sums the database keeps as invoices come into force and go out of it
-    (`workshop.models.sales_days`): a year is some tens of thousands of day rows, grouped by part, instead of
-    every line of the year joined to its invoice. `search` (reference or name) and `brand` pick the parts. The
-    margin rate is a percentage, not money: worked out in floating point. Most sold first, then by reference."""
-    days = PartSalesDay.objects.filter(issue_date__range=(date_from, date_to))
-    if search:
-        days = days.filter(Q(part__reference__icontains=search) | Q(part__name__icontains=search))
-    if brand:
-        days = days.filter(part__brand__iexact=brand)
+    Read from `days`, the day sums the database keeps as invoices come into force and go out of it
+    (`workshop.models.sales_days`; the report's filters pick the period and the parts): a year is some thousands
+    of day rows, grouped by part, instead of every line of the year joined to its invoice. The margin rate is a
+    percentage, not money: worked out in floating point. Most sold first, then by reference."""
     sums = {
         row["part_id"]: row
         for row in days.order_by()

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workshop.models import Customer, Invoice, InvoiceLine, Service
+from workshop.models import Customer, Invoice, PartSalesDay, Service
 from workshop.roles import MECHANIC
 from workshop.validators import validate_planned_date
 
@@ -220,12 +220,13 @@ class ActivityFilterSet(PeriodFilterSet):
 
 
 class PartsFilterSet(PeriodFilterSet):
-    date_field = "invoice__issue_date"
+    """The parts' day sums (`workshop.models.sales_days`) of the period, for the parts picked by name or brand."""
+
     search = filters.CharFilter(label=_("pièce"), method="filter_search")
     brand = filters.CharFilter(label=_("marque"), field_name="part__brand", lookup_expr="iexact")
 
     class Meta:
-        model = InvoiceLine
+        model = PartSalesDay
         fields = []
 
     def filter_search(self, queryset, name, value):

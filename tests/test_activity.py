@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from reports import activity
+from reports.filters import PartsFilterSet
 from tests import factories as f
-from workshop.models import Invoice, InvoiceLine, Part, Service
+from workshop.models import Invoice, InvoiceLine, Part, PartSalesDay, Service
 
 
 def january():
@@ -80,7 +81,7 @@ def test_period_starts_are_mondays_and_first_days():
 
 
 def test_parts_sold_with_quantities_and_margins(books):
-    rows = activity.parts_sold(date_from=date(2026, 1, 1), date_to=date(2026, 2, 28))
+    rows = _sold(date_from=date(2026, 1, 1), date_to=date(2026, 2, 28))
     assert [row["part_reference"] for row in rows] == ["PL-001", "HU-002"]  # most used first
     plaquettes, huile = rows
     assert (plaquettes["sold_quantity"], plaquettes["invoices"]) == (D("3"), 2)
@@ -135,6 +136,14 @@ def test_declined_labour_is_not_sold(db):
     Service.objects.filter(pk=job.pk).update(status=Service.Status.INVOICED)  # its lines are now frozen
     _, totals = activity.activity_report(Service.objects.filter(pk=job.pk), group="status")
     assert totals["labour_hours"] == D("1.500")
+
+
+def _sold(*, date_from, date_to, **picked):
+    """The parts report as its page works it out: the day sums its filters pick, added up by `parts_sold`."""
+    data = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **picked}
+    filterset = PartsFilterSet(data, queryset=PartSalesDay.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return activity.parts_sold(filterset.qs)
 
 
 def _parts_directly(date_from, date_to, *, search="", brand=""):
@@ -205,7 +214,7 @@ def sales(books):
 def test_parts_sold_equals_the_lines_added_up(sales, date_from, date_to, django_assert_max_num_queries):
     """Two queries whatever the period: the day sums grouped by part, then the parts' reference, name and brand."""
     with django_assert_max_num_queries(2) as captured:
-        rows = activity.parts_sold(date_from=date_from, date_to=date_to)
+        rows = _sold(date_from=date_from, date_to=date_to)
     assert rows == _parts_directly(date_from, date_to)
     assert not any("workshop_invoiceline" in query["sql"] for query in captured.captured_queries)
 
@@ -213,7 +222,7 @@ def test_parts_sold_equals_the_lines_added_up(sales, date_from, date_to, django_
 @pytest.mark.parametrize(("search", "brand"), [("fi-0", ""), ("plaquettes", ""), ("", "mann"), ("FI", "Mann")])
 def test_parts_sold_searched_by_reference_name_or_brand(sales, search, brand):
     period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
-    rows = activity.parts_sold(**period, search=search, brand=brand)
+    rows = _sold(**period, search=search, brand=brand)
     assert rows and rows == _parts_directly(**period, search=search, brand=brand)
 
 
@@ -222,16 +231,16 @@ def test_parts_sold_sees_later_sales_cancellations_and_names_at_once(sales):
     the catalogue is read as it is now."""
     period = {"date_from": date(2025, 11, 1), "date_to": date(2026, 4, 30)}
     plaquettes = Part.objects.get(reference="PL-001")
-    before = next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk)
+    before = next(row for row in _sold(**period) if row["part_id"] == plaquettes.pk)
     late = _sell(plaquettes, date(2026, 1, 28), "4")
-    after = next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk)
+    after = next(row for row in _sold(**period) if row["part_id"] == plaquettes.pk)
     assert (after["sold_quantity"], after["invoices"]) == (before["sold_quantity"] + 4, before["invoices"] + 1)
-    assert activity.parts_sold(**period) == _parts_directly(**period)
+    assert _sold(**period) == _parts_directly(**period)
     f.IssuedCreditNoteFactory(invoice=late, issue_date=date(2026, 2, 2))  # cancels it: not a sale any more
-    assert activity.parts_sold(**period) == _parts_directly(**period)
-    assert next(row for row in activity.parts_sold(**period) if row["part_id"] == plaquettes.pk) == before
+    assert _sold(**period) == _parts_directly(**period)
+    assert next(row for row in _sold(**period) if row["part_id"] == plaquettes.pk) == before
     Part.objects.filter(pk=plaquettes.pk).update(name="Plaquettes avant")
-    assert any(row["part_name"] == "Plaquettes avant" for row in activity.parts_sold(**period))
+    assert any(row["part_name"] == "Plaquettes avant" for row in _sold(**period))
 
 
 def _jobs_delivered_after(delays, *, received, mechanics, days_apart):
